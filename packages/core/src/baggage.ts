@@ -1,0 +1,245 @@
+// W3C Baggage: https://www.w3.org/TR/baggage/ — list-members `key=value;property`, percent-encoded
+// values, at most 180 members and 8192 bytes.
+import { type Result, TraceError, err, fail, ok } from './result.js';
+
+/** Most list-members in one `baggage` header (W3C Baggage §3.3.1). */
+export const BAGGAGE_MAX_MEMBERS = 180;
+/** Most bytes in one `baggage` header (W3C Baggage §3.3.1). */
+export const BAGGAGE_MAX_BYTES = 8192;
+
+/** One baggage value and its properties (the raw `;name=value` text after the value, if any). */
+export interface BaggageEntry {
+  readonly value: string;
+  readonly properties?: string;
+}
+
+// Keys that would reach a prototype if a caller copied baggage into a plain object.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+// RFC 7230 tchar: the characters of a baggage key.
+const TOKEN_CHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~") TOKEN_CHAR[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TOKEN_CHAR[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN_CHAR[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) TOKEN_CHAR[c] = 1;
+
+function isToken(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || TOKEN_CHAR[code] === 0) return false;
+  }
+  return true;
+}
+
+// baggage-octet = %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E (no space, '"', ',', ';', '\')
+function isBaggageOctet(code: number): boolean {
+  return code >= 0x21 && code <= 0x7e && code !== 0x22 && code !== 0x2c && code !== 0x3b && code !== 0x5c;
+}
+
+function isOptionalWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** True when `key` may be used as a baggage key (an RFC 7230 token, not a prototype name). */
+export function isValidBaggageKey(key: string): boolean {
+  return typeof key === 'string' && isToken(key, 0, key.length) && !FORBIDDEN_KEYS.has(key);
+}
+
+function encodeValue(value: string): string | undefined {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (!isBaggageOctet(code) || code === 0x25) {
+      try {
+        return encodeURIComponent(value);
+      } catch {
+        return undefined; // a lone surrogate cannot be encoded as UTF-8
+      }
+    }
+  }
+  return value;
+}
+
+/**
+ * Immutable W3C baggage. Keys are RFC 7230 tokens; values are any string (percent-encoded on the
+ * wire). Backed by a `Map`, so hostile keys can never reach an object prototype.
+ */
+export class Baggage {
+  private readonly map: ReadonlyMap<string, BaggageEntry>;
+
+  private constructor(map: ReadonlyMap<string, BaggageEntry>) {
+    this.map = map;
+  }
+
+  static readonly EMPTY = new Baggage(new Map());
+
+  /** Baggage from a plain record of values; invalid keys or values give an error naming them. */
+  static fromRecord(record: Readonly<Record<string, string>>): Result<Baggage> {
+    let baggage = Baggage.EMPTY;
+    for (const key of Object.keys(record)) {
+      const next = baggage.set(key, record[key] as string);
+      if (!next.ok) return next;
+      baggage = next.value;
+    }
+    return ok(baggage);
+  }
+
+  /**
+   * Parses a `baggage` header. Malformed members, more than 180 members, more than 8192 bytes or a
+   * prototype key (`__proto__`, `constructor`, `prototype`) make the result an error that says why.
+   */
+  static parse(header: string): Result<Baggage> {
+    if (typeof header !== 'string') return fail('BAGGAGE_INVALID', 'baggage must be a string');
+    if (header.length > BAGGAGE_MAX_BYTES) {
+      return fail('BAGGAGE_TOO_LARGE', `baggage is ${header.length} bytes, more than ${BAGGAGE_MAX_BYTES}`);
+    }
+    const map = new Map<string, BaggageEntry>();
+    const length = header.length;
+    let members = 0;
+    let start = 0;
+    while (start <= length) {
+      let end = header.indexOf(',', start);
+      if (end === -1) end = length;
+      let memberStart = start;
+      let memberEnd = end;
+      while (memberStart < memberEnd && isOptionalWhitespace(header.charCodeAt(memberStart))) memberStart++;
+      while (memberEnd > memberStart && isOptionalWhitespace(header.charCodeAt(memberEnd - 1))) memberEnd--;
+      if (memberEnd > memberStart) {
+        if (++members > BAGGAGE_MAX_MEMBERS) {
+          return fail('BAGGAGE_TOO_MANY_MEMBERS', `baggage has more than ${BAGGAGE_MAX_MEMBERS} members`);
+        }
+        const parsed = parseMember(header, memberStart, memberEnd, members);
+        if (!parsed.ok) return parsed;
+        map.set(parsed.value[0], parsed.value[1]);
+      }
+      start = end + 1;
+    }
+    return ok(map.size === 0 ? Baggage.EMPTY : new Baggage(map));
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: string): string | undefined {
+    return this.map.get(key)?.value;
+  }
+
+  getEntry(key: string): BaggageEntry | undefined {
+    return this.map.get(key);
+  }
+
+  keys(): string[] {
+    return [...this.map.keys()];
+  }
+
+  /** A new baggage with `key` set. `properties` is the raw `name=value;flag` property text. */
+  set(key: string, value: string, properties?: string): Result<Baggage> {
+    if (!isValidBaggageKey(key)) return fail('BAGGAGE_INVALID_KEY', `baggage key ${JSON.stringify(key)} is not a valid token`);
+    if (typeof value !== 'string') return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} must be a string`);
+    if (encodeValue(value) === undefined) return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} is not valid UTF-16`);
+    const map = new Map(this.map);
+    map.set(key, properties === undefined || properties === '' ? { value } : { value, properties });
+    return ok(new Baggage(map));
+  }
+
+  /** A new baggage without `key`. */
+  delete(key: string): Baggage {
+    if (!this.map.has(key)) return this;
+    const map = new Map(this.map);
+    map.delete(key);
+    return new Baggage(map);
+  }
+
+  /** Values as a null-prototype record (properties left out). */
+  toRecord(): Record<string, string> {
+    const record: Record<string, string> = Object.create(null);
+    for (const [key, entry] of this.map) record[key] = entry.value;
+    return record;
+  }
+
+  /**
+   * The `baggage` header value. Members that would take the header past 180 members or 8192
+   * bytes are left out; `droppedMembers` says how many.
+   */
+  serialize(): { header: string; droppedMembers: number } {
+    let header = '';
+    let bytes = 0;
+    let members = 0;
+    let droppedMembers = 0;
+    for (const [key, entry] of this.map) {
+      const encoded = encodeValue(entry.value);
+      const member = entry.properties === undefined ? `${key}=${encoded}` : `${key}=${encoded};${entry.properties}`;
+      const added = member.length + (members === 0 ? 0 : 1);
+      if (encoded === undefined || members === BAGGAGE_MAX_MEMBERS || bytes + added > BAGGAGE_MAX_BYTES) {
+        droppedMembers++;
+        continue;
+      }
+      header += members === 0 ? member : `,${member}`;
+      bytes += added;
+      members++;
+    }
+    return { header, droppedMembers };
+  }
+}
+
+function parseMember(header: string, start: number, end: number, index: number): Result<[string, BaggageEntry]> {
+  const equals = header.indexOf('=', start);
+  if (equals === -1 || equals >= end) return fail('BAGGAGE_INVALID', `baggage member ${index} has no "="`);
+  let keyEnd = equals;
+  while (keyEnd > start && isOptionalWhitespace(header.charCodeAt(keyEnd - 1))) keyEnd--;
+  if (!isToken(header, start, keyEnd)) return fail('BAGGAGE_INVALID', `baggage member ${index} has an invalid key`);
+  const key = header.slice(start, keyEnd);
+  if (FORBIDDEN_KEYS.has(key)) return fail('BAGGAGE_FORBIDDEN_KEY', `baggage key ${JSON.stringify(key)} is not allowed`);
+
+  let valueStart = equals + 1;
+  while (valueStart < end && isOptionalWhitespace(header.charCodeAt(valueStart))) valueStart++;
+  let semicolon = header.indexOf(';', valueStart);
+  if (semicolon === -1 || semicolon > end) semicolon = end;
+  let valueEnd = semicolon;
+  while (valueEnd > valueStart && isOptionalWhitespace(header.charCodeAt(valueEnd - 1))) valueEnd--;
+  let hasPercent = false;
+  for (let i = valueStart; i < valueEnd; i++) {
+    const code = header.charCodeAt(i);
+    if (!isBaggageOctet(code)) return fail('BAGGAGE_INVALID', `baggage value of ${JSON.stringify(key)} has a character that must be percent-encoded`);
+    if (code === 0x25) hasPercent = true;
+  }
+  let value = header.slice(valueStart, valueEnd);
+  if (hasPercent) {
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      return err(new TraceError('BAGGAGE_INVALID', `baggage value of ${JSON.stringify(key)} has a malformed percent-encoding`));
+    }
+  }
+  if (semicolon === end) return ok([key, { value }]);
+
+  // Properties: `;name` or `;name=value`, kept verbatim (without optional whitespace) for re-injection.
+  let properties = '';
+  let cursor = semicolon + 1;
+  while (cursor <= end) {
+    let next = header.indexOf(';', cursor);
+    if (next === -1 || next > end) next = end;
+    let propertyStart = cursor;
+    let propertyEnd = next;
+    while (propertyStart < propertyEnd && isOptionalWhitespace(header.charCodeAt(propertyStart))) propertyStart++;
+    while (propertyEnd > propertyStart && isOptionalWhitespace(header.charCodeAt(propertyEnd - 1))) propertyEnd--;
+    const propertyEquals = header.indexOf('=', propertyStart);
+    if (propertyEquals === -1 || propertyEquals >= propertyEnd) {
+      if (!isToken(header, propertyStart, propertyEnd)) return fail('BAGGAGE_INVALID', `baggage member ${index} has an invalid property`);
+      properties += (properties === '' ? '' : ';') + header.slice(propertyStart, propertyEnd);
+    } else {
+      let nameEnd = propertyEquals;
+      while (nameEnd > propertyStart && isOptionalWhitespace(header.charCodeAt(nameEnd - 1))) nameEnd--;
+      let propertyValueStart = propertyEquals + 1;
+      while (propertyValueStart < propertyEnd && isOptionalWhitespace(header.charCodeAt(propertyValueStart))) propertyValueStart++;
+      if (!isToken(header, propertyStart, nameEnd)) return fail('BAGGAGE_INVALID', `baggage member ${index} has an invalid property`);
+      for (let i = propertyValueStart; i < propertyEnd; i++) {
+        if (!isBaggageOctet(header.charCodeAt(i))) return fail('BAGGAGE_INVALID', `baggage member ${index} has an invalid property value`);
+      }
+      properties += `${properties === '' ? '' : ';'}${header.slice(propertyStart, nameEnd)}=${header.slice(propertyValueStart, propertyEnd)}`;
+    }
+    cursor = next + 1;
+  }
+  return ok([key, { value, properties }]);
+}

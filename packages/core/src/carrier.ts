@@ -1,0 +1,84 @@
+// Carriers are whatever holds headers: a plain object, a Map, or a fetch `Headers`. Header names
+// match case-insensitively; values may be repeated (arrays), as Node's IncomingHttpHeaders has them.
+
+/** A fetch-style `Headers` object (or anything with the same three methods). */
+export interface HeadersLike {
+  get(name: string): string | null;
+  set(name: string, value: string): void;
+  forEach(callback: (value: string, name: string) => void): void;
+}
+
+/** What core's propagators read from and write to. */
+export type Carrier = Record<string, string | readonly string[] | undefined> | Map<string, string | readonly string[]> | HeadersLike;
+
+/** Reads and writes one kind of carrier. `@trace/context` adds adapters for more kinds. */
+export interface CarrierAdapter<C = Carrier> {
+  /** The value of header `name` (lowercase); repeated headers come back as an array. */
+  get(carrier: C, name: string): string | readonly string[] | undefined;
+  set(carrier: C, name: string, value: string): void;
+  /** Every header name in the carrier, as stored. */
+  keys(carrier: C): string[];
+}
+
+function isHeadersLike(carrier: object): carrier is HeadersLike {
+  return typeof (carrier as HeadersLike).get === 'function' && typeof (carrier as HeadersLike).forEach === 'function' && !(carrier instanceof Map);
+}
+
+function getFromRecord(record: Record<string, unknown>, name: string): string | readonly string[] | undefined {
+  let value: unknown = Object.hasOwn(record, name) ? record[name] : undefined;
+  if (value === undefined) {
+    // Slow path only when the exact lowercase name is absent: `Traceparent`, `TRACEPARENT`, ...
+    for (const key in record) {
+      if (key.length === name.length && key.toLowerCase() === name && Object.hasOwn(record, key)) {
+        value = record[key];
+        break;
+      }
+    }
+  }
+  return typeof value === 'string' || Array.isArray(value) ? (value as string | readonly string[]) : undefined;
+}
+
+function getFromMap(map: Map<string, unknown>, name: string): string | readonly string[] | undefined {
+  let value = map.get(name);
+  if (value === undefined) {
+    for (const [key, entry] of map) {
+      if (typeof key === 'string' && key.length === name.length && key.toLowerCase() === name) {
+        value = entry;
+        break;
+      }
+    }
+  }
+  return typeof value === 'string' || Array.isArray(value) ? (value as string | readonly string[]) : undefined;
+}
+
+/**
+ * The adapter core uses when none is given: plain objects (including Node's
+ * `IncomingHttpHeaders`), `Map`s and fetch `Headers`, names case-insensitive. Anything else reads
+ * as empty and ignores writes, so a bad carrier never throws.
+ */
+export const defaultCarrierAdapter: CarrierAdapter<unknown> = {
+  get(carrier: unknown, name: string) {
+    if (carrier === null || typeof carrier !== 'object') return undefined;
+    if (carrier instanceof Map) return getFromMap(carrier, name);
+    if (isHeadersLike(carrier)) return carrier.get(name) ?? undefined;
+    return getFromRecord(carrier as Record<string, unknown>, name);
+  },
+  set(carrier: unknown, name: string, value: string) {
+    if (carrier === null || typeof carrier !== 'object') return;
+    if (carrier instanceof Map) carrier.set(name, value);
+    else if (isHeadersLike(carrier)) carrier.set(name, value);
+    else (carrier as Record<string, unknown>)[name] = value;
+  },
+  keys(carrier: unknown) {
+    if (carrier === null || typeof carrier !== 'object') return [];
+    if (carrier instanceof Map) return [...carrier.keys()].filter((key): key is string => typeof key === 'string');
+    if (isHeadersLike(carrier)) {
+      const names: string[] = [];
+      carrier.forEach((_value, name) => {
+        names.push(name);
+      });
+      return names;
+    }
+    return Object.keys(carrier);
+  },
+};

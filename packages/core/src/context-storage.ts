@@ -1,0 +1,58 @@
+// The current span follows async code through one AsyncLocalStorage. It lives on globalThis so
+// that the ESM and CommonJS copies of this package, if both get loaded, still share it.
+import { AsyncLocalStorage } from './platform.js';
+import type { Span } from './span.js';
+
+const STORAGE_KEY = Symbol.for('@trace/core.currentSpanStorage');
+const OBSERVERS_KEY = Symbol.for('@trace/core.spanObservers');
+
+type GlobalSlots = { [STORAGE_KEY]?: AsyncLocalStorage<Span>; [OBSERVERS_KEY]?: SpanObserver[] };
+const slots = globalThis as GlobalSlots;
+
+/** @internal */
+export const spanStorage: AsyncLocalStorage<Span> = slots[STORAGE_KEY] ?? new AsyncLocalStorage<Span>();
+slots[STORAGE_KEY] = spanStorage;
+
+/**
+ * Told when any tracer starts a span or makes one current. `@trace/context` uses this to keep
+ * request context in step with tracing; observers must be fast and must not throw.
+ */
+export interface SpanObserver {
+  onStart?(span: Span): void;
+  onActivate?(span: Span): void;
+}
+
+/** @internal */
+export const spanObservers: SpanObserver[] = slots[OBSERVERS_KEY] ?? [];
+slots[OBSERVERS_KEY] = spanObservers;
+
+/** Registers an observer of span starts and activations; returns a function that removes it. */
+export function registerSpanObserver(observer: SpanObserver): () => void {
+  spanObservers.push(observer);
+  return () => {
+    const index = spanObservers.indexOf(observer);
+    if (index !== -1) spanObservers.splice(index, 1);
+  };
+}
+
+/** @internal */
+export function notifyStart(span: Span): void {
+  for (const observer of spanObservers) {
+    try {
+      observer.onStart?.(span);
+    } catch {
+      // an observer's bug must not reach the traced code
+    }
+  }
+}
+
+/** @internal */
+export function notifyActivate(span: Span): void {
+  for (const observer of spanObservers) {
+    try {
+      observer.onActivate?.(span);
+    } catch {
+      // an observer's bug must not reach the traced code
+    }
+  }
+}

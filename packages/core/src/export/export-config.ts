@@ -1,0 +1,19 @@
+/** The seven wire formats (seed §5 "Supported Formats"). */
+export type TraceExportFormat = 'jaeger_thrift' | 'jaeger_grpc' | 'zipkin_json' | 'zipkin_protobuf' | 'otlp_grpc' | 'otlp_http_json' | 'otlp_http_protobuf';
+
+/** Configuration every exporter shares (seed §5 `trace_export_config`). */
+export interface TraceExportConfig<F extends TraceExportFormat = TraceExportFormat> {
+  /** Backend URL (HTTP formats) or `host:port` (gRPC formats). */
+  endpoint: string;
+  format: F;
+  /** Deadline of one request, in ms. Default 30000. */
+  timeoutMs?: number;
+  /** gzip request bodies. Default false. */
+  enableCompression?: boolean;
+  /** Extra headers or gRPC metadata, e.g. `Authorization`. Their values never appear in errors or stats. */
+  headers?: Readonly<Record<string, string>>;
+  /** Overrides each span's service name. */
+  serviceName?: string;
+}
+
+export const DEFAULT_EXPORT_TIMEOUT_MS = 30_000;

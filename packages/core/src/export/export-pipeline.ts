@@ -1,0 +1,411 @@
+// One pipeline per exporter: a bounded FIFO of finished spans, batches out of it, one export in
+// flight (by default), retries with backoff, and exact accounting of every span that went in.
+//
+//   finishSpan ─▶ enqueue ─▶ [ ring buffer: head ... head+count ) ─▶ batch ─▶ exportSpans ─▶ retry?
+//                    │ full / too large / shut down                              │ gave up
+//                    ▼                                                           ▼
+//                 dropped (by reason)                                       failed (by reason)
+import { type Result, TraceError, err, ok } from '../result.js';
+import { type Scheduler, realScheduler } from '../scheduler.js';
+import type { Span } from '../span.js';
+import { ConfigError } from '../result.js';
+import { ExportCounters, ExportError, type ExportResult, type ExportStats, type SpanExporter } from './exporter.js';
+import { type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry-policy.js';
+
+/** How spans leave the process (seed §5 "Connecting Exporter to Tracer", §10). */
+export interface ExportSettings {
+  /** Most spans per export call. Default 512. */
+  batchSize: number;
+  /** Longest a span waits before a partial batch leaves, in ms. Default 5000. */
+  flushInterval: number;
+  /** Most spans queued or in flight. Default 2048. */
+  maxQueueSize: number;
+  /** Most estimated bytes queued or in flight. Default 64 MiB. */
+  maxQueueBytes: number;
+  /** Export automatically as batches fill or the interval passes; false: only on flush(). Default true. */
+  exportOnFinish: boolean;
+  /** Deadline of one export attempt, in ms; the exporter's I/O is aborted when it passes. Default 30000. */
+  exportTimeout: number;
+  /** Export calls in flight at once. Default 1. */
+  maxConcurrentExports: number;
+  /** Put a batch that failed retryably after its retries back in the queue, if there is room. Default false. */
+  requeueOnFailure: boolean;
+  /** Retry behaviour; see {@link RetryPolicy}. */
+  retry: Partial<RetryPolicy>;
+  /** Timers (tests pass a manual scheduler). */
+  scheduler: Scheduler;
+}
+
+export const DEFAULT_EXPORT_SETTINGS: Readonly<Omit<ExportSettings, 'scheduler' | 'retry'>> = Object.freeze({
+  batchSize: 512,
+  flushInterval: 5000,
+  maxQueueSize: 2048,
+  maxQueueBytes: 64 * 1024 * 1024,
+  exportOnFinish: true,
+  exportTimeout: 30_000,
+  maxConcurrentExports: 1,
+  requeueOnFailure: false,
+});
+
+type ResolvedSettings = Readonly<Omit<ExportSettings, 'retry'>> & { readonly retry: Readonly<RetryPolicy> };
+
+/** Fills in defaults and validates; invalid values throw a {@link ConfigError} naming the setting. */
+export function resolveExportSettings(settings: Partial<ExportSettings> = {}): ResolvedSettings {
+  const resolved = {
+    ...DEFAULT_EXPORT_SETTINGS,
+    scheduler: realScheduler,
+    ...Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),
+  } as ExportSettings;
+  const positiveIntegers = ['batchSize', 'maxQueueSize', 'maxConcurrentExports'] as const;
+  for (const key of positiveIntegers) {
+    if (!Number.isInteger(resolved[key]) || resolved[key] < 1)
+      throw new ConfigError(`export setting ${key} must be an integer >= 1, got ${String(resolved[key])}`);
+  }
+  for (const key of ['flushInterval', 'exportTimeout', 'maxQueueBytes'] as const) {
+    if (typeof resolved[key] !== 'number' || !(resolved[key] > 0))
+      throw new ConfigError(`export setting ${key} must be a number > 0, got ${String(resolved[key])}`);
+  }
+  if (resolved.batchSize > resolved.maxQueueSize)
+    throw new ConfigError(`export setting batchSize (${resolved.batchSize}) must not exceed maxQueueSize (${resolved.maxQueueSize})`);
+  return { ...resolved, retry: resolveRetryPolicy(settings.retry) };
+}
+
+/** Outcome of a flush: `ok` when every span queued before it settled, else an error saying how many are pending. */
+export type FlushResult = Result<void, TraceError>;
+
+interface FlushWaiter {
+  target: number;
+  resolve: (result: FlushResult) => void;
+  timer: unknown;
+}
+
+/** The queue, batching and retry loop in front of one exporter. Never throws, never rejects. */
+export class ExportPipeline {
+  readonly exporter: SpanExporter;
+  readonly counters: ExportCounters;
+  private readonly exporterCounts: boolean;
+  private settings: ResolvedSettings;
+  private ring: (Span | undefined)[];
+  private head = 0;
+  private count = 0;
+  private queuedBytes = 0;
+  private inFlightSpans = 0;
+  private inFlightBytes = 0;
+  private inFlightExports = 0;
+  /** Spans accepted, and spans whose fate is final (exported, failed or dropped after acceptance). */
+  private accepted = 0;
+  private settled = 0;
+  private timer: unknown = undefined;
+  private waiters: FlushWaiter[] = [];
+  private readonly controllers = new Set<AbortController>();
+  private readonly retryTimers = new Set<{ handle: unknown; wake: () => void }>();
+  private state: 'running' | 'shutting-down' | 'shut-down' = 'running';
+  private shutdownPromise: Promise<FlushResult> | undefined;
+
+  constructor(exporter: SpanExporter, settings: Partial<ExportSettings> = {}) {
+    this.exporter = exporter;
+    this.exporterCounts = exporter.counters instanceof ExportCounters;
+    this.counters = this.exporterCounts ? (exporter.counters as ExportCounters) : new ExportCounters();
+    this.settings = resolveExportSettings(settings);
+    this.ring = new Array(this.settings.maxQueueSize);
+  }
+
+  /** Applies new settings to spans queued from now on (the queue keeps what it holds). */
+  configure(settings: Partial<ExportSettings>): void {
+    const next = resolveExportSettings(settings);
+    if (next.maxQueueSize !== this.settings.maxQueueSize) {
+      const ring = new Array<Span | undefined>(next.maxQueueSize);
+      const keep = Math.min(this.count, next.maxQueueSize);
+      for (let i = 0; i < keep; i++) ring[i] = this.ring[(this.head + i) % this.ring.length];
+      this.dropSettled(this.count - keep, 'queueFull', keep);
+      this.ring = ring;
+      this.head = 0;
+      this.count = keep;
+    }
+    this.settings = next;
+    this.counters.queuedSpans = this.count + this.inFlightSpans;
+  }
+
+  getStats(): ExportStats {
+    return this.counters.snapshot();
+  }
+
+  /** Queues a finished span; drops and counts it if the queue is full or shut down. O(1). */
+  enqueue(span: Span): void {
+    const counters = this.counters;
+    counters.finishedSpans++;
+    if (this.state !== 'running') {
+      counters.recordLost('shutdown', 1);
+      return;
+    }
+    const settings = this.settings;
+    const bytes = span._sizeEstimate;
+    if (bytes > settings.maxQueueBytes) {
+      counters.recordLost('spanTooLarge', 1);
+      return;
+    }
+    if (this.count + this.inFlightSpans >= settings.maxQueueSize || this.queuedBytes + this.inFlightBytes + bytes > settings.maxQueueBytes) {
+      counters.recordLost('queueFull', 1);
+      return;
+    }
+    const ring = this.ring;
+    ring[(this.head + this.count) % ring.length] = span;
+    this.count++;
+    this.queuedBytes += bytes;
+    this.accepted++;
+    counters.queuedSpans++;
+    if (!settings.exportOnFinish) return;
+    if (this.count >= settings.batchSize) {
+      if (this.inFlightExports < settings.maxConcurrentExports) this.startExport();
+    } else if (this.timer === undefined) {
+      this.timer = settings.scheduler.setTimeout(() => this.onTimer(), settings.flushInterval);
+    }
+  }
+
+  /**
+   * Exports everything queued before this call. Resolves `ok` when those spans have all been
+   * exported or have failed, or with a `FLUSH_DEADLINE_EXCEEDED` error when `deadlineMs` passes first.
+   */
+  flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+    const target = this.accepted;
+    if (this.settled >= target) return Promise.resolve(ok());
+    return new Promise<FlushResult>((resolve) => {
+      const waiter: FlushWaiter = { target, resolve, timer: undefined };
+      const deadline = options.deadlineMs ?? this.settings.exportTimeout * (this.settings.retry.maxRetries + 1);
+      waiter.timer = this.settings.scheduler.setTimeout(() => {
+        this.waiters = this.waiters.filter((other) => other !== waiter);
+        const pending = target - this.settled;
+        resolve(err(new TraceError('FLUSH_DEADLINE_EXCEEDED', `flush deadline of ${deadline} ms passed with ${pending} span(s) still pending`)));
+      }, deadline);
+      this.waiters.push(waiter);
+      this.pump();
+    });
+  }
+
+  /**
+   * Flushes within `deadlineMs` (default 30 s), then refuses new spans (counted as dropped for
+   * shutdown), aborts what is still in flight and shuts the exporter down. Safe to call twice.
+   */
+  shutdown(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+    if (this.shutdownPromise === undefined) this.shutdownPromise = this.runShutdown(options.deadlineMs ?? 30_000);
+    return this.shutdownPromise;
+  }
+
+  private async runShutdown(deadlineMs: number): Promise<FlushResult> {
+    this.state = 'shutting-down';
+    const flushed = await this.flush({ deadlineMs });
+    this.state = 'shut-down';
+    this.clearTimer();
+    // Whatever is still queued will never leave; whatever is in flight is cut off.
+    this.dropSettled(this.count, 'shutdown', 0);
+    for (const controller of this.controllers) controller.abort(new TraceError('SHUTDOWN', 'exporter pipeline shut down'));
+    for (const retry of this.retryTimers) retry.wake();
+    try {
+      await this.exporter.shutdown();
+    } catch {
+      // An exporter that fails to shut down has nothing left for us to do.
+    }
+    return flushed;
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    if (this.count > 0 && this.inFlightExports < this.settings.maxConcurrentExports) this.startExport();
+    else if (this.count > 0 && this.inFlightExports === 0) this.armTimer();
+  }
+
+  private armTimer(): void {
+    if (this.timer === undefined && this.count > 0 && this.settings.exportOnFinish) {
+      this.timer = this.settings.scheduler.setTimeout(() => this.onTimer(), this.settings.flushInterval);
+    }
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) {
+      this.settings.scheduler.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** Starts exports while there is work that should leave now and room in flight. */
+  private pump(): void {
+    const flushing = this.waiters.length > 0 || this.state === 'shutting-down';
+    while (this.count > 0 && this.inFlightExports < this.settings.maxConcurrentExports) {
+      if (!flushing && this.count < this.settings.batchSize) break;
+      this.startExport();
+    }
+    if (this.count > 0) this.armTimer();
+  }
+
+  private startExport(): void {
+    this.clearTimer();
+    const size = Math.min(this.count, this.settings.batchSize);
+    const batch: Span[] = new Array(size);
+    const ring = this.ring;
+    let bytes = 0;
+    for (let i = 0; i < size; i++) {
+      const index = (this.head + i) % ring.length;
+      const span = ring[index] as Span;
+      ring[index] = undefined;
+      batch[i] = span;
+      bytes += span._sizeEstimate;
+    }
+    this.head = (this.head + size) % ring.length;
+    this.count -= size;
+    this.queuedBytes -= bytes;
+    this.inFlightSpans += size;
+    this.inFlightBytes += bytes;
+    this.inFlightExports++;
+    void this.exportBatch(batch, bytes).then(
+      () => this.afterExport(),
+      () => this.afterExport(),
+    );
+  }
+
+  private afterExport(): void {
+    this.inFlightExports--;
+    this.pump();
+  }
+
+  private async exportBatch(batch: Span[], bytes: number): Promise<void> {
+    const policy = this.settings.retry;
+    let retries = 0;
+    for (;;) {
+      const result = await this.attempt(batch);
+      if (!this.exporterCounts) this.counters.recordExport(batch.length, result);
+      if (result.ok) {
+        const rejected = Math.min(result.value.rejectedSpans ?? 0, batch.length);
+        this.counters.recordLost('rejected', rejected);
+        this.release(batch.length, bytes);
+        return;
+      }
+      const error = result.error;
+      const stopping = this.state === 'shut-down';
+      if (!error.retryable || stopping) {
+        this.release(batch.length, bytes);
+        this.counters.recordLost(stopping ? 'shutdown' : 'notRetryable', batch.length);
+        return;
+      }
+      if (retries >= policy.maxRetries) {
+        if (this.settings.requeueOnFailure && this.state === 'running' && this.requeue(batch, bytes)) return;
+        this.release(batch.length, bytes);
+        this.counters.recordLost('retriesExhausted', batch.length);
+        return;
+      }
+      retries++;
+      this.counters.retries++;
+      await this.sleep(retryDelay(policy, retries, error.retryAfterMs));
+    }
+  }
+
+  /** Puts a failed batch back at the front of the queue; false when there is no room. */
+  private requeue(batch: Span[], bytes: number): boolean {
+    const ring = this.ring;
+    if (this.count + batch.length > ring.length) return false;
+    for (let i = batch.length - 1; i >= 0; i--) {
+      this.head = (this.head - 1 + ring.length) % ring.length;
+      ring[this.head] = batch[i];
+    }
+    this.count += batch.length;
+    this.queuedBytes += bytes;
+    this.inFlightSpans -= batch.length;
+    this.inFlightBytes -= bytes;
+    return true;
+  }
+
+  /** One export call with a deadline that aborts the exporter's I/O; never rejects. */
+  private attempt(batch: Span[]): Promise<ExportResult> {
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    return new Promise<ExportResult>((resolve) => {
+      let done = false;
+      const finish = (result: ExportResult) => {
+        if (done) return;
+        done = true;
+        this.settings.scheduler.clearTimeout(timer);
+        this.controllers.delete(controller);
+        resolve(result);
+      };
+      const timer = this.settings.scheduler.setTimeout(() => {
+        const timeout = new ExportError('EXPORT_TIMEOUT', `export did not finish within ${this.settings.exportTimeout} ms`, true);
+        controller.abort(timeout);
+        finish({ ok: false, error: timeout });
+      }, this.settings.exportTimeout);
+      controller.signal.addEventListener('abort', () => {
+        finish({ ok: false, error: new ExportError('EXPORT_ABORTED', 'export was aborted by shutdown', false) });
+      });
+      let pending: Promise<ExportResult>;
+      try {
+        pending = Promise.resolve(this.exporter.exportSpans(batch, { signal: controller.signal }));
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (result) =>
+          finish(
+            isExportResult(result)
+              ? result
+              : { ok: false, error: new ExportError('EXPORTER_INVALID_RESULT', 'exporter returned something that is not an ExportResult', false) },
+          ),
+        (error: unknown) =>
+          finish({ ok: false, error: new ExportError('EXPORTER_FAILED', `exporter failed: ${error instanceof Error ? error.message : String(error)}`, false) }),
+      );
+    });
+  }
+
+  private sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = { handle: undefined as unknown, wake: () => {} };
+      entry.wake = () => {
+        this.settings.scheduler.clearTimeout(entry.handle);
+        this.retryTimers.delete(entry);
+        resolve();
+      };
+      entry.handle = this.settings.scheduler.setTimeout(entry.wake, delayMs);
+      this.retryTimers.add(entry);
+    });
+  }
+
+  /** A batch's spans reached their final fate: they leave the in-flight count. */
+  private release(spanCount: number, bytes: number): void {
+    this.inFlightSpans -= spanCount;
+    this.inFlightBytes -= bytes;
+    this.counters.queuedSpans = this.count + this.inFlightSpans;
+    this.settle(spanCount);
+  }
+
+  /** Drops `dropCount` spans from the queue from position `keep` on, counted for `reason`. */
+  private dropSettled(dropCount: number, reason: 'queueFull' | 'shutdown', keep: number): void {
+    if (dropCount <= 0) return;
+    const ring = this.ring;
+    for (let i = keep; i < keep + dropCount; i++) {
+      const index = (this.head + i) % ring.length;
+      const span = ring[index];
+      if (span !== undefined) this.queuedBytes -= span._sizeEstimate;
+      ring[index] = undefined;
+    }
+    this.count -= dropCount;
+    this.counters.recordLost(reason, dropCount);
+    this.counters.queuedSpans = this.count + this.inFlightSpans;
+    this.settle(dropCount);
+  }
+
+  private settle(spanCount: number): void {
+    this.settled += spanCount;
+    if (this.waiters.length === 0) return;
+    const remaining: FlushWaiter[] = [];
+    for (const waiter of this.waiters) {
+      if (this.settled >= waiter.target) {
+        this.settings.scheduler.clearTimeout(waiter.timer);
+        waiter.resolve(ok());
+      } else {
+        remaining.push(waiter);
+      }
+    }
+    this.waiters = remaining;
+  }
+}
+
+function isExportResult(value: unknown): value is ExportResult {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+}

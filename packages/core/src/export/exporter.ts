@@ -1,0 +1,185 @@
+// The exporter contract (seed §11 `trace_exporter_interface`) and the counters behind getStats().
+import { type Result, TraceError, err, ok } from '../result.js';
+import type { Span } from '../span.js';
+
+/** Why spans were lost, by reason (seed "never lose a span silently"). */
+export interface LostSpans {
+  /** The queue was at its span or byte bound when the span finished. */
+  queueFull: number;
+  /** The span finished after shutdown, or was still queued when shutdown's deadline passed. */
+  shutdown: number;
+  /** One span was larger than the queue's byte bound or the largest request body. */
+  spanTooLarge: number;
+  /** The backend refused the batch and retrying would not help (e.g. HTTP 400). */
+  notRetryable: number;
+  /** Every retry failed. */
+  retriesExhausted: number;
+  /** The backend accepted the request but rejected these spans (OTLP partial success). */
+  rejected: number;
+}
+
+/** Figures of one exporter. For every exporter: finished = exported + dropped + failed + queued. */
+export interface ExportStats {
+  /** Sampled spans handed to this exporter's pipeline. */
+  finishedSpans: number;
+  exportedSpans: number;
+  /** Spans lost before an export was attempted: queue full, shutdown, too large. */
+  droppedSpans: number;
+  /** Spans lost after export was attempted: not retryable, retries exhausted, rejected. */
+  failedSpans: number;
+  /** Spans waiting in the queue or in an export still in flight. */
+  queuedSpans: number;
+  /** Export calls that failed (each attempt counts). */
+  failedExports: number;
+  /** Export attempts that were retries. */
+  retries: number;
+  /** Spans the backend reported as rejected in a partial success. */
+  rejectedSpans: number;
+  lost: LostSpans;
+  /** The last failure's message; never contains header values. */
+  lastError: string | undefined;
+}
+
+/** Mutable counters behind {@link ExportStats}, shared by an exporter and the pipeline feeding it. */
+export class ExportCounters {
+  finishedSpans = 0;
+  exportedSpans = 0;
+  droppedSpans = 0;
+  failedSpans = 0;
+  queuedSpans = 0;
+  failedExports = 0;
+  retries = 0;
+  rejectedSpans = 0;
+  lastError: string | undefined = undefined;
+  readonly lost: LostSpans = { queueFull: 0, shutdown: 0, spanTooLarge: 0, notRetryable: 0, retriesExhausted: 0, rejected: 0 };
+
+  /** Counts `count` spans lost for `reason`, as dropped or failed according to the reason. */
+  recordLost(reason: keyof LostSpans, count: number): void {
+    if (count <= 0) return;
+    this.lost[reason] += count;
+    if (reason === 'queueFull' || reason === 'shutdown' || reason === 'spanTooLarge') this.droppedSpans += count;
+    else this.failedSpans += count;
+  }
+
+  /** Counts the outcome of one export call of `spanCount` spans. */
+  recordExport(spanCount: number, result: ExportResult): void {
+    if (result.ok) {
+      const rejected = Math.min(result.value.rejectedSpans ?? 0, spanCount);
+      this.exportedSpans += spanCount - rejected;
+      this.rejectedSpans += rejected;
+      if (rejected > 0 && result.value.message) this.lastError = result.value.message;
+    } else {
+      this.failedExports++;
+      this.lastError = result.error.message;
+    }
+  }
+
+  snapshot(): ExportStats {
+    return {
+      finishedSpans: this.finishedSpans,
+      exportedSpans: this.exportedSpans,
+      droppedSpans: this.droppedSpans,
+      failedSpans: this.failedSpans,
+      queuedSpans: this.queuedSpans,
+      failedExports: this.failedExports,
+      retries: this.retries,
+      rejectedSpans: this.rejectedSpans,
+      lost: { ...this.lost },
+      lastError: this.lastError,
+    };
+  }
+}
+
+/** A failed export: whether trying again could help, and after how long the backend asked. */
+export class ExportError extends TraceError {
+  readonly retryable: boolean;
+  /** Delay the backend asked for (`Retry-After`, gRPC retry info), in ms. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: string, message: string, retryable: boolean, retryAfterMs?: number, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'ExportError';
+    this.retryable = retryable;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** A successful export; `rejectedSpans` > 0 for a partial success. */
+export interface ExportSuccess {
+  rejectedSpans?: number;
+  message?: string;
+}
+
+export type ExportResult = Result<ExportSuccess, ExportError>;
+
+const EXPORT_OK: ExportResult = ok({});
+
+/** The plain successful {@link ExportResult}. */
+export function exportSucceeded(partial?: ExportSuccess): ExportResult {
+  return partial === undefined || !partial.rejectedSpans ? EXPORT_OK : ok(partial);
+}
+
+/** A failed {@link ExportResult}. */
+export function exportFailed(code: string, message: string, retryable: boolean, retryAfterMs?: number): ExportResult {
+  return err(new ExportError(code, message, retryable, retryAfterMs));
+}
+
+export interface ExportOptions {
+  /** Aborted when the pipeline's export deadline passes or on shutdown: stop the I/O. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends finished spans to a backend (seed §11 `trace_exporter_interface`). An exporter encodes
+ * and sends one batch per call and classifies the outcome; queueing, batching and retries belong
+ * to the tracer's export pipeline. Implementations never throw: failures are results.
+ */
+export interface SpanExporter {
+  exportSpans(spans: readonly Span[], options?: ExportOptions): Promise<ExportResult>;
+  /** Sends anything the exporter itself buffers (most buffer nothing). */
+  flush(): Promise<void>;
+  /** Releases connections; later exports fail with a non-retryable error. Safe to call twice. */
+  shutdown(): Promise<void>;
+  getStats(): ExportStats;
+  /** When present, the pipeline records its figures here, so getStats() shows drops too. */
+  readonly counters?: ExportCounters;
+}
+
+/**
+ * Base for exporters: counts every export, turns a throw or rejection of `send` into a failed
+ * result, and refuses work after shutdown. Subclasses implement `send`.
+ */
+export abstract class BaseSpanExporter implements SpanExporter {
+  readonly counters = new ExportCounters();
+  protected isShutdown = false;
+
+  /** Encodes and sends one batch. May throw; the base turns that into a failed result. */
+  protected abstract send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult>;
+
+  async exportSpans(spans: readonly Span[], options: ExportOptions = {}): Promise<ExportResult> {
+    let result: ExportResult;
+    if (this.isShutdown) {
+      result = exportFailed('EXPORTER_SHUT_DOWN', 'exporter was shut down', false);
+    } else if (spans.length === 0) {
+      return EXPORT_OK;
+    } else {
+      try {
+        result = await this.send(spans, options);
+      } catch (error) {
+        result = exportFailed('EXPORTER_FAILED', `exporter failed: ${error instanceof Error ? error.message : String(error)}`, false);
+      }
+    }
+    this.counters.recordExport(spans.length, result);
+    return result;
+  }
+
+  async flush(): Promise<void> {}
+
+  async shutdown(): Promise<void> {
+    this.isShutdown = true;
+  }
+
+  getStats(): ExportStats {
+    return this.counters.snapshot();
+  }
+}

@@ -1,0 +1,90 @@
+// Trace and span ids live as 32-bit words (Smis in V8) from a pooled random buffer; the hex string
+// is produced only when someone reads it, and binary encoders copy the words straight to bytes.
+import { fillRandom } from './platform.js';
+
+const POOL_WORDS = 1024; // 4 KiB of randomness per refill: one syscall every ~340 root spans
+const pool = new Int32Array(POOL_WORDS);
+let poolIndex = POOL_WORDS;
+
+/** A uniformly random 32-bit word (signed int32) from the pooled buffer. */
+export function randomWord(): number {
+  if (poolIndex === POOL_WORDS) {
+    fillRandom(pool);
+    poolIndex = 0;
+  }
+  return pool[poolIndex++] as number;
+}
+
+const HEX_BYTE: string[] = [];
+for (let i = 0; i < 256; i++) HEX_BYTE.push(i.toString(16).padStart(2, '0'));
+
+/** Eight lowercase hex characters for one word. */
+export function wordToHex(word: number): string {
+  return (
+    (HEX_BYTE[(word >>> 24) & 0xff] as string) +
+    (HEX_BYTE[(word >>> 16) & 0xff] as string) +
+    (HEX_BYTE[(word >>> 8) & 0xff] as string) +
+    (HEX_BYTE[word & 0xff] as string)
+  );
+}
+
+// -1 marks a character that is not lowercase hex; W3C ids are lowercase only.
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX_VALUE[97 + i] = 10 + i;
+
+/**
+ * Parses 8 lowercase hex characters of `text` at `start` into a signed 32-bit word.
+ * Returns `undefined` when any character is not lowercase hex.
+ */
+export function hexToWord(text: string, start: number): number | undefined {
+  let word = 0;
+  for (let i = start; i < start + 8; i++) {
+    const code = text.charCodeAt(i);
+    const value = code < 128 ? (HEX_VALUE[code] as number) : -1;
+    if (value < 0) return undefined;
+    word = (word << 4) | value;
+  }
+  return word;
+}
+
+/** True when `text` is exactly `length` lowercase hex characters and not all zeros. */
+export function isValidHexId(text: string, length: 16 | 32): boolean {
+  if (typeof text !== 'string' || text.length !== length) return false;
+  let nonZero = false;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || (HEX_VALUE[code] as number) < 0) return false;
+    if (code !== 48) nonZero = true;
+  }
+  return nonZero;
+}
+
+/** Writes one word big-endian into `target` at `offset`. */
+export function writeWord(target: Uint8Array, offset: number, word: number): void {
+  target[offset] = word >>> 24;
+  target[offset + 1] = word >>> 16;
+  target[offset + 2] = word >>> 8;
+  target[offset + 3] = word;
+}
+
+/** Writes a hex id (16 or 32 chars, already validated) as bytes into `target` at `offset`. */
+export function writeHexId(target: Uint8Array, offset: number, hex: string): void {
+  for (let i = 0; i < hex.length; i += 8) writeWord(target, offset + i / 2, hexToWord(hex, i) ?? 0);
+}
+
+/** A new random 16-hex-char span id (never all zeros). */
+export function generateSpanId(): string {
+  let high = randomWord();
+  let low = randomWord();
+  while (high === 0 && low === 0) {
+    high = randomWord();
+    low = randomWord();
+  }
+  return wordToHex(high) + wordToHex(low);
+}
+
+/** A new random 32-hex-char trace id (never all zeros). */
+export function generateTraceId(): string {
+  return generateSpanId() + generateSpanId();
+}

@@ -1,0 +1,29 @@
+// The only file in @trace/core that imports `node:` modules: ids, clock and async-local storage.
+// A browser or edge build swaps this one module (DESIGN.md "Conventions").
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomFillSync } from 'node:crypto';
+import { hostname as osHostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+export { AsyncLocalStorage };
+
+/** Fills `target` with cryptographically strong random bytes. */
+export function fillRandom(target: Int32Array): void {
+  randomFillSync(target);
+}
+
+const timeOriginMs = performance.timeOrigin;
+
+/** Monotonic milliseconds since process start, sub-microsecond resolution. */
+export function monotonicNowMs(): number {
+  return performance.now();
+}
+
+/** Converts a monotonic reading to epoch microseconds (fractional). */
+export function monotonicToEpochMicros(monotonicMs: number): number {
+  return (timeOriginMs + monotonicMs) * 1000;
+}
+
+export function hostname(): string {
+  return osHostname();
+}

@@ -1,0 +1,159 @@
+// Propagators move a TraceContext in and out of carriers. Core ships the W3C formats; more
+// (B3, Jaeger, composites) live in @trace/context and implement the same interface.
+import { Baggage } from './baggage.js';
+import { type CarrierAdapter, defaultCarrierAdapter } from './carrier.js';
+import { type Result, TraceError, err, ok } from './result.js';
+import { TraceContext, formatTraceparent, parseTraceparent } from './trace-context.js';
+import { TraceState } from './trace-state.js';
+
+/** Injects a context into a carrier and extracts one back (seed §3 "Context Injection"). */
+export interface Propagator {
+  /** Writes `context` into `carrier`. Never throws. */
+  inject(context: TraceContext, carrier: unknown, adapter?: CarrierAdapter<unknown>): void;
+  /** Reads a context from `carrier`; the error says what was missing or malformed. Never throws. */
+  extract(carrier: unknown, adapter?: CarrierAdapter<unknown>): Result<TraceContext>;
+  /**
+   * Reads only baggage, for propagators that carry baggage but no trace ids; composite
+   * propagators merge it into the context another propagator extracted.
+   */
+  extractBaggage?(carrier: unknown, adapter?: CarrierAdapter<unknown>): Baggage | undefined;
+  /** Header names this propagator reads and writes. */
+  fields(): readonly string[];
+}
+
+/** Error code when a carrier holds no trace context at all (the common case at a trace's edge). */
+export const NO_TRACE_CONTEXT = 'NO_TRACE_CONTEXT';
+const MISSING = err(new TraceError(NO_TRACE_CONTEXT, 'carrier has no traceparent header'));
+
+export const TRACEPARENT_HEADER = 'traceparent';
+export const TRACESTATE_HEADER = 'tracestate';
+export const BAGGAGE_HEADER = 'baggage';
+/** Prefix of the seed's one-header-per-item baggage form (`baggage-user_id: 12345`). */
+export const BAGGAGE_ITEM_PREFIX = 'baggage-';
+
+/** Options of {@link W3CPropagator}. */
+export interface W3CPropagatorOptions {
+  /** Also inject each baggage item as a `baggage-<key>` header (the seed's form). Default false. */
+  injectBaggageItemHeaders?: boolean;
+  /** Read `baggage-<key>` headers on extract. Default true. */
+  extractBaggageItemHeaders?: boolean;
+  /** Carry `traceparent`/`tracestate`. Default true. */
+  traceContext?: boolean;
+  /** Carry the W3C `baggage` header. Default true. */
+  baggage?: boolean;
+}
+
+/**
+ * W3C Trace Context (`traceparent`, `tracestate`) and W3C Baggage in one propagator: the
+ * tracer's default.
+ */
+export class W3CPropagator implements Propagator {
+  private readonly injectItems: boolean;
+  private readonly extractItems: boolean;
+  private readonly carriesTraceContext: boolean;
+  private readonly carriesBaggage: boolean;
+  private readonly fieldNames: readonly string[];
+
+  constructor(options: W3CPropagatorOptions = {}) {
+    this.injectItems = options.injectBaggageItemHeaders ?? false;
+    this.extractItems = options.extractBaggageItemHeaders ?? true;
+    this.carriesTraceContext = options.traceContext ?? true;
+    this.carriesBaggage = options.baggage ?? true;
+    const fields: string[] = [];
+    if (this.carriesTraceContext) fields.push(TRACEPARENT_HEADER, TRACESTATE_HEADER);
+    if (this.carriesBaggage) fields.push(BAGGAGE_HEADER);
+    this.fieldNames = Object.freeze(fields);
+  }
+
+  fields(): readonly string[] {
+    return this.fieldNames;
+  }
+
+  inject(context: TraceContext, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
+    if (!(context instanceof TraceContext)) return;
+    try {
+      if (this.carriesTraceContext) {
+        adapter.set(carrier, TRACEPARENT_HEADER, formatTraceparent(context.traceId, context.spanId, context.traceFlags));
+        if (context.traceState.size > 0) adapter.set(carrier, TRACESTATE_HEADER, context.traceState.serialize());
+      }
+      const baggage = context.baggage;
+      if (this.carriesBaggage && baggage.size > 0) {
+        const { header } = baggage.serialize();
+        if (header !== '') adapter.set(carrier, BAGGAGE_HEADER, header);
+        if (this.injectItems) {
+          for (const key of baggage.keys()) adapter.set(carrier, BAGGAGE_ITEM_PREFIX + key.toLowerCase(), encodeURIComponent(baggage.get(key) as string));
+        }
+      }
+    } catch {
+      // A carrier whose setter throws (frozen object, exotic Headers) loses the context, not the app.
+    }
+  }
+
+  extract(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Result<TraceContext> {
+    if (!this.carriesTraceContext) return MISSING;
+    let header: string | readonly string[] | undefined;
+    try {
+      header = adapter.get(carrier, TRACEPARENT_HEADER);
+    } catch {
+      return MISSING;
+    }
+    if (header === undefined) return MISSING;
+    if (typeof header !== 'string') {
+      if (header.length !== 1) return err(new TraceError('TRACEPARENT_REPEATED', 'carrier has more than one traceparent header'));
+      header = header[0] as string;
+    }
+    const parsed = parseTraceparent(header.trim());
+    if (!parsed.ok) return parsed;
+    const traceState = this.extractTraceState(carrier, adapter);
+    const baggage = this.extractBaggage(carrier, adapter) ?? Baggage.EMPTY;
+    return ok(new TraceContext({ ...parsed.value, traceState, baggage, isRemote: true }));
+  }
+
+  /** Reads the `baggage` header and, if enabled, `baggage-<key>` headers; invalid input reads as none. */
+  extractBaggage(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Baggage | undefined {
+    if (!this.carriesBaggage) return undefined;
+    try {
+      let baggage = Baggage.EMPTY;
+      const header = adapter.get(carrier, BAGGAGE_HEADER);
+      if (header !== undefined) {
+        const joined = typeof header === 'string' ? header : header.join(',');
+        const parsed = Baggage.parse(joined);
+        if (parsed.ok) baggage = parsed.value;
+      }
+      if (this.extractItems) baggage = this.extractItemHeaders(carrier, adapter, baggage);
+      return baggage.size === 0 ? undefined : baggage;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private extractTraceState(carrier: unknown, adapter: CarrierAdapter<unknown>): TraceState {
+    const header = adapter.get(carrier, TRACESTATE_HEADER);
+    if (header === undefined) return TraceState.EMPTY;
+    // Repeated tracestate headers are one list (RFC 7230 §3.2.2); an invalid one is discarded.
+    const parsed = TraceState.parse(typeof header === 'string' ? header : header.join(','));
+    return parsed.ok ? parsed.value : TraceState.EMPTY;
+  }
+
+  private extractItemHeaders(carrier: unknown, adapter: CarrierAdapter<unknown>, baggage: Baggage): Baggage {
+    let result = baggage;
+    for (const name of adapter.keys(carrier)) {
+      if (name.length <= BAGGAGE_ITEM_PREFIX.length || name.slice(0, BAGGAGE_ITEM_PREFIX.length).toLowerCase() !== BAGGAGE_ITEM_PREFIX) continue;
+      const key = name.slice(BAGGAGE_ITEM_PREFIX.length);
+      if (result.getEntry(key) !== undefined) continue; // the W3C header wins
+      const raw = adapter.get(carrier, name.toLowerCase());
+      const value = typeof raw === 'string' ? raw : raw?.[0];
+      if (value === undefined) continue;
+      let decoded = value;
+      try {
+        decoded = decodeURIComponent(value);
+      } catch {
+        // keep the raw value
+      }
+      const next = result.set(key, decoded);
+      if (next.ok) result = next.value;
+      if (result.size >= 180) break;
+    }
+    return result;
+  }
+}

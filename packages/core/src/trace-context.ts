@@ -1,0 +1,129 @@
+// W3C Trace Context `traceparent`: https://www.w3.org/TR/trace-context/#traceparent-header
+import { Baggage } from './baggage.js';
+import { hexToWord, isValidHexId } from './ids.js';
+import { type Result, TraceError, err, ok } from './result.js';
+import { TraceState } from './trace-state.js';
+
+/** Trace flag bit for "sampled" (W3C §3.2.2.5). */
+export const TRACE_FLAG_SAMPLED = 0x01;
+
+/** Fields of a {@link TraceContext}; ids are lowercase hex. */
+export interface TraceContextInit {
+  traceId: string;
+  spanId: string;
+  traceFlags?: number;
+  traceState?: TraceState;
+  baggage?: Baggage;
+  isRemote?: boolean;
+}
+
+/**
+ * What crosses a process boundary: trace id, the sender's span id, flags, `tracestate` and
+ * baggage (seed §3 `trace_context`). Immutable.
+ */
+export class TraceContext {
+  /** 32 lowercase hex characters. */
+  readonly traceId: string;
+  /** 16 lowercase hex characters: the span that sent this context (the receiver's parent). */
+  readonly spanId: string;
+  /** All 8 flag bits as received; only bit 0 (sampled) has a meaning today. */
+  readonly traceFlags: number;
+  readonly traceState: TraceState;
+  readonly baggage: Baggage;
+  /** True when the context was extracted from a carrier rather than made in this process. */
+  readonly isRemote: boolean;
+
+  constructor(init: TraceContextInit) {
+    this.traceId = init.traceId;
+    this.spanId = init.spanId;
+    this.traceFlags = (init.traceFlags ?? TRACE_FLAG_SAMPLED) & 0xff;
+    this.traceState = init.traceState ?? TraceState.EMPTY;
+    this.baggage = init.baggage ?? Baggage.EMPTY;
+    this.isRemote = init.isRemote ?? false;
+  }
+
+  /** Builds a context after checking the ids; bad ids give an error that names the field. */
+  static create(init: TraceContextInit): Result<TraceContext> {
+    if (!isValidHexId(init.traceId, 32)) return err(new TraceError('INVALID_TRACE_ID', 'traceId must be 32 lowercase hex characters, not all zero'));
+    if (!isValidHexId(init.spanId, 16)) return err(new TraceError('INVALID_SPAN_ID', 'spanId must be 16 lowercase hex characters, not all zero'));
+    return ok(new TraceContext(init));
+  }
+
+  get sampled(): boolean {
+    return (this.traceFlags & TRACE_FLAG_SAMPLED) !== 0;
+  }
+
+  /** `00-{traceId}-{spanId}-{flags}`. Always version 00: the only version whose fields we know. */
+  toW3CTraceparent(): string {
+    return formatTraceparent(this.traceId, this.spanId, this.traceFlags);
+  }
+
+  /** Parses a `traceparent` header; the error says what is wrong with it. */
+  static fromW3CTraceparent(header: string): Result<TraceContext> {
+    const parsed = parseTraceparent(header);
+    if (!parsed.ok) return parsed;
+    return ok(new TraceContext({ ...parsed.value, isRemote: true }));
+  }
+
+  /** A copy with some fields replaced. */
+  with(changes: Partial<TraceContextInit>): TraceContext {
+    return new TraceContext({
+      traceId: changes.traceId ?? this.traceId,
+      spanId: changes.spanId ?? this.spanId,
+      traceFlags: changes.traceFlags ?? this.traceFlags,
+      traceState: changes.traceState ?? this.traceState,
+      baggage: changes.baggage ?? this.baggage,
+      isRemote: changes.isRemote ?? this.isRemote,
+    });
+  }
+}
+
+const FLAG_HEX: string[] = [];
+for (let i = 0; i < 256; i++) FLAG_HEX.push(i.toString(16).padStart(2, '0'));
+
+export function formatTraceparent(traceId: string, spanId: string, traceFlags: number): string {
+  return `00-${traceId}-${spanId}-${FLAG_HEX[traceFlags & 0xff]}`;
+}
+
+/** The parsed fields of a `traceparent`. */
+export interface Traceparent {
+  traceId: string;
+  spanId: string;
+  traceFlags: number;
+}
+
+const TRACEPARENT_LENGTH = 55;
+
+/**
+ * Parses `traceparent` per the Recommendation's processing model: version 00 must be exactly 55
+ * characters; a higher version may be longer if a `-` follows the flags; version `ff`, uppercase
+ * or non-hex characters and all-zero ids are invalid.
+ */
+export function parseTraceparent(header: string): Result<Traceparent> {
+  if (typeof header !== 'string') return invalid('TRACEPARENT_INVALID', 'traceparent must be a string');
+  const length = header.length;
+  if (length < TRACEPARENT_LENGTH) return invalid('TRACEPARENT_INVALID_LENGTH', `traceparent is ${length} characters; it needs 55`);
+  const version = hexToWord(`000000${header.slice(0, 2)}`, 0);
+  if (version === undefined) return invalid('TRACEPARENT_INVALID_VERSION', 'traceparent version is not two lowercase hex digits');
+  if (version === 0xff) return invalid('TRACEPARENT_INVALID_VERSION', 'traceparent version ff is forbidden');
+  if (version === 0 && length !== TRACEPARENT_LENGTH) {
+    return invalid('TRACEPARENT_INVALID_LENGTH', `traceparent version 00 must be 55 characters, got ${Math.min(length, 1_000_000)}`);
+  }
+  if (version !== 0 && length > TRACEPARENT_LENGTH && header.charCodeAt(TRACEPARENT_LENGTH) !== 0x2d) {
+    return invalid('TRACEPARENT_INVALID', 'traceparent of a future version must have "-" after the flags');
+  }
+  if (header.charCodeAt(2) !== 0x2d || header.charCodeAt(35) !== 0x2d || header.charCodeAt(52) !== 0x2d) {
+    return invalid('TRACEPARENT_INVALID', 'traceparent fields must be separated by "-"');
+  }
+  const traceId = header.slice(3, 35);
+  if (!isValidHexId(traceId, 32)) return invalid('TRACEPARENT_INVALID_TRACE_ID', 'trace-id must be 32 lowercase hex characters, not all zero');
+  const spanId = header.slice(36, 52);
+  if (!isValidHexId(spanId, 16)) return invalid('TRACEPARENT_INVALID_PARENT_ID', 'parent-id must be 16 lowercase hex characters, not all zero');
+  const flags = hexToWord(`000000${header.slice(53, 55)}`, 0);
+  if (flags === undefined) return invalid('TRACEPARENT_INVALID_FLAGS', 'trace-flags must be two lowercase hex digits');
+  return ok({ traceId, spanId, traceFlags: flags });
+}
+
+function invalid(code: string, message: string): Result<never> {
+  return err(new TraceError(code, message));
+}

@@ -1,0 +1,161 @@
+// W3C Trace Context §3.3 `tracestate`: an ordered list of at most 32 vendor entries.
+// https://www.w3.org/TR/trace-context/#tracestate-header
+import { type Result, fail, ok } from './result.js';
+
+/** Most members a `tracestate` may carry (W3C §3.3.1.1). */
+export const TRACE_STATE_MAX_MEMBERS = 32;
+// Longest key: tenant (241) + '@' + system (14); longest value: 256.
+const MAX_KEY_LENGTH = 256;
+const MAX_VALUE_LENGTH = 256;
+
+function isLowerAlpha(code: number): boolean {
+  return code >= 0x61 && code <= 0x7a;
+}
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+function isKeyChar(code: number): boolean {
+  // lcalpha / DIGIT / "_" / "-" / "*" / "/"
+  return isLowerAlpha(code) || isDigit(code) || code === 0x5f || code === 0x2d || code === 0x2a || code === 0x2f;
+}
+
+/** True when `key` is a valid simple key or `tenant@system` multi-tenant key. */
+export function isValidTraceStateKey(key: string): boolean {
+  const length = key.length;
+  if (length === 0 || length > MAX_KEY_LENGTH) return false;
+  const at = key.indexOf('@');
+  if (at === -1) {
+    if (!isLowerAlpha(key.charCodeAt(0))) return false;
+    for (let i = 1; i < length; i++) if (!isKeyChar(key.charCodeAt(i))) return false;
+    return true;
+  }
+  // tenant-id = (lcalpha / DIGIT) 0*240(keychar); system-id = lcalpha 0*13(keychar)
+  const systemLength = length - at - 1;
+  if (at === 0 || at > 241 || systemLength < 1 || systemLength > 14) return false;
+  const first = key.charCodeAt(0);
+  if (!isLowerAlpha(first) && !isDigit(first)) return false;
+  for (let i = 1; i < at; i++) if (!isKeyChar(key.charCodeAt(i))) return false;
+  if (!isLowerAlpha(key.charCodeAt(at + 1))) return false;
+  for (let i = at + 2; i < length; i++) if (!isKeyChar(key.charCodeAt(i))) return false;
+  return true;
+}
+
+/** True when `value` is 1–256 printable ASCII characters without `,` or `=`, not ending in a space. */
+export function isValidTraceStateValue(value: string): boolean {
+  const length = value.length;
+  if (length === 0 || length > MAX_VALUE_LENGTH) return false;
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x2c || code === 0x3d) return false;
+  }
+  return value.charCodeAt(length - 1) !== 0x20;
+}
+
+function isOptionalWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/**
+ * Immutable `tracestate`. Updating a key moves it to the front (W3C §3.5 "mutating the tracestate
+ * field"); the list never exceeds 32 members (the oldest, at the end, is dropped).
+ */
+export class TraceState {
+  private readonly entries: readonly (readonly [string, string])[];
+
+  private constructor(entries: readonly (readonly [string, string])[]) {
+    this.entries = entries;
+  }
+
+  static readonly EMPTY = new TraceState([]);
+
+  /**
+   * Parses a `tracestate` header value. Empty members are skipped; an invalid member, a duplicate
+   * key or more than 32 members makes the whole value invalid, as the Recommendation requires.
+   */
+  static parse(header: string): Result<TraceState> {
+    if (typeof header !== 'string') return fail('TRACESTATE_INVALID', 'tracestate must be a string');
+    // 32 members of at most 512 characters each, plus separators: anything longer cannot be valid.
+    if (header.length > TRACE_STATE_MAX_MEMBERS * (MAX_KEY_LENGTH + MAX_VALUE_LENGTH + 4)) {
+      return fail('TRACESTATE_TOO_LONG', `tracestate is ${header.length} characters, longer than any valid value`);
+    }
+    const entries: [string, string][] = [];
+    let start = 0;
+    const length = header.length;
+    while (start <= length) {
+      let end = header.indexOf(',', start);
+      if (end === -1) end = length;
+      let memberStart = start;
+      let memberEnd = end;
+      while (memberStart < memberEnd && isOptionalWhitespace(header.charCodeAt(memberStart))) memberStart++;
+      while (memberEnd > memberStart && isOptionalWhitespace(header.charCodeAt(memberEnd - 1))) memberEnd--;
+      if (memberEnd > memberStart) {
+        const equals = header.indexOf('=', memberStart);
+        if (equals === -1 || equals >= memberEnd) {
+          return fail('TRACESTATE_INVALID', `tracestate member ${entries.length + 1} has no "="`);
+        }
+        const key = header.slice(memberStart, equals);
+        const value = header.slice(equals + 1, memberEnd);
+        if (!isValidTraceStateKey(key)) {
+          return fail('TRACESTATE_INVALID', `tracestate key ${JSON.stringify(key.slice(0, 64))} is not valid`);
+        }
+        if (!isValidTraceStateValue(value)) {
+          return fail('TRACESTATE_INVALID', `tracestate value for ${JSON.stringify(key)} is not valid`);
+        }
+        for (const entry of entries) {
+          if (entry[0] === key) return fail('TRACESTATE_DUPLICATE_KEY', `tracestate repeats key ${JSON.stringify(key)}`);
+        }
+        if (entries.length === TRACE_STATE_MAX_MEMBERS) {
+          return fail('TRACESTATE_TOO_MANY_MEMBERS', `tracestate has more than ${TRACE_STATE_MAX_MEMBERS} members`);
+        }
+        entries.push([key, value]);
+      }
+      start = end + 1;
+    }
+    return ok(entries.length === 0 ? TraceState.EMPTY : new TraceState(entries));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  get(key: string): string | undefined {
+    for (const entry of this.entries) if (entry[0] === key) return entry[1];
+    return undefined;
+  }
+
+  /** A new state with `key` set and moved to the front; invalid keys or values give an error. */
+  set(key: string, value: string): Result<TraceState> {
+    if (!isValidTraceStateKey(key)) return fail('TRACESTATE_INVALID', `tracestate key ${JSON.stringify(key)} is not valid`);
+    if (!isValidTraceStateValue(value)) return fail('TRACESTATE_INVALID', `tracestate value for ${JSON.stringify(key)} is not valid`);
+    const entries: (readonly [string, string])[] = [[key, value]];
+    for (const entry of this.entries) {
+      if (entry[0] !== key && entries.length < TRACE_STATE_MAX_MEMBERS) entries.push(entry);
+    }
+    return ok(new TraceState(entries));
+  }
+
+  /** A new state without `key`. */
+  unset(key: string): TraceState {
+    const entries = this.entries.filter((entry) => entry[0] !== key);
+    return entries.length === this.entries.length ? this : new TraceState(entries);
+  }
+
+  /** Entries in header order. */
+  toArray(): [string, string][] {
+    return this.entries.map((entry) => [entry[0], entry[1]]);
+  }
+
+  /** The header value: `key=value` members joined by `,` (empty string for an empty state). */
+  serialize(): string {
+    let header = '';
+    for (let i = 0; i < this.entries.length; i++) {
+      const entry = this.entries[i] as readonly [string, string];
+      header += `${i === 0 ? '' : ','}${entry[0]}=${entry[1]}`;
+    }
+    return header;
+  }
+
+  toString(): string {
+    return this.serialize();
+  }
+}

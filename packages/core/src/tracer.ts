@@ -1,0 +1,387 @@
+// The tracer (seed §3–4): starts and finishes spans, carries context in and out of carriers,
+// keeps the current span across async code, and feeds finished spans to its export pipelines.
+import type { TagValue } from './attributes.js';
+import type { CarrierAdapter } from './carrier.js';
+import { notifyActivate, notifyStart, spanObservers, spanStorage } from './context-storage.js';
+import { ExportPipeline, type ExportSettings, type FlushResult } from './export/export-pipeline.js';
+import type { ExportStats, SpanExporter } from './export/exporter.js';
+import { randomWord } from './ids.js';
+import { monotonicNowMs, monotonicToEpochMicros } from './platform.js';
+import { type Propagator, W3CPropagator } from './propagator.js';
+import { type Result, TraceError, err, ok } from './result.js';
+import { type Sampler, type SamplingParameters, alwaysOn, parentBased } from './sampler.js';
+import { type ShutdownHookOptions, installProcessShutdownHooks } from './shutdown-hooks.js';
+import { type ResolvedSpanLimits, type SpanLimits, resolveSpanLimits } from './span-limits.js';
+import { type InstrumentationScope, Span, type SpanKind, type SpanOwner, type TimeInput, toEpochMicros } from './span.js';
+import { TRACE_FLAG_SAMPLED, TraceContext } from './trace-context.js';
+
+/** Options of {@link Tracer}. */
+export interface TracerOptions {
+  /** Service name given to spans started without one. Default `unknown_service:node`. */
+  serviceName?: string;
+  /** Default `parentBased(alwaysOn())`. */
+  sampler?: Sampler;
+  spanLimits?: SpanLimits;
+  /** How context crosses process boundaries. Default W3C trace context + baggage. */
+  propagator?: Propagator;
+  /** Library that produced the spans (OTLP groups by it). Default `{ name: '@trace/core' }`. */
+  instrumentationScope?: InstrumentationScope;
+  /** Exporters to start with (each gets its own queue). */
+  exporters?: SpanExporter[];
+  exportSettings?: Partial<ExportSettings>;
+}
+
+/** Options of every span-starting call. */
+export interface StartSpanOptions {
+  /** Span kind; when absent, a `span.kind` tag sets it. */
+  kind?: SpanKind;
+  tags?: Readonly<Record<string, TagValue>>;
+  /** Parent span or context. Default: the current span. `null` starts a new trace. */
+  parent?: Span | TraceContext | null;
+  links?: readonly (TraceContext | Span)[];
+  /** Start time (epoch ms or Date). Default: now. */
+  startTime?: TimeInput;
+  /** Overrides the tracer's service name for this span. */
+  serviceName?: string;
+}
+
+/** One exporter's figures, with the exporter's class name. */
+export type NamedExportStats = ExportStats & { exporter: string };
+
+const DEFAULT_SCOPE: InstrumentationScope = Object.freeze({ name: '@trace/core' });
+const DEFAULT_SAMPLER = parentBased(alwaysOn());
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * Central span management (seed `distributed_tracer`). Nothing here throws into the calling
+ * code: invalid input is ignored or reported as a {@link Result}.
+ */
+export class Tracer implements SpanOwner {
+  readonly serviceName: string;
+  readonly limits: ResolvedSpanLimits;
+  readonly instrumentationScope: InstrumentationScope;
+  readonly propagator: Propagator;
+  private readonly sampler: Sampler;
+  private pipelines: ExportPipeline[] = [];
+  private exportSettings: Partial<ExportSettings>;
+  private lateChanges = 0;
+  // Reused for every sampling decision: sampling is synchronous, so one object suffices.
+  private readonly samplingParameters: { -readonly [K in keyof SamplingParameters]: SamplingParameters[K] } = {
+    traceIdLowBits: 0,
+    parentSampled: undefined,
+    parentIsRemote: false,
+    operationName: '',
+  };
+
+  constructor(options: TracerOptions = {}) {
+    this.serviceName = options.serviceName ?? 'unknown_service:node';
+    this.sampler = options.sampler ?? DEFAULT_SAMPLER;
+    this.limits = resolveSpanLimits(options.spanLimits);
+    this.propagator = options.propagator ?? new W3CPropagator();
+    this.instrumentationScope = options.instrumentationScope ?? DEFAULT_SCOPE;
+    this.exportSettings = options.exportSettings ?? {};
+    for (const exporter of options.exporters ?? []) this.addExporter(exporter);
+  }
+
+  // ── starting spans ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Starts a span. Its parent is `options.parent` when given, else the current span; with
+   * neither (or `parent: null`) it starts a new trace.
+   */
+  startSpan(operation: string, service?: string, options?: StartSpanOptions): Span {
+    const parent = options?.parent === undefined ? spanStorage.getStore() : options.parent;
+    if (parent === null || parent === undefined) return this.createSpan(operation, service, undefined, undefined, options);
+    if (parent instanceof Span) return this.createSpan(operation, service, parent, undefined, options);
+    return this.createSpan(operation, service, undefined, parent, options);
+  }
+
+  /** Starts a child of `parent` (seed `start_child_span`); the service defaults to the parent's. */
+  startChildSpan(parent: Span, operation: string, options?: StartSpanOptions): Span {
+    if (!(parent instanceof Span)) return this.createSpan(operation, undefined, undefined, undefined, options);
+    return this.createSpan(operation, options?.serviceName ?? parent.serviceName, parent, undefined, options);
+  }
+
+  /** Continues a trace received from elsewhere (seed `start_span_from_context`). */
+  startSpanFromContext(context: TraceContext, operation: string, options?: StartSpanOptions): Span {
+    if (!(context instanceof TraceContext)) return this.createSpan(operation, undefined, undefined, undefined, options);
+    return this.createSpan(operation, undefined, undefined, context, options);
+  }
+
+  /** @internal Shared by every way of starting a span. */
+  createSpan(
+    operation: string,
+    service: string | undefined,
+    parentSpan: Span | undefined,
+    parentContext: TraceContext | undefined,
+    options: StartSpanOptions | undefined,
+    explicitTraceId?: string,
+    explicitSpanId?: string,
+  ): Span {
+    const span = new Span(this, typeof operation === 'string' ? operation : String(operation), service ?? options?.serviceName ?? this.serviceName);
+    const parameters = this.samplingParameters;
+    if (parentSpan !== undefined) {
+      span._trace0 = parentSpan._trace0;
+      span._trace1 = parentSpan._trace1;
+      span._trace2 = parentSpan._trace2;
+      span._trace3 = parentSpan._trace3;
+      span._traceIdHex = parentSpan._traceIdHex;
+      span._parent0 = parentSpan._span0;
+      span._parent1 = parentSpan._span1;
+      span._parentSpanIdHex = parentSpan._spanIdHex;
+      span.traceFlags = parentSpan.traceFlags;
+      span.traceState = parentSpan.traceState;
+      span.baggage = parentSpan.baggage;
+      parameters.parentSampled = (parentSpan.traceFlags & TRACE_FLAG_SAMPLED) !== 0;
+      parameters.parentIsRemote = false;
+    } else if (parentContext !== undefined) {
+      span._setIdsFromHex(parentContext.traceId, undefined, parentContext.spanId);
+      span.traceFlags = parentContext.traceFlags;
+      span.traceState = parentContext.traceState;
+      span.baggage = parentContext.baggage;
+      span.parentIsRemote = parentContext.isRemote;
+      parameters.parentSampled = (parentContext.traceFlags & TRACE_FLAG_SAMPLED) !== 0;
+      parameters.parentIsRemote = parentContext.isRemote;
+    } else {
+      if (explicitTraceId !== undefined) {
+        span._setIdsFromHex(explicitTraceId, undefined, '');
+      } else {
+        span._trace0 = randomWord();
+        span._trace1 = randomWord();
+        span._trace2 = randomWord();
+        span._trace3 = randomWord();
+        if ((span._trace0 | span._trace1 | span._trace2 | span._trace3) === 0) span._trace3 = 1;
+      }
+      parameters.parentSampled = undefined;
+      parameters.parentIsRemote = false;
+    }
+    if (explicitSpanId !== undefined) {
+      span._setIdsFromHex(span.traceId, explicitSpanId, span.parentSpanId);
+    } else {
+      span._span0 = randomWord();
+      span._span1 = randomWord();
+      if ((span._span0 | span._span1) === 0) span._span1 = 1;
+    }
+
+    parameters.traceIdLowBits = span._trace3 >>> 0;
+    parameters.operationName = span.operationName;
+    let sampled: boolean;
+    try {
+      sampled = this.sampler.shouldSample(parameters) === true;
+    } catch {
+      sampled = false;
+    }
+    if (sampled) {
+      span.traceFlags |= TRACE_FLAG_SAMPLED;
+    } else {
+      span.traceFlags &= ~TRACE_FLAG_SAMPLED;
+      span._recording = false;
+    }
+
+    const now = monotonicNowMs();
+    if (options?.startTime === undefined) {
+      span._startMonotonic = now;
+      span.startTime = monotonicToEpochMicros(now);
+    } else {
+      span.startTime = toEpochMicros(options.startTime);
+      span._startMonotonic = now - (monotonicToEpochMicros(now) - span.startTime) / 1000;
+    }
+    if (options !== undefined && sampled) {
+      if (options.kind !== undefined) span.setKind(options.kind);
+      if (options.tags !== undefined) span.setTags(options.tags);
+      if (options.links !== undefined) for (const link of options.links) span.addLink(link);
+    }
+    if (spanObservers.length !== 0) notifyStart(span);
+    return span;
+  }
+
+  // ── finishing ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Finishes a span: fixes its end time and duration (monotonic) and hands it to every
+   * exporter's queue if sampled. Finishing twice is an error result, not a second export.
+   */
+  finishSpan(span: Span, endTime?: TimeInput): Result {
+    if (!(span instanceof Span)) return err(new TraceError('NOT_A_SPAN', 'finishSpan needs a Span'));
+    if (span._owner !== this) return span._owner.finishSpan(span, endTime);
+    if (span._finished) return err(new TraceError('SPAN_ALREADY_FINISHED', `span ${span.operationName} was already finished`));
+    if (endTime === undefined) {
+      span.duration = (monotonicNowMs() - span._startMonotonic) * 1000;
+    } else {
+      span.duration = Math.max(0, toEpochMicros(endTime) - span.startTime);
+    }
+    span._finished = true;
+    if (span._recording) {
+      const pipelines = this.pipelines;
+      for (let i = 0; i < pipelines.length; i++) (pipelines[i] as ExportPipeline).enqueue(span);
+    }
+    return ok();
+  }
+
+  /** @internal */
+  noteLateChange(): void {
+    this.lateChanges++;
+  }
+
+  /** Problems the tracer absorbed instead of throwing. */
+  getDiagnostics(): { changesAfterFinish: number } {
+    return { changesAfterFinish: this.lateChanges };
+  }
+
+  // ── context propagation ──────────────────────────────────────────────────────────────────────
+
+  /** The context to propagate from `span` (seed `extract_context`). */
+  extractContext(span: Span): TraceContext {
+    return span.context();
+  }
+
+  /** Writes `context` (or a span's context) into `carrier` with the tracer's propagator. */
+  injectContext(context: TraceContext | Span, carrier: unknown, adapter?: CarrierAdapter<unknown>): void {
+    const value = context instanceof Span ? context.context() : context;
+    this.propagator.inject(value, carrier, adapter);
+  }
+
+  /** Reads a context from `carrier` (seed `extract_context_from_carrier`). */
+  extractContextFromCarrier(carrier: unknown, adapter?: CarrierAdapter<unknown>): Result<TraceContext> {
+    try {
+      return this.propagator.extract(carrier, adapter);
+    } catch (error) {
+      return err(new TraceError('PROPAGATOR_FAILED', `propagator failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+
+  // ── current span ─────────────────────────────────────────────────────────────────────────────
+
+  /** Makes `span` current for the rest of this synchronous run and the async work it starts. */
+  setCurrentSpan(span: Span): void {
+    if (!(span instanceof Span)) return;
+    spanStorage.enterWith(span);
+    if (spanObservers.length !== 0) notifyActivate(span);
+  }
+
+  getCurrentSpan(): Span | undefined {
+    return spanStorage.getStore();
+  }
+
+  /** Runs `fn` with `span` current; the span is not finished. */
+  runWithSpan<T>(span: Span, fn: (span: Span) => T): T {
+    if (spanObservers.length !== 0) notifyActivate(span);
+    return spanStorage.run(span, fn, span);
+  }
+
+  /**
+   * Runs `fn` inside a new current span (seed `TRACE_SPAN`, scoped spans). The span finishes
+   * when `fn` returns, throws, or its promise settles; a throw or rejection is recorded on the
+   * span and passed on unchanged.
+   */
+  withSpan<T>(operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
+    const span = this.startSpan(operation, undefined, options);
+    if (spanObservers.length !== 0) notifyActivate(span);
+    let result: T;
+    try {
+      result = spanStorage.run(span, fn, span);
+    } catch (error) {
+      span.recordException(error);
+      this.finishSpan(span);
+      throw error;
+    }
+    if (isPromiseLike(result)) {
+      return result.then(
+        (value) => {
+          this.finishSpan(span);
+          return value;
+        },
+        (error: unknown) => {
+          span.recordException(error);
+          this.finishSpan(span);
+          throw error;
+        },
+      ) as T;
+    }
+    this.finishSpan(span);
+    return result;
+  }
+
+  /** A span for `using span = tracer.scoped('op')`: finished when the block exits. */
+  scoped(operation: string, options?: StartSpanOptions): Span {
+    return this.startSpan(operation, undefined, options);
+  }
+
+  // ── export ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Replaces every exporter with `exporter` (the old ones are shut down). */
+  setExporter(exporter: SpanExporter): void {
+    const old = this.pipelines;
+    this.pipelines = [new ExportPipeline(exporter, this.exportSettings)];
+    for (const pipeline of old) void pipeline.shutdown();
+  }
+
+  /** Adds an exporter with its own queue, so a slow backend never holds back another. */
+  addExporter(exporter: SpanExporter): void {
+    this.pipelines = [...this.pipelines, new ExportPipeline(exporter, this.exportSettings)];
+  }
+
+  /** Changes export settings (batch size, interval, queue bounds, timeout, retries) of every exporter. */
+  configureExport(settings: Partial<ExportSettings>): void {
+    const merged = { ...this.exportSettings, ...settings };
+    for (const pipeline of this.pipelines) pipeline.configure(merged);
+    this.exportSettings = merged;
+  }
+
+  /** Flushes every exporter; `ok` when all spans finished before the call have settled. */
+  async flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+    return firstError(await Promise.all(this.pipelines.map((pipeline) => pipeline.flush(options))));
+  }
+
+  /** Flushes within the deadline, then shuts every exporter down. Safe to call twice. */
+  async shutdown(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+    return firstError(await Promise.all(this.pipelines.map((pipeline) => pipeline.shutdown(options))));
+  }
+
+  /** One entry per exporter: the same figures as its `getStats()`, drops included. */
+  getExportStats(): NamedExportStats[] {
+    return this.pipelines.map((pipeline) => ({ exporter: pipeline.exporter.constructor.name, ...pipeline.getStats() }));
+  }
+
+  /** Flushes on SIGTERM / SIGINT / beforeExit within a deadline (opt-in). Returns an uninstaller. */
+  installShutdownHooks(options?: ShutdownHookOptions): () => void {
+    return installProcessShutdownHooks((hookOptions) => this.shutdown(hookOptions), options);
+  }
+}
+
+function firstError(results: FlushResult[]): FlushResult {
+  for (const result of results) if (!result.ok) return result;
+  return ok();
+}
+
+const GLOBAL_TRACER_KEY = Symbol.for('@trace/core.globalTracer');
+type GlobalTracerSlot = { [GLOBAL_TRACER_KEY]?: Tracer };
+
+/** The process-wide tracer (seed `global_tracer()`); created with defaults on first use. */
+export function globalTracer(): Tracer {
+  const slot = globalThis as GlobalTracerSlot;
+  let tracer = slot[GLOBAL_TRACER_KEY];
+  if (tracer === undefined) {
+    tracer = new Tracer();
+    slot[GLOBAL_TRACER_KEY] = tracer;
+  }
+  return tracer;
+}
+
+/** Replaces the process-wide tracer. */
+export function setGlobalTracer(tracer: Tracer): void {
+  (globalThis as GlobalTracerSlot)[GLOBAL_TRACER_KEY] = tracer;
+}
+
+/** The seed's `TRACE_SPAN(name)`: runs `fn` in a current span of the global tracer. */
+export function traceSpan<T>(operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
+  return globalTracer().withSpan(operation, fn, options);
+}
+
+/** The seed's `TRACE_CHILD_SPAN(parent, name)`: runs `fn` in a current child span of `parent`. */
+export function traceChildSpan<T>(parent: Span, operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
+  return globalTracer().withSpan(operation, fn, { ...options, parent });
+}
