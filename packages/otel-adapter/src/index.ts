@@ -1,1 +1,1 @@
-export {};
+export type { OtelResource } from './resource.js';
