@@ -333,7 +333,9 @@ export class Tracer implements SpanOwner {
 
   /** Flushes every exporter; `ok` when all spans finished before the call have settled. */
   async flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
-    return firstError(await Promise.all(this.pipelines.map((pipeline) => pipeline.flush(options))));
+    const results = await Promise.all(this.pipelines.map((pipeline) => pipeline.flush(options)));
+    await Promise.all(this.pipelines.map((pipeline) => pipeline.exporter.flush().catch(() => undefined)));
+    return firstError(results);
   }
 
   /** Flushes within the deadline, then shuts every exporter down. Safe to call twice. */

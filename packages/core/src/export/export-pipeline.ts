@@ -328,8 +328,8 @@ export class ExportPipeline {
       };
       const timer = this.settings.scheduler.setTimeout(() => {
         const timeout = new ExportError('EXPORT_TIMEOUT', `export did not finish within ${this.settings.exportTimeout} ms`, true);
-        controller.abort(timeout);
         finish({ ok: false, error: timeout });
+        controller.abort(timeout); // frees the exporter's socket and its hold on the batch
       }, this.settings.exportTimeout);
       controller.signal.addEventListener('abort', () => {
         finish({ ok: false, error: new ExportError('EXPORT_ABORTED', 'export was aborted by shutdown', false) });

@@ -1,0 +1,65 @@
+import { ConsoleExporter, TraceContext, Tracer, formatTraceTree } from '@trace/core';
+import { InMemoryExporter, flushMicrotasks } from '@trace/core/testing';
+
+describe('InMemoryExporter', () => {
+  it('collects, waits for N spans and resets', async () => {
+    const exporter = new InMemoryExporter();
+    const tracer = new Tracer({ exporters: [exporter], exportSettings: { flushInterval: 1 } });
+    const waiting = exporter.waitForSpans(2);
+    tracer.startSpan('a').end();
+    tracer.startSpan('b').end();
+    const spans = await waiting;
+    expect(spans.map((span) => span.operationName).sort()).toEqual(['a', 'b']);
+    exporter.reset();
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    await expect(exporter.waitForSpans(1, 20)).rejects.toThrow('got 0');
+  });
+});
+
+describe('ConsoleExporter', () => {
+  it('prints a finished trace as an indented tree once its root arrives', async () => {
+    const output: string[] = [];
+    const exporter = new ConsoleExporter({ write: (text) => output.push(text) });
+    const tracer = new Tracer({ serviceName: 'api-gateway', exporters: [exporter], exportSettings: { batchSize: 1, maxQueueSize: 100 } });
+    const root = tracer.startSpan('POST /api/orders', undefined, { kind: 'server', tags: { 'http.method': 'POST', 'http.status_code': 201 } });
+    const validate = tracer.startChildSpan(root, 'validate_request');
+    validate.end();
+    const call = tracer.startChildSpan(root, 'call order-service', { kind: 'client' });
+    const remote = tracer.startChildSpan(call, 'create_order', { serviceName: 'order-service', kind: 'server' });
+    remote.setStatus('error', 'out of stock');
+    remote.end();
+    call.end();
+    await flushMicrotasks();
+    expect(output).toHaveLength(0); // no root yet
+    root.end();
+    await tracer.flush();
+    expect(output).toHaveLength(1);
+    const lines = (output[0] as string).trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^trace ${root.traceId}  4 span\\(s\\), 2 service\\(s\\)`));
+    expect(lines[1]).toMatch(/^└─ api-gateway {2}POST \/api\/orders {2}[\d.]+ (µs|ms) {2}\[server\] {2}http\.method=POST {2}http\.status_code=201$/);
+    expect(lines[2]).toMatch(/^ {3}├─ api-gateway {2}validate_request/);
+    expect(lines[3]).toMatch(/^ {3}└─ api-gateway {2}call order-service .*\[client\]/);
+    expect(lines[4]).toMatch(/^ {6}└─ order-service {2}create_order .*\[server\] {2}ERROR: out of stock$/);
+  });
+
+  it('prints traces whose root never came on flush, and stays bounded', async () => {
+    const output: string[] = [];
+    const exporter = new ConsoleExporter({ write: (text) => output.push(text), maxBufferedSpans: 5 });
+    const tracer = new Tracer({ exporters: [exporter], exportSettings: { batchSize: 1, maxQueueSize: 100 } });
+    for (let i = 0; i < 8; i++) {
+      const parent = new TraceContext({ traceId: `${'ab'.repeat(15)}${String(i).padStart(2, '0')}`, spanId: '00f067aa0ba902b7', isRemote: true });
+      tracer.startSpanFromContext(parent, `orphan-${i}`).end();
+      await flushMicrotasks(2);
+    }
+    expect(output.length).toBe(3); // the buffer of 5 forced the oldest three out
+    await tracer.flush(); // flushes the exporters too
+    expect(output.length).toBe(8);
+  });
+
+  it('formatTraceTree survives forged cyclic ids', () => {
+    const tracer = new Tracer();
+    const a = tracer.startSpan('a', undefined, { parent: null });
+    a.end();
+    expect(() => formatTraceTree([a, a])).not.toThrow();
+  });
+});

@@ -1,0 +1,87 @@
+// Runs the built package in child processes: both module systems load it, and the export
+// pipeline neither keeps a process alive nor loses spans when the process is told to stop.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const packageDir = join(__dirname, '..');
+const built = existsSync(join(packageDir, 'dist/cjs/index.js')) && existsSync(join(packageDir, 'dist/esm/index.js'));
+
+function run(args: string[], timeout = 10_000) {
+  return spawnSync(process.execPath, args, { cwd: packageDir, encoding: 'utf8', timeout });
+}
+
+const script = (entry: 'import' | 'require', body: string) =>
+  entry === 'import'
+    ? `import { Tracer, BaseSpanExporter, exportSucceeded } from '@trace/core';\n${body}`
+    : `const { Tracer, BaseSpanExporter, exportSucceeded } = require('@trace/core');\n${body}`;
+
+const PRINTING_EXPORTER = `
+class PrintingExporter extends BaseSpanExporter {
+  async send(spans) { process.stdout.write('exported ' + spans.map((s) => s.operationName).join(',') + '\\n'); return exportSucceeded(); }
+}
+`;
+
+(built ? describe : describe.skip)('the built package', () => {
+  it.each(['import', 'require'] as const)('loads through %s and traces', (entry) => {
+    const body = `
+      const tracer = new Tracer({ serviceName: 'svc' });
+      const span = tracer.startSpan('op');
+      const headers = {};
+      tracer.injectContext(span, headers);
+      process.stdout.write(JSON.stringify({ traceparent: headers.traceparent, kind: typeof Tracer }));
+    `;
+    const result = run(entry === 'import' ? ['--input-type=module', '-e', script(entry, body)] : ['-e', script(entry, body)]);
+    expect(result.stderr).toBe('');
+    const output = JSON.parse(result.stdout) as { traceparent: string; kind: string };
+    expect(output.kind).toBe('function');
+    expect(output.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('loads @trace/core/testing through both module systems', () => {
+    const esm = run(['--input-type=module', '-e', "import { InMemoryExporter } from '@trace/core/testing'; console.log(typeof InMemoryExporter)"]);
+    const cjs = run(['-e', "console.log(typeof require('@trace/core/testing').ManualScheduler)"]);
+    expect(esm.stdout.trim()).toBe('function');
+    expect(cjs.stdout.trim()).toBe('function');
+  });
+
+  it('pending spans never keep the process alive', () => {
+    const body = `${PRINTING_EXPORTER}
+      const tracer = new Tracer({ exporters: [new PrintingExporter()], exportSettings: { flushInterval: 60000 } });
+      tracer.startSpan('queued').end();
+    `;
+    const started = Date.now();
+    const result = run(['-e', script('require', body)]);
+    expect(result.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('installShutdownHooks flushes on SIGTERM, then the process ends by that signal', () => {
+    const body = `${PRINTING_EXPORTER}
+      const tracer = new Tracer({ exporters: [new PrintingExporter()], exportSettings: { flushInterval: 60000 } });
+      tracer.installShutdownHooks({ signals: ['SIGTERM'], deadlineMs: 2000 });
+      tracer.startSpan('a').end();
+      tracer.startSpan('b').end();
+      setInterval(() => {}, 1000); // the app keeps running until told to stop
+      setTimeout(() => process.kill(process.pid, 'SIGTERM'), 50);
+    `;
+    const result = run(['-e', script('require', body)]);
+    expect(result.stdout).toBe('exported a,b\n');
+    expect(result.signal).toBe('SIGTERM');
+  });
+
+  it('installShutdownHooks flushes on beforeExit when the app simply ends', () => {
+    const body = `${PRINTING_EXPORTER}
+      const tracer = new Tracer({ exporters: [new PrintingExporter()], exportSettings: { flushInterval: 60000 } });
+      tracer.installShutdownHooks();
+      tracer.startSpan('last').end();
+    `;
+    const result = run(['--input-type=module', '-e', script('import', body)]);
+    expect(result.stdout).toBe('exported last\n');
+    expect(result.status).toBe(0);
+  });
+});
+
+if (!built) {
+  test.skip('the built package (run `pnpm build` first: dist/ is missing)', () => {});
+}
