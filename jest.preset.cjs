@@ -16,4 +16,5 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 20000,
+  reporters: ['default', path.join(__dirname, 'tools/scripts/jest-summary-reporter.cjs')],
 };
