@@ -102,11 +102,12 @@ export class W3CPropagator implements Propagator {
       if (header.length !== 1) return err(new TraceError('TRACEPARENT_REPEATED', 'carrier has more than one traceparent header'));
       header = header[0] as string;
     }
-    const parsed = parseTraceparent(header.trim());
+    const parsed = parseTraceparent(header.length === 55 ? header : header.trim());
     if (!parsed.ok) return parsed;
     const traceState = this.extractTraceState(carrier, adapter);
     const baggage = this.extractBaggage(carrier, adapter) ?? Baggage.EMPTY;
-    return ok(new TraceContext({ ...parsed.value, traceState, baggage, isRemote: true }));
+    const fields = parsed.value;
+    return ok(new TraceContext({ traceId: fields.traceId, spanId: fields.spanId, traceFlags: fields.traceFlags, traceState, baggage, isRemote: true }));
   }
 
   /** Reads the `baggage` header and, if enabled, `baggage-<key>` headers; invalid input reads as none. */

@@ -1,6 +1,6 @@
 // W3C Trace Context `traceparent`: https://www.w3.org/TR/trace-context/#traceparent-header
 import { Baggage } from './baggage.js';
-import { hexToWord, isValidHexId } from './ids.js';
+import { isValidHexId } from './ids.js';
 import { type Result, TraceError, err, ok } from './result.js';
 import { TraceState } from './trace-state.js';
 
@@ -62,7 +62,8 @@ export class TraceContext {
   static fromW3CTraceparent(header: string): Result<TraceContext> {
     const parsed = parseTraceparent(header);
     if (!parsed.ok) return parsed;
-    return ok(new TraceContext({ ...parsed.value, isRemote: true }));
+    const fields = parsed.value;
+    return ok(new TraceContext({ traceId: fields.traceId, spanId: fields.spanId, traceFlags: fields.traceFlags, isRemote: true }));
   }
 
   /** A copy with some fields replaced. */
@@ -94,20 +95,45 @@ export interface Traceparent {
 
 const TRACEPARENT_LENGTH = 55;
 
+// Value of each lowercase hex character, -1 for anything else (uppercase is invalid in W3C ids).
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX[97 + i] = 10 + i;
+
+/** Checks `length` lowercase hex characters of `header` from `start`: -1 if invalid, 0 if all zero, 1 otherwise. */
+function scanHexId(header: string, start: number, length: number): number {
+  let nonZero = 0;
+  for (let i = start; i < start + length; i++) {
+    const code = header.charCodeAt(i);
+    if (code > 127 || (HEX[code] as number) < 0) return -1;
+    nonZero |= code ^ 48;
+  }
+  return nonZero === 0 ? 0 : 1;
+}
+
+function hexByte(header: string, start: number): number {
+  const high = header.charCodeAt(start);
+  const low = header.charCodeAt(start + 1);
+  if (high > 127 || low > 127) return -1;
+  const highValue = HEX[high] as number;
+  const lowValue = HEX[low] as number;
+  return highValue < 0 || lowValue < 0 ? -1 : (highValue << 4) | lowValue;
+}
+
 /**
  * Parses `traceparent` per the Recommendation's processing model: version 00 must be exactly 55
  * characters; a higher version may be longer if a `-` follows the flags; version `ff`, uppercase
- * or non-hex characters and all-zero ids are invalid.
+ * or non-hex characters and all-zero ids are invalid. One pass, no allocation until success.
  */
 export function parseTraceparent(header: string): Result<Traceparent> {
   if (typeof header !== 'string') return invalid('TRACEPARENT_INVALID', 'traceparent must be a string');
   const length = header.length;
   if (length < TRACEPARENT_LENGTH) return invalid('TRACEPARENT_INVALID_LENGTH', `traceparent is ${length} characters; it needs 55`);
-  const version = hexToWord(`000000${header.slice(0, 2)}`, 0);
-  if (version === undefined) return invalid('TRACEPARENT_INVALID_VERSION', 'traceparent version is not two lowercase hex digits');
+  const version = hexByte(header, 0);
+  if (version < 0) return invalid('TRACEPARENT_INVALID_VERSION', 'traceparent version is not two lowercase hex digits');
   if (version === 0xff) return invalid('TRACEPARENT_INVALID_VERSION', 'traceparent version ff is forbidden');
   if (version === 0 && length !== TRACEPARENT_LENGTH) {
-    return invalid('TRACEPARENT_INVALID_LENGTH', `traceparent version 00 must be 55 characters, got ${Math.min(length, 1_000_000)}`);
+    return invalid('TRACEPARENT_INVALID_LENGTH', `traceparent version 00 must be 55 characters, got ${length}`);
   }
   if (version !== 0 && length > TRACEPARENT_LENGTH && header.charCodeAt(TRACEPARENT_LENGTH) !== 0x2d) {
     return invalid('TRACEPARENT_INVALID', 'traceparent of a future version must have "-" after the flags');
@@ -115,13 +141,11 @@ export function parseTraceparent(header: string): Result<Traceparent> {
   if (header.charCodeAt(2) !== 0x2d || header.charCodeAt(35) !== 0x2d || header.charCodeAt(52) !== 0x2d) {
     return invalid('TRACEPARENT_INVALID', 'traceparent fields must be separated by "-"');
   }
-  const traceId = header.slice(3, 35);
-  if (!isValidHexId(traceId, 32)) return invalid('TRACEPARENT_INVALID_TRACE_ID', 'trace-id must be 32 lowercase hex characters, not all zero');
-  const spanId = header.slice(36, 52);
-  if (!isValidHexId(spanId, 16)) return invalid('TRACEPARENT_INVALID_PARENT_ID', 'parent-id must be 16 lowercase hex characters, not all zero');
-  const flags = hexToWord(`000000${header.slice(53, 55)}`, 0);
-  if (flags === undefined) return invalid('TRACEPARENT_INVALID_FLAGS', 'trace-flags must be two lowercase hex digits');
-  return ok({ traceId, spanId, traceFlags: flags });
+  if (scanHexId(header, 3, 32) <= 0) return invalid('TRACEPARENT_INVALID_TRACE_ID', 'trace-id must be 32 lowercase hex characters, not all zero');
+  if (scanHexId(header, 36, 16) <= 0) return invalid('TRACEPARENT_INVALID_PARENT_ID', 'parent-id must be 16 lowercase hex characters, not all zero');
+  const flags = hexByte(header, 53);
+  if (flags < 0) return invalid('TRACEPARENT_INVALID_FLAGS', 'trace-flags must be two lowercase hex digits');
+  return ok({ traceId: header.slice(3, 35), spanId: header.slice(36, 52), traceFlags: flags });
 }
 
 function invalid(code: string, message: string): Result<never> {

@@ -181,6 +181,11 @@ export class Tracer implements SpanOwner {
       span._recording = false;
     }
 
+    if (!sampled) {
+      // Nothing of an unsampled span is ever exported: no clock reads, no tags, only its context.
+      if (spanObservers.length !== 0) notifyStart(span);
+      return span;
+    }
     const now = monotonicNowMs();
     if (options?.startTime === undefined) {
       span._startMonotonic = now;
@@ -189,7 +194,7 @@ export class Tracer implements SpanOwner {
       span.startTime = toEpochMicros(options.startTime);
       span._startMonotonic = now - (monotonicToEpochMicros(now) - span.startTime) / 1000;
     }
-    if (options !== undefined && sampled) {
+    if (options !== undefined) {
       if (options.kind !== undefined) span.setKind(options.kind);
       if (options.tags !== undefined) span.setTags(options.tags);
       if (options.links !== undefined) for (const link of options.links) span.addLink(link);
@@ -208,7 +213,9 @@ export class Tracer implements SpanOwner {
     if (!(span instanceof Span)) return err(new TraceError('NOT_A_SPAN', 'finishSpan needs a Span'));
     if (span._owner !== this) return span._owner.finishSpan(span, endTime);
     if (span._finished) return err(new TraceError('SPAN_ALREADY_FINISHED', `span ${span.operationName} was already finished`));
-    if (endTime === undefined) {
+    if (!span._recording) {
+      span.duration = 0;
+    } else if (endTime === undefined) {
       span.duration = (monotonicNowMs() - span._startMonotonic) * 1000;
     } else {
       span.duration = Math.max(0, toEpochMicros(endTime) - span.startTime);
