@@ -1,0 +1,221 @@
+// Core `Span` → OpenTelemetry span data (seed §7 "Span Conversion").
+import { type Result, Span, type SpanEvent, type SpanKind, type SpanLink, type TagValue, TraceError, err, isValidHexId, ok } from '@trace/core';
+import { type OtelResource, ResourceAttributeKeys, mergeResources } from './resource.js';
+import { type OtelSpanData, type OtelSpanEvent, OtelSpanFlags, OtelSpanKind, type OtelSpanLink, type OtelSpanStatus, OtelStatusCode } from './span-data.js';
+import { microsToNanos } from './time.js';
+
+/** Tag that names the span kind (OpenTracing convention); the kind field carries it instead. */
+export const SPAN_KIND_TAG = 'span.kind';
+/** Tag that flags a failed span (OpenTracing convention); the status carries it instead. */
+export const ERROR_TAG = 'error';
+/** Tag with the error's message; becomes the status message. */
+export const ERROR_MESSAGE_TAG = 'error.message';
+
+const KIND: Readonly<Record<SpanKind, OtelSpanKind>> = Object.freeze({
+  internal: OtelSpanKind.INTERNAL,
+  server: OtelSpanKind.SERVER,
+  client: OtelSpanKind.CLIENT,
+  producer: OtelSpanKind.PRODUCER,
+  consumer: OtelSpanKind.CONSUMER,
+});
+
+const STATUS_UNSET: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.UNSET, message: '' });
+const STATUS_OK: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.OK, message: '' });
+const STATUS_ERROR: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.ERROR, message: '' });
+const NO_EVENTS: readonly OtelSpanEvent[] = Object.freeze([]);
+const NO_LINKS: readonly OtelSpanLink[] = Object.freeze([]);
+
+// Per-service resources are cached so spans of one service share one resource object (an
+// encoder groups by it). Bounded: past this many services, resources are built per span.
+const MAX_CACHED_SERVICE_RESOURCES = 64;
+
+/** `true` / `false` for an `error` tag that is a boolean or the strings "true" / "false"; else undefined. */
+function errorFlag(value: TagValue | undefined): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'TRUE' || value === 'True') return true;
+  if (value === 'false' || value === 'FALSE' || value === 'False') return false;
+  return undefined;
+}
+
+// The spellings core's `span.kind` tag handling accepts; any other value is kept as an attribute,
+// since it did not set the kind and would otherwise be lost.
+const KIND_NAMES: ReadonlySet<string> = new Set([
+  'internal',
+  'server',
+  'client',
+  'producer',
+  'consumer',
+  'INTERNAL',
+  'SERVER',
+  'CLIENT',
+  'PRODUCER',
+  'CONSUMER',
+]);
+
+function isKindName(value: TagValue | undefined): boolean {
+  return typeof value === 'string' && KIND_NAMES.has(value);
+}
+
+/**
+ * Converts finished core spans into {@link OtelSpanData} (seed §7 `opentelemetry_tracer_adapter`).
+ *
+ * Mapping:
+ * - kind: the span's kind (`internal` → INTERNAL, `server` → SERVER, ...).
+ * - status: the span's status when set (`ok` → OK; `error` → ERROR with the span's status
+ *   message, or the `error.message` tag when that message is empty). When the span's status is
+ *   `unset`, an `error` tag of `true` (boolean or the string "true") gives ERROR with the
+ *   `error.message` tag as message; anything else leaves UNSET.
+ * - attributes: every tag except those that only encode the kind or the status:
+ *   `span.kind` when it names one of the five kinds (lower or upper case, as core reads it); `error` when it is a boolean or
+ *   "true" / "false"; `error.message` when it is exactly the status message produced. Every
+ *   other tag is kept, `error.type` included (it is an OTel semantic convention attribute).
+ * - resource: the adapter's resource; when a span names another service (its `serviceName` is
+ *   set, differs from the resource's `service.name`, and is not an `unknown_service` default),
+ *   the resource with `service.name` replaced.
+ * - times in epoch nanoseconds (bigint); events, links and every dropped count carried over;
+ *   `flags` = trace flags + "has is-remote" + "is remote" when the parent came from elsewhere.
+ */
+export class OpenTelemetryTracerAdapter {
+  readonly resource: OtelResource;
+  private readonly resourceServiceName: TagValue | undefined;
+  private readonly serviceResources = new Map<string, OtelResource>();
+
+  constructor(resource: OtelResource) {
+    this.resource = resource;
+    this.resourceServiceName = resource.attributes[ResourceAttributeKeys.SERVICE_NAME];
+  }
+
+  /** Converts one finished span; a value that is not a finished `Span` gives an error result. */
+  convertSpan(span: Span): Result<OtelSpanData> {
+    const problem = checkSpan(span);
+    if (problem !== undefined) return err(problem);
+    return ok(this.convertChecked(span));
+  }
+
+  /**
+   * Converts a batch, all or nothing: the first invalid entry makes the whole result an error
+   * whose message gives its index, so a caller never ships half a batch unknowingly.
+   */
+  convertSpans(spans: readonly Span[]): Result<OtelSpanData[]> {
+    if (!Array.isArray(spans)) return err(new TraceError('INVALID_SPANS', 'convertSpans needs an array of spans'));
+    const out: OtelSpanData[] = new Array(spans.length);
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i] as Span;
+      const problem = checkSpan(span);
+      if (problem !== undefined) return err(new TraceError(problem.code, `span ${i}: ${problem.message}`));
+      out[i] = this.convertChecked(span);
+    }
+    return ok(out);
+  }
+
+  /** @internal converts a span that {@link checkSpan} accepted */
+  convertChecked(span: Span): OtelSpanData {
+    const tags = span.tags;
+    const status = statusOf(span, tags);
+    const attributes: Record<string, TagValue> = {};
+    for (const key in tags) {
+      const value = tags[key] as TagValue;
+      if (key === SPAN_KIND_TAG) {
+        if (isKindName(value)) continue;
+      } else if (key === ERROR_TAG) {
+        if (errorFlag(value) !== undefined) continue;
+      } else if (key === ERROR_MESSAGE_TAG) {
+        if (value === status.message && value !== '') continue;
+      }
+      attributes[key] = value;
+    }
+    const startTimeUnixNano = microsToNanos(span.startTime);
+    let flags = (span.traceFlags & OtelSpanFlags.TRACE_FLAGS_MASK) | OtelSpanFlags.CONTEXT_HAS_IS_REMOTE_MASK;
+    if (span.parentIsRemote) flags |= OtelSpanFlags.CONTEXT_IS_REMOTE_MASK;
+    return {
+      traceId: span.traceId,
+      spanId: span.spanId,
+      parentSpanId: span.parentSpanId,
+      traceState: span.traceState.serialize(),
+      flags,
+      name: span.operationName,
+      kind: KIND[span.kind] ?? OtelSpanKind.INTERNAL,
+      startTimeUnixNano,
+      endTimeUnixNano: microsToNanos(span.startTime + span.duration),
+      attributes,
+      droppedAttributesCount: span.droppedAttributesCount,
+      events: convertEvents(span.events),
+      droppedEventsCount: span.droppedEventsCount,
+      links: convertLinks(span.links),
+      droppedLinksCount: span.droppedLinksCount,
+      status,
+      resource: this.resourceFor(span.serviceName),
+      instrumentationScope: span.instrumentationScope,
+    };
+  }
+
+  private resourceFor(serviceName: string): OtelResource {
+    if (typeof serviceName !== 'string' || serviceName === '' || serviceName === this.resourceServiceName || serviceName.startsWith('unknown_service')) {
+      return this.resource;
+    }
+    const cached = this.serviceResources.get(serviceName);
+    if (cached !== undefined) return cached;
+    const resource = mergeResources(this.resource, { attributes: { [ResourceAttributeKeys.SERVICE_NAME]: serviceName }, droppedAttributesCount: 0 });
+    if (this.serviceResources.size < MAX_CACHED_SERVICE_RESOURCES) this.serviceResources.set(serviceName, resource);
+    return resource;
+  }
+}
+
+/** @internal Why `span` cannot be converted, or undefined when it can. */
+export function checkSpan(span: unknown): TraceError | undefined {
+  if (!(span instanceof Span)) return new TraceError('NOT_A_SPAN', 'expected a Span made by a @trace/core Tracer');
+  if (!span.isFinished()) return new TraceError('SPAN_NOT_FINISHED', `span "${span.operationName}" is not finished; finish it before converting`);
+  if (!isValidHexId(span.traceId, 32) || !isValidHexId(span.spanId, 16)) {
+    return new TraceError('INVALID_SPAN_ID', `span "${span.operationName}" has an invalid trace or span id`);
+  }
+  if (!Number.isFinite(span.startTime) || span.startTime < 0 || !Number.isFinite(span.duration) || span.duration < 0) {
+    return new TraceError('INVALID_SPAN_TIME', `span "${span.operationName}" has an invalid start time or duration`);
+  }
+  return undefined;
+}
+
+function statusOf(span: Span, tags: Readonly<Record<string, TagValue>>): OtelSpanStatus {
+  const tagMessage = tags[ERROR_MESSAGE_TAG];
+  const messageFromTag = typeof tagMessage === 'string' ? tagMessage : '';
+  switch (span.status) {
+    case 'ok':
+      return STATUS_OK;
+    case 'error': {
+      const message = span.statusMessage !== '' ? span.statusMessage : messageFromTag;
+      return message === '' ? STATUS_ERROR : { code: OtelStatusCode.ERROR, message };
+    }
+    default:
+      if (errorFlag(tags[ERROR_TAG]) !== true) return STATUS_UNSET;
+      return messageFromTag === '' ? STATUS_ERROR : { code: OtelStatusCode.ERROR, message: messageFromTag };
+  }
+}
+
+function convertEvents(events: readonly SpanEvent[]): readonly OtelSpanEvent[] {
+  if (events.length === 0) return NO_EVENTS;
+  const out: OtelSpanEvent[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as SpanEvent;
+    out[i] = { timeUnixNano: microsToNanos(event.time), name: event.name, attributes: event.attributes, droppedAttributesCount: event.droppedAttributesCount };
+  }
+  return out;
+}
+
+function convertLinks(links: readonly SpanLink[]): readonly OtelSpanLink[] {
+  if (links.length === 0) return NO_LINKS;
+  const out: OtelSpanLink[] = new Array(links.length);
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i] as SpanLink;
+    const context = link.context;
+    let flags = (context.traceFlags & OtelSpanFlags.TRACE_FLAGS_MASK) | OtelSpanFlags.CONTEXT_HAS_IS_REMOTE_MASK;
+    if (context.isRemote) flags |= OtelSpanFlags.CONTEXT_IS_REMOTE_MASK;
+    out[i] = {
+      traceId: context.traceId,
+      spanId: context.spanId,
+      traceState: context.traceState.serialize(),
+      attributes: link.attributes,
+      droppedAttributesCount: link.droppedAttributesCount,
+      flags,
+    };
+  }
+  return out;
+}
