@@ -11,7 +11,7 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }],
   },
   moduleNameMapper: {
-    '^@trace/core/testing$': path.join(packagesDir, 'core/src/testing.ts'),
+    '^@trace/([a-z-]+)/testing$': path.join(packagesDir, '$1/src/testing.ts'),
     '^@trace/([a-z-]+)$': path.join(packagesDir, '$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

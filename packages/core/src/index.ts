@@ -4,6 +4,7 @@ export type { TagValue, Tags } from './attributes.js';
 export { sanitizeTagValue } from './attributes.js';
 export {
   Span,
+  isSpan,
   toEpochMicros,
   type SpanKind,
   type SpanStatus,
@@ -18,6 +19,7 @@ export {
   Tracer,
   globalTracer,
   setGlobalTracer,
+  getCurrentSpan,
   traceSpan,
   traceChildSpan,
   type TracerOptions,
@@ -25,7 +27,15 @@ export {
   type NamedExportStats,
 } from './tracer.js';
 export { registerSpanObserver, type SpanObserver } from './context-storage.js';
-export { TraceContext, TRACE_FLAG_SAMPLED, parseTraceparent, formatTraceparent, type TraceContextInit, type Traceparent } from './trace-context.js';
+export {
+  TraceContext,
+  isTraceContext,
+  TRACE_FLAG_SAMPLED,
+  parseTraceparent,
+  formatTraceparent,
+  type TraceContextInit,
+  type Traceparent,
+} from './trace-context.js';
 export { TraceState, TRACE_STATE_MAX_MEMBERS, isValidTraceStateKey, isValidTraceStateValue } from './trace-state.js';
 export { Baggage, BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, isValidBaggageKey, type BaggageEntry } from './baggage.js';
 export { type Carrier, type CarrierAdapter, type HeadersLike, defaultCarrierAdapter } from './carrier.js';

@@ -3,7 +3,7 @@
 import { Baggage } from './baggage.js';
 import { type CarrierAdapter, defaultCarrierAdapter } from './carrier.js';
 import { type Result, TraceError, err, ok } from './result.js';
-import { TraceContext, formatTraceparent, parseTraceparent } from './trace-context.js';
+import { TraceContext, formatTraceparent, isTraceContext, parseTraceparent } from './trace-context.js';
 import { TraceState } from './trace-state.js';
 
 /** Injects a context into a carrier and extracts one back (seed §3 "Context Injection"). */
@@ -70,7 +70,7 @@ export class W3CPropagator implements Propagator {
   }
 
   inject(context: TraceContext, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
-    if (!(context instanceof TraceContext)) return;
+    if (!isTraceContext(context)) return;
     try {
       if (this.carriesTraceContext) {
         adapter.set(carrier, TRACEPARENT_HEADER, formatTraceparent(context.traceId, context.spanId, context.traceFlags));

@@ -1,7 +1,7 @@
 import type { TagValue } from './attributes.js';
 import { isValidHexId } from './ids.js';
 import type { Span, SpanKind, TimeInput } from './span.js';
-import { TraceContext } from './trace-context.js';
+import { TraceContext, isTraceContext } from './trace-context.js';
 import { type Tracer, globalTracer } from './tracer.js';
 
 /**
@@ -78,7 +78,7 @@ export class SpanBuilder {
     if (typeof parent === 'string') {
       const context = isValidHexId(parent, 16) && this.traceId !== undefined ? new TraceContext({ traceId: this.traceId, spanId: parent }) : undefined;
       span = this.tracer.createSpan(this.operation, this.service, undefined, context, options, this.traceId, this.spanId);
-    } else if (parent instanceof TraceContext) {
+    } else if (isTraceContext(parent)) {
       span = this.tracer.createSpan(this.operation, this.service, undefined, parent, options, undefined, this.spanId);
     } else if (parent !== undefined) {
       span = this.tracer.createSpan(this.operation, this.service ?? parent.serviceName, parent, undefined, options, undefined, this.spanId);

@@ -62,6 +62,13 @@ const KIND_BY_TAG: Readonly<Record<string, SpanKind>> = Object.freeze({
   CONSUMER: 'consumer',
 });
 
+const SPAN_BRAND = Symbol.for('@trace/core.Span');
+
+/** True for a {@link Span} from any copy of this package (ESM or CommonJS). */
+export function isSpan(value: unknown): value is Span {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SPAN_BRAND] === true;
+}
+
 /** Converts a {@link TimeInput} to epoch microseconds. */
 export function toEpochMicros(time: TimeInput): number {
   return (typeof time === 'number' ? time : time.getTime()) * 1000;
@@ -135,6 +142,8 @@ export class Span {
   baggage: Baggage = Baggage.EMPTY;
   /** True when the parent came from another process (an extracted context). */
   parentIsRemote = false;
+  /** Debug / force-trace, inherited from the parent context (B3 `X-B3-Flags`, Jaeger 0x02). */
+  debug = false;
   droppedAttributesCount = 0;
   droppedEventsCount = 0;
   droppedLinksCount = 0;
@@ -382,7 +391,7 @@ export class Span {
       this.droppedLinksCount++;
       return this;
     }
-    const target = context instanceof Span ? context.context() : context;
+    const target = isSpan(context) ? context.context() : context;
     const clean =
       attributes === undefined
         ? { tags: EMPTY_TAGS, dropped: 0 }
@@ -422,6 +431,8 @@ export class Span {
       traceFlags: this.traceFlags,
       traceState: this.traceState,
       baggage: this.baggage,
+      parentSpanId: this.parentSpanId,
+      debug: this.debug,
     });
   }
 
@@ -454,3 +465,5 @@ export class Span {
     this._parentSpanIdHex = parentSpanId;
   }
 }
+
+Object.defineProperty(Span.prototype, SPAN_BRAND, { value: true });

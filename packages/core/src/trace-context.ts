@@ -15,6 +15,17 @@ export interface TraceContextInit {
   traceState?: TraceState;
   baggage?: Baggage;
   isRemote?: boolean;
+  /** The sending span's parent id, for formats that carry it (B3 `X-B3-ParentSpanId`). */
+  parentSpanId?: string;
+  /** Debug / force-trace request (B3 `X-B3-Flags: 1`, Jaeger flag 0x02); implies sampled. */
+  debug?: boolean;
+}
+
+const TRACE_CONTEXT_BRAND = Symbol.for('@trace/core.TraceContext');
+
+/** True for a {@link TraceContext} from any copy of this package (ESM or CommonJS). */
+export function isTraceContext(value: unknown): value is TraceContext {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TRACE_CONTEXT_BRAND] === true;
 }
 
 /**
@@ -32,6 +43,10 @@ export class TraceContext {
   readonly baggage: Baggage;
   /** True when the context was extracted from a carrier rather than made in this process. */
   readonly isRemote: boolean;
+  /** The sending span's parent id, or `''`; only some formats carry it. */
+  readonly parentSpanId: string;
+  /** A debug / force-trace request travels with the trace (B3, Jaeger); not part of W3C. */
+  readonly debug: boolean;
 
   constructor(init: TraceContextInit) {
     this.traceId = init.traceId;
@@ -40,6 +55,8 @@ export class TraceContext {
     this.traceState = init.traceState ?? TraceState.EMPTY;
     this.baggage = init.baggage ?? Baggage.EMPTY;
     this.isRemote = init.isRemote ?? false;
+    this.parentSpanId = init.parentSpanId ?? '';
+    this.debug = init.debug ?? false;
   }
 
   /** Builds a context after checking the ids; bad ids give an error that names the field. */
@@ -75,9 +92,13 @@ export class TraceContext {
       traceState: changes.traceState ?? this.traceState,
       baggage: changes.baggage ?? this.baggage,
       isRemote: changes.isRemote ?? this.isRemote,
+      parentSpanId: changes.parentSpanId ?? this.parentSpanId,
+      debug: changes.debug ?? this.debug,
     });
   }
 }
+
+Object.defineProperty(TraceContext.prototype, TRACE_CONTEXT_BRAND, { value: true });
 
 const FLAG_HEX: string[] = [];
 for (let i = 0; i < 256; i++) FLAG_HEX.push(i.toString(16).padStart(2, '0'));

@@ -12,8 +12,8 @@ import { type Result, TraceError, err, ok } from './result.js';
 import { type Sampler, type SamplingParameters, alwaysOn, parentBased } from './sampler.js';
 import { type ShutdownHookOptions, installProcessShutdownHooks } from './shutdown-hooks.js';
 import { type ResolvedSpanLimits, type SpanLimits, resolveSpanLimits } from './span-limits.js';
-import { type InstrumentationScope, Span, type SpanKind, type SpanOwner, type TimeInput, toEpochMicros } from './span.js';
-import { TRACE_FLAG_SAMPLED, TraceContext } from './trace-context.js';
+import { type InstrumentationScope, Span, type SpanKind, type SpanOwner, type TimeInput, isSpan, toEpochMicros } from './span.js';
+import { TRACE_FLAG_SAMPLED, type TraceContext, isTraceContext } from './trace-context.js';
 
 /** Options of {@link Tracer}. */
 export interface TracerOptions {
@@ -95,19 +95,19 @@ export class Tracer implements SpanOwner {
   startSpan(operation: string, service?: string, options?: StartSpanOptions): Span {
     const parent = options?.parent === undefined ? spanStorage.getStore() : options.parent;
     if (parent === null || parent === undefined) return this.createSpan(operation, service, undefined, undefined, options);
-    if (parent instanceof Span) return this.createSpan(operation, service, parent, undefined, options);
+    if (isSpan(parent)) return this.createSpan(operation, service, parent, undefined, options);
     return this.createSpan(operation, service, undefined, parent, options);
   }
 
   /** Starts a child of `parent` (seed `start_child_span`); the service defaults to the parent's. */
   startChildSpan(parent: Span, operation: string, options?: StartSpanOptions): Span {
-    if (!(parent instanceof Span)) return this.createSpan(operation, undefined, undefined, undefined, options);
+    if (!isSpan(parent)) return this.createSpan(operation, undefined, undefined, undefined, options);
     return this.createSpan(operation, options?.serviceName ?? parent.serviceName, parent, undefined, options);
   }
 
   /** Continues a trace received from elsewhere (seed `start_span_from_context`). */
   startSpanFromContext(context: TraceContext, operation: string, options?: StartSpanOptions): Span {
-    if (!(context instanceof TraceContext)) return this.createSpan(operation, undefined, undefined, undefined, options);
+    if (!isTraceContext(context)) return this.createSpan(operation, undefined, undefined, undefined, options);
     return this.createSpan(operation, undefined, undefined, context, options);
   }
 
@@ -135,6 +135,7 @@ export class Tracer implements SpanOwner {
       span.traceFlags = parentSpan.traceFlags;
       span.traceState = parentSpan.traceState;
       span.baggage = parentSpan.baggage;
+      span.debug = parentSpan.debug;
       parameters.parentSampled = (parentSpan.traceFlags & TRACE_FLAG_SAMPLED) !== 0;
       parameters.parentIsRemote = false;
     } else if (parentContext !== undefined) {
@@ -143,6 +144,7 @@ export class Tracer implements SpanOwner {
       span.traceState = parentContext.traceState;
       span.baggage = parentContext.baggage;
       span.parentIsRemote = parentContext.isRemote;
+      span.debug = parentContext.debug;
       parameters.parentSampled = (parentContext.traceFlags & TRACE_FLAG_SAMPLED) !== 0;
       parameters.parentIsRemote = parentContext.isRemote;
     } else {
@@ -170,7 +172,8 @@ export class Tracer implements SpanOwner {
     parameters.operationName = span.operationName;
     let sampled: boolean;
     try {
-      sampled = this.sampler.shouldSample(parameters) === true;
+      // A debug (force-trace) request from upstream is always recorded.
+      sampled = span.debug || this.sampler.shouldSample(parameters) === true;
     } catch {
       sampled = false;
     }
@@ -210,7 +213,7 @@ export class Tracer implements SpanOwner {
    * exporter's queue if sampled. Finishing twice is an error result, not a second export.
    */
   finishSpan(span: Span, endTime?: TimeInput): Result {
-    if (!(span instanceof Span)) return err(new TraceError('NOT_A_SPAN', 'finishSpan needs a Span'));
+    if (!isSpan(span)) return err(new TraceError('NOT_A_SPAN', 'finishSpan needs a Span'));
     if (span._owner !== this) return span._owner.finishSpan(span, endTime);
     if (span._finished) return err(new TraceError('SPAN_ALREADY_FINISHED', `span ${span.operationName} was already finished`));
     if (!span._recording) {
@@ -247,7 +250,7 @@ export class Tracer implements SpanOwner {
 
   /** Writes `context` (or a span's context) into `carrier` with the tracer's propagator. */
   injectContext(context: TraceContext | Span, carrier: unknown, adapter?: CarrierAdapter<unknown>): void {
-    const value = context instanceof Span ? context.context() : context;
+    const value = isSpan(context) ? context.context() : context;
     this.propagator.inject(value, carrier, adapter);
   }
 
@@ -264,7 +267,7 @@ export class Tracer implements SpanOwner {
 
   /** Makes `span` current for the rest of this synchronous run and the async work it starts. */
   setCurrentSpan(span: Span): void {
-    if (!(span instanceof Span)) return;
+    if (!isSpan(span)) return;
     spanStorage.enterWith(span);
     if (spanObservers.length !== 0) notifyActivate(span);
   }
@@ -368,6 +371,11 @@ function firstError(results: FlushResult[]): FlushResult {
 
 const GLOBAL_TRACER_KEY = Symbol.for('@trace/core.globalTracer');
 type GlobalTracerSlot = { [GLOBAL_TRACER_KEY]?: Tracer };
+
+/** The current span of whichever tracer made it, or `undefined` (no tracer is created). */
+export function getCurrentSpan(): Span | undefined {
+  return spanStorage.getStore();
+}
 
 /** The process-wide tracer (seed `global_tracer()`); created with defaults on first use. */
 export function globalTracer(): Tracer {

@@ -45,6 +45,27 @@ class PrintingExporter extends BaseSpanExporter {
     expect(cjs.stdout.trim()).toBe('function');
   });
 
+  it('spans and contexts from the CommonJS copy work with the ESM copy in one process', () => {
+    const body = `
+      import { createRequire } from 'node:module';
+      import { Tracer, getCurrentSpan, isSpan } from '@trace/core';
+      const cjs = createRequire(process.cwd() + '/package.json')('@trace/core');
+      const esmTracer = new Tracer();
+      const cjsTracer = new cjs.Tracer();
+      const span = cjsTracer.startSpan('from-cjs');
+      const child = esmTracer.startChildSpan(span, 'child-in-esm');
+      const fromContext = esmTracer.startSpanFromContext(span.context(), 'from-context');
+      const seen = cjsTracer.withSpan('current', () => getCurrentSpan()?.operationName);
+      process.stdout.write(JSON.stringify({
+        copies: cjs.Tracer !== Tracer, isSpan: isSpan(span), parent: child.parentSpanId === span.spanId,
+        contextParent: fromContext.parentSpanId === span.spanId, finished: esmTracer.finishSpan(span).ok, seen,
+      }));
+    `;
+    const result = run(['--input-type=module', '-e', body]);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ copies: true, isSpan: true, parent: true, contextParent: true, finished: true, seen: 'current' });
+  });
+
   it('pending spans never keep the process alive', () => {
     const body = `${PRINTING_EXPORTER}
       const tracer = new Tracer({ exporters: [new PrintingExporter()], exportSettings: { flushInterval: 60000 } });

@@ -197,6 +197,27 @@ describe('context from a carrier', () => {
   });
 });
 
+describe('debug and parent ids in the context', () => {
+  it('a debug context is sampled even by alwaysOff, and children inherit the flag', () => {
+    const { tracer } = tracerWithMemory({ sampler: alwaysOff() });
+    const debugParent = new TraceContext({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 0, debug: true, isRemote: true });
+    const span = tracer.startSpanFromContext(debugParent, 'forced');
+    expect(span.sampled).toBe(true);
+    expect(span.debug).toBe(true);
+    const child = tracer.startChildSpan(span, 'child');
+    expect(child.debug).toBe(true);
+    expect(child.context().debug).toBe(true);
+  });
+
+  it('a span context carries the span parent id (for B3)', () => {
+    const { tracer } = tracerWithMemory();
+    const root = tracer.startSpan('root', undefined, { parent: null });
+    const child = tracer.startChildSpan(root, 'child');
+    expect(root.context().parentSpanId).toBe('');
+    expect(child.context().parentSpanId).toBe(root.spanId);
+  });
+});
+
 describe('sampling', () => {
   it('an unsampled span records nothing, is never exported, yet its context propagates', async () => {
     const { tracer, exporter } = tracerWithMemory({ sampler: alwaysOff() });

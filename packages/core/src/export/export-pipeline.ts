@@ -104,7 +104,8 @@ export class ExportPipeline {
 
   constructor(exporter: SpanExporter, settings: Partial<ExportSettings> = {}) {
     this.exporter = exporter;
-    this.exporterCounts = exporter.counters instanceof ExportCounters;
+    // Duck-typed so an exporter built against another copy of this package still shares its counters.
+    this.exporterCounts = typeof exporter.counters?.recordLost === 'function';
     this.counters = this.exporterCounts ? (exporter.counters as ExportCounters) : new ExportCounters();
     this.settings = resolveExportSettings(settings);
     this.ring = new Array(this.settings.maxQueueSize);
