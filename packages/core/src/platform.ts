@@ -2,7 +2,9 @@
 // A browser or edge build swaps this one module (DESIGN.md "Conventions").
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomFillSync } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export { AsyncLocalStorage };
@@ -26,4 +28,24 @@ export function monotonicToEpochMicros(monotonicMs: number): number {
 
 export function hostname(): string {
   return osHostname();
+}
+
+/**
+ * Loads an installed package by name, synchronously: first as this package sees it, then as the
+ * application (the current directory) sees it. `undefined` when it is not installed.
+ */
+export function requireOptional(name: string): Record<string, unknown> | undefined {
+  const attempts: (() => unknown)[] = [];
+  // In the CommonJS build `require` is this module's own; in the ESM build it does not exist.
+  if (typeof require === 'function') attempts.push(() => require(name));
+  attempts.push(() => createRequire(join(process.cwd(), 'index.js'))(name));
+  for (const attempt of attempts) {
+    try {
+      return attempt() as Record<string, unknown>;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
+    }
+  }
+  return undefined;
 }

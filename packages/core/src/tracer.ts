@@ -3,7 +3,7 @@
 import type { TagValue } from './attributes.js';
 import type { CarrierAdapter } from './carrier.js';
 import { notifyActivate, notifyStart, spanObservers, spanStorage } from './context-storage.js';
-import { ExportPipeline, type ExportSettings, type FlushResult } from './export/export-pipeline.js';
+import { ExportPipeline, type ExportSettings, type FlushResult, resolveExportSettings } from './export/export-pipeline.js';
 import type { ExportStats, SpanExporter } from './export/exporter.js';
 import { randomWord } from './ids.js';
 import { monotonicNowMs, monotonicToEpochMicros } from './platform.js';
@@ -83,6 +83,7 @@ export class Tracer implements SpanOwner {
     this.propagator = options.propagator ?? new W3CPropagator();
     this.instrumentationScope = options.instrumentationScope ?? DEFAULT_SCOPE;
     this.exportSettings = options.exportSettings ?? {};
+    resolveExportSettings(this.exportSettings); // invalid settings throw here, at construction
     for (const exporter of options.exporters ?? []) this.addExporter(exporter);
   }
 
@@ -337,6 +338,7 @@ export class Tracer implements SpanOwner {
   /** Changes export settings (batch size, interval, queue bounds, timeout, retries) of every exporter. */
   configureExport(settings: Partial<ExportSettings>): void {
     const merged = { ...this.exportSettings, ...settings };
+    resolveExportSettings(merged);
     for (const pipeline of this.pipelines) pipeline.configure(merged);
     this.exportSettings = merged;
   }
