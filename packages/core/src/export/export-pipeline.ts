@@ -275,8 +275,7 @@ export class ExportPipeline {
       const result = await this.attempt(batch);
       if (!this.exporterCounts) this.counters.recordExport(batch.length, result);
       if (result.ok) {
-        const rejected = Math.min(result.value.rejectedSpans ?? 0, batch.length);
-        this.counters.recordLost('rejected', rejected);
+        // rejected and dropped spans were counted by recordExport, with their reasons
         this.release(batch.length, bytes);
         return;
       }

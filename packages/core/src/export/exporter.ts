@@ -65,8 +65,11 @@ export class ExportCounters {
   recordExport(spanCount: number, result: ExportResult): void {
     if (result.ok) {
       const rejected = Math.min(result.value.rejectedSpans ?? 0, spanCount);
-      this.exportedSpans += spanCount - rejected;
+      const dropped = Math.min(result.value.droppedSpans ?? 0, spanCount - rejected);
+      this.exportedSpans += spanCount - rejected - dropped;
       this.rejectedSpans += rejected;
+      this.recordLost('rejected', rejected);
+      this.recordLost('spanTooLarge', dropped);
       if (rejected > 0 && result.value.message) this.lastError = result.value.message;
     } else {
       this.failedExports++;
@@ -106,7 +109,10 @@ export class ExportError extends TraceError {
 
 /** A successful export; `rejectedSpans` > 0 for a partial success. */
 export interface ExportSuccess {
+  /** Spans the backend reported as rejected (OTLP partial success). */
   rejectedSpans?: number;
+  /** Spans the exporter left out itself because even alone they were too large to send. */
+  droppedSpans?: number;
   message?: string;
 }
 
@@ -116,7 +122,7 @@ const EXPORT_OK: ExportResult = ok({});
 
 /** The plain successful {@link ExportResult}. */
 export function exportSucceeded(partial?: ExportSuccess): ExportResult {
-  return partial === undefined || !partial.rejectedSpans ? EXPORT_OK : ok(partial);
+  return partial === undefined || (!partial.rejectedSpans && !partial.droppedSpans) ? EXPORT_OK : ok(partial);
 }
 
 /** A failed {@link ExportResult}. */
