@@ -1,0 +1,269 @@
+// The Jaeger exporter (seed §5.1): Thrift `Batch` over HTTP to the collector's /api/traces, or
+// `jaeger.api_v2.CollectorService/PostSpans` over gRPC. It encodes, sends once and classifies
+// the outcome; batching, the bounded queue and retries belong to the tracer's export pipeline.
+import {
+  BaseSpanExporter,
+  ConfigError,
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  type ExportOptions,
+  type ExportResult,
+  type GrpcTransport,
+  type HttpTransport,
+  type Span,
+  type TagValue,
+  type TraceExportConfig,
+  classifyHttpResult,
+  classifyTransportError,
+  exportFailed,
+  exportSucceeded,
+  retryOnServerErrors,
+} from '@trace/core';
+import { createDefaultTransport } from '@trace/transport-http';
+import { loadDefaultGrpcTransport } from './grpc-transport-loader.js';
+import { type JaegerProcess, createJaegerProcess } from './jaeger-process.js';
+import { encodeJaegerProtoPostSpans } from './jaeger-proto-encoder.js';
+import { encodeJaegerThriftBatch } from './jaeger-thrift-encoder.js';
+
+/** The two Jaeger wire formats. */
+export type JaegerExportFormat = 'jaeger_thrift' | 'jaeger_grpc';
+
+/** Jaeger collector's Thrift-over-HTTP port. */
+export const JAEGER_THRIFT_HTTP_PORT = 14268;
+/** Jaeger collector's gRPC port. */
+export const JAEGER_GRPC_PORT = 14250;
+/** Path the collector accepts Thrift batches on. */
+export const JAEGER_THRIFT_PATH = '/api/traces';
+/** gRPC service of the collector (jaeger-idl proto/api_v2/collector.proto). */
+export const JAEGER_GRPC_SERVICE = 'jaeger.api_v2.CollectorService';
+/** gRPC method spans are posted to. */
+export const JAEGER_GRPC_METHOD = 'PostSpans';
+
+/** Configuration of a {@link JaegerExporter}: the shared export config plus process details. */
+export interface JaegerExporterConfig extends TraceExportConfig<JaegerExportFormat> {
+  /** Value of the `hostname` process tag. Default `os.hostname()`. */
+  hostname?: string;
+  /** Resource attributes sent as process tags (e.g. `service.version`). */
+  resourceAttributes?: Readonly<Record<string, TagValue>>;
+}
+
+interface GrpcTarget {
+  host: string;
+  port: number;
+}
+
+/**
+ * Exports spans to a Jaeger collector (seed §5.1 `jaeger_exporter`).
+ *
+ * - `jaeger_thrift`: `POST {endpoint}/api/traces`, `Content-Type: application/x-thrift`, body a
+ *   Thrift `Batch` in TBinaryProtocol. Endpoint `http(s)://host[:port]`, default port 14268.
+ * - `jaeger_grpc`: `jaeger.api_v2.CollectorService/PostSpans` with a `PostSpansRequest`.
+ *   Endpoint `host[:port]`, default port 14250. Needs `@trace/transport-grpc` unless a
+ *   {@link GrpcTransport} is passed; it is imported on the first gRPC export only.
+ *
+ * Outcomes: 2xx succeeds; HTTP 5xx, 429 and connection errors fail retryably, other statuses for
+ * good; gRPC failures keep the transport's classification (UNAVAILABLE retryable,
+ * INVALID_ARGUMENT not). A transport passed in stays the caller's to close; one the exporter
+ * created is closed by {@link JaegerExporter.shutdown}.
+ *
+ * @throws ConfigError for an unknown format, an unreadable endpoint or a transport of the wrong kind.
+ */
+export class JaegerExporter extends BaseSpanExporter {
+  readonly format: JaegerExportFormat;
+  /** The collector URL (Thrift) or `host:port` (gRPC) requests go to. */
+  readonly target: string;
+  private readonly process: JaegerProcess;
+  private readonly timeoutMs: number;
+  private readonly compression: 'gzip' | 'none';
+  private readonly httpHeaders: Readonly<Record<string, string>>;
+  private readonly grpcMetadata: Readonly<Record<string, string>> | undefined;
+  private readonly grpcTarget: GrpcTarget | undefined;
+  private httpTransport: HttpTransport | undefined;
+  private grpcTransport: Promise<GrpcTransport | string> | undefined;
+  private ownsTransport: boolean;
+
+  constructor(config: JaegerExporterConfig, transport?: HttpTransport | GrpcTransport) {
+    super();
+    if (config === null || typeof config !== 'object') throw new ConfigError('JaegerExporter needs a config object');
+    const format = config.format;
+    if (format !== 'jaeger_thrift' && format !== 'jaeger_grpc') {
+      throw new ConfigError(`JaegerExporter format must be 'jaeger_thrift' or 'jaeger_grpc', got ${JSON.stringify(format)}`);
+    }
+    this.format = format;
+    const timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw new ConfigError(`JaegerExporter timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
+    this.timeoutMs = timeoutMs;
+    this.compression = config.enableCompression === true ? 'gzip' : 'none';
+    this.process = createJaegerProcess({ serviceName: config.serviceName, hostname: config.hostname, resourceAttributes: config.resourceAttributes });
+    const isGrpcTransport = transport !== undefined && typeof (transport as Partial<GrpcTransport>).connect === 'function';
+
+    if (format === 'jaeger_thrift') {
+      if (transport !== undefined && isGrpcTransport) throw new ConfigError('the jaeger_thrift format needs an HttpTransport, got a GrpcTransport');
+      this.target = resolveThriftUrl(config.endpoint);
+      this.httpHeaders = { ...config.headers, 'Content-Type': 'application/x-thrift' };
+      this.grpcMetadata = undefined;
+      this.grpcTarget = undefined;
+      this.ownsTransport = transport === undefined;
+      this.httpTransport = (transport as HttpTransport | undefined) ?? createDefaultTransport();
+    } else {
+      if (transport !== undefined && !isGrpcTransport) throw new ConfigError('the jaeger_grpc format needs a GrpcTransport, got an HttpTransport');
+      const target = resolveGrpcTarget(config.endpoint);
+      this.grpcTarget = target;
+      this.target = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+      this.httpHeaders = {};
+      this.grpcMetadata = config.headers === undefined ? undefined : { ...config.headers };
+      this.ownsTransport = transport === undefined;
+      if (transport !== undefined) this.grpcTransport = Promise.resolve(this.connectGrpc(transport as GrpcTransport));
+    }
+  }
+
+  protected send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
+    return this.format === 'jaeger_thrift' ? this.sendThrift(spans, options) : this.sendGrpc(spans, options);
+  }
+
+  private async sendThrift(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
+    const transport = this.httpTransport as HttpTransport;
+    // A Thrift batch has one process, so spans of several services go as one batch each.
+    const groups = this.process.serviceName === undefined ? groupByService(spans) : undefined;
+    if (groups === undefined) return this.postThrift(transport, encodeJaegerThriftBatch(spans, this.process), options);
+    for (const group of groups) {
+      const result = await this.postThrift(transport, encodeJaegerThriftBatch(group, this.process), options);
+      if (!result.ok) return result;
+    }
+    return exportSucceeded();
+  }
+
+  private async postThrift(transport: HttpTransport, body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
+    const result = await transport.send({
+      url: this.target,
+      method: 'POST',
+      headers: this.httpHeaders,
+      body,
+      timeoutMs: this.timeoutMs,
+      signal: options.signal,
+      compression: this.compression,
+    });
+    return classifyHttpResult(result, retryOnServerErrors);
+  }
+
+  private async sendGrpc(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
+    if (this.grpcTransport === undefined) this.grpcTransport = this.loadGrpcTransport();
+    const transport = await this.grpcTransport;
+    if (typeof transport === 'string') return exportFailed('GRPC_TRANSPORT_UNAVAILABLE', transport, false);
+    if (this.isShutdown) return exportFailed('EXPORTER_SHUT_DOWN', 'exporter was shut down', false);
+    const result = await transport.send({
+      service: JAEGER_GRPC_SERVICE,
+      method: JAEGER_GRPC_METHOD,
+      body: encodeJaegerProtoPostSpans(spans, this.process),
+      timeoutMs: this.timeoutMs,
+      metadata: this.grpcMetadata,
+      signal: options.signal,
+      compression: this.compression,
+    });
+    return result.ok ? exportSucceeded() : classifyTransportError(result.error);
+  }
+
+  private async loadGrpcTransport(): Promise<GrpcTransport | string> {
+    const loaded = await loadDefaultGrpcTransport();
+    return loaded.ok ? this.connectGrpc(loaded.value) : loaded.error;
+  }
+
+  /** Points the transport at the collector; returns the transport, or why it cannot be used. */
+  private connectGrpc(transport: GrpcTransport): GrpcTransport | string {
+    const target = this.grpcTarget as GrpcTarget;
+    const connected = transport.connect(target.host, target.port);
+    return connected.ok ? transport : `cannot use gRPC target ${this.target}: ${connected.error.message}`;
+  }
+
+  override async shutdown(): Promise<void> {
+    if (this.isShutdown) return;
+    await super.shutdown();
+    if (!this.ownsTransport) return;
+    this.ownsTransport = false;
+    if (this.httpTransport !== undefined) await this.httpTransport.close();
+    if (this.grpcTransport !== undefined) {
+      const transport = await this.grpcTransport;
+      if (typeof transport !== 'string') await transport.close();
+    }
+  }
+}
+
+/**
+ * `new JaegerExporter({ endpoint, format })` (seed `create_jaeger_exporter`). Format defaults to
+ * `jaeger_thrift`.
+ */
+export function createJaegerExporter(endpoint: string, format: JaegerExportFormat = 'jaeger_thrift'): JaegerExporter {
+  return new JaegerExporter({ endpoint, format });
+}
+
+/** Splits spans by service name, keeping order; `undefined` when they share one (the usual case). */
+function groupByService(spans: readonly Span[]): Span[][] | undefined {
+  const first = spans[0]?.serviceName;
+  let mixed = false;
+  for (let i = 1; i < spans.length; i++) {
+    if ((spans[i] as Span).serviceName !== first) {
+      mixed = true;
+      break;
+    }
+  }
+  if (!mixed) return undefined;
+  const groups = new Map<string, Span[]>();
+  for (const span of spans) {
+    const group = groups.get(span.serviceName);
+    if (group === undefined) groups.set(span.serviceName, [span]);
+    else group.push(span);
+  }
+  return [...groups.values()];
+}
+
+/** `http(s)://host[:port][/path]` → the full /api/traces URL, port 14268 when none is given. */
+function resolveThriftUrl(endpoint: unknown): string {
+  if (typeof endpoint !== 'string' || endpoint.trim() === '')
+    throw new ConfigError('JaegerExporter endpoint must be a non-empty URL, e.g. http://jaeger:14268');
+  const text = endpoint.trim();
+  const withScheme = text.includes('://') ? text : `http://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new ConfigError(`JaegerExporter endpoint is not a valid URL: ${JSON.stringify(endpoint)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`JaegerExporter jaeger_thrift endpoint must be http:// or https://, got ${url.protocol}`);
+  }
+  // URL drops a port equal to the scheme's default, so look at what was written.
+  const authority = withScheme.slice(withScheme.indexOf('://') + 3).split(/[/?#]/, 1)[0] ?? '';
+  if (!/:\d+$/.test(authority)) url.port = String(JAEGER_THRIFT_HTTP_PORT);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (!path.endsWith(JAEGER_THRIFT_PATH)) url.pathname = path + JAEGER_THRIFT_PATH;
+  return url.toString();
+}
+
+/** `host[:port]`, `[v6]:port` or a URL form (`grpc://`, `http://`) → host and port (default 14250). */
+function resolveGrpcTarget(endpoint: unknown): GrpcTarget {
+  if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new ConfigError('JaegerExporter endpoint must be host:port, e.g. jaeger:14250');
+  let text = endpoint.trim();
+  const scheme = text.indexOf('://');
+  if (scheme >= 0) text = text.slice(scheme + 3);
+  text = text.replace(/\/+$/, '');
+  let host: string;
+  let portText: string | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed !== null) {
+    host = bracketed[1] as string;
+    portText = bracketed[2];
+  } else {
+    const colon = text.lastIndexOf(':');
+    if (colon >= 0 && text.indexOf(':') === colon) {
+      host = text.slice(0, colon);
+      portText = text.slice(colon + 1);
+    } else {
+      host = text;
+    }
+  }
+  if (host === '' || /[\s/]/.test(host)) throw new ConfigError(`JaegerExporter jaeger_grpc endpoint must be host:port, got ${JSON.stringify(endpoint)}`);
+  const port = portText === undefined ? JAEGER_GRPC_PORT : Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535 || (portText !== undefined && !/^\d+$/.test(portText))) {
+    throw new ConfigError(`JaegerExporter jaeger_grpc endpoint has an invalid port: ${JSON.stringify(endpoint)}`);
+  }
+  return { host, port };
+}

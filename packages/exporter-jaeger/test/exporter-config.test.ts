@@ -1,0 +1,188 @@
+// Construction, endpoint resolution, transport kinds and the optional gRPC peer.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, Tracer } from '@trace/core';
+import { createStubGrpcTransport, createStubTransport, InMemoryExporter } from '@trace/core/testing';
+import {
+  CLIENT_VERSION,
+  GRPC_TRANSPORT_PACKAGE,
+  JAEGER_GRPC_METHOD,
+  JAEGER_GRPC_SERVICE,
+  JaegerExporter,
+  createJaegerExporter,
+  createJaegerProcess,
+} from '@trace/exporter-jaeger';
+import ts from 'typescript';
+
+async function oneSpan() {
+  const tracer = new Tracer({ serviceName: 'svc', exporters: [new InMemoryExporter()] });
+  const span = tracer.startSpan('op', undefined, { parent: null });
+  span.end();
+  await tracer.shutdown();
+  return span;
+}
+
+describe('JaegerExporter configuration', () => {
+  it.each([
+    ['http://jaeger:14268', 'http://jaeger:14268/api/traces'],
+    ['http://jaeger', 'http://jaeger:14268/api/traces'],
+    ['jaeger-collector', 'http://jaeger-collector:14268/api/traces'],
+    ['http://jaeger:80', 'http://jaeger/api/traces'],
+    ['https://collector.example/jaeger/', 'https://collector.example:14268/jaeger/api/traces'],
+    ['http://127.0.0.1:9999/api/traces', 'http://127.0.0.1:9999/api/traces'],
+  ])('resolves the Thrift endpoint %s to %s', (endpoint, target) => {
+    const exporter = new JaegerExporter({ endpoint, format: 'jaeger_thrift' }, createStubTransport());
+    expect(exporter.target).toBe(target);
+  });
+
+  it.each([
+    ['jaeger-collector:14250', 'jaeger-collector:14250'],
+    ['jaeger-collector', 'jaeger-collector:14250'],
+    ['grpc://10.0.0.1:7000', '10.0.0.1:7000'],
+    ['[::1]:4000', '[::1]:4000'],
+    ['[::1]', '[::1]:14250'],
+  ])('resolves the gRPC endpoint %s to %s', (endpoint, target) => {
+    const transport = createStubGrpcTransport();
+    const exporter = new JaegerExporter({ endpoint, format: 'jaeger_grpc' }, transport);
+    expect(exporter.target).toBe(target);
+  });
+
+  it.each([
+    [{ endpoint: 'http://j:1', format: 'zipkin_json' }, /format/],
+    [{ endpoint: '', format: 'jaeger_thrift' }, /endpoint/],
+    [{ endpoint: 'ftp://j:1', format: 'jaeger_thrift' }, /http/],
+    [{ endpoint: 'http://exa mple:1', format: 'jaeger_thrift' }, /valid URL/],
+    [{ endpoint: 'j:99999', format: 'jaeger_grpc' }, /port/],
+    [{ endpoint: 'j:abc', format: 'jaeger_grpc' }, /port/],
+    [{ endpoint: 'http://j:1', format: 'jaeger_thrift', timeoutMs: 0 }, /timeoutMs/],
+  ])('throws a ConfigError for %j', (config, message) => {
+    expect(() => new JaegerExporter(config as never, createStubTransport())).toThrow(ConfigError);
+    expect(() => new JaegerExporter(config as never, createStubTransport())).toThrow(message);
+  });
+
+  it('refuses a transport of the wrong kind', () => {
+    expect(() => new JaegerExporter({ endpoint: 'j:1', format: 'jaeger_grpc' }, createStubTransport())).toThrow(/GrpcTransport/);
+    expect(() => new JaegerExporter({ endpoint: 'http://j:1', format: 'jaeger_thrift' }, createStubGrpcTransport())).toThrow(/HttpTransport/);
+  });
+
+  it('createJaegerExporter defaults to jaeger_thrift', async () => {
+    const exporter = createJaegerExporter('http://jaeger');
+    expect(exporter.format).toBe('jaeger_thrift');
+    expect(exporter.target).toBe('http://jaeger:14268/api/traces');
+    await exporter.shutdown();
+  });
+
+  it('sends the configured timeout, headers and compression through an HTTP transport', async () => {
+    const transport = createStubTransport();
+    const exporter = new JaegerExporter(
+      { endpoint: 'http://j', format: 'jaeger_thrift', timeoutMs: 1234, enableCompression: true, headers: { 'X-Api-Key': 'k' } },
+      transport,
+    );
+    expect((await exporter.exportSpans([await oneSpan()])).ok).toBe(true);
+    const [request] = transport.requests;
+    expect(request).toMatchObject({ url: 'http://j:14268/api/traces', method: 'POST', timeoutMs: 1234, compression: 'gzip' });
+    expect(request?.headers).toEqual({ 'X-Api-Key': 'k', 'Content-Type': 'application/x-thrift' });
+  });
+
+  it('connects a passed gRPC transport to the target and calls PostSpans', async () => {
+    const transport = createStubGrpcTransport();
+    const exporter = new JaegerExporter({ endpoint: 'collector:7777', format: 'jaeger_grpc', timeoutMs: 500 }, transport);
+    expect((await exporter.exportSpans([await oneSpan()])).ok).toBe(true);
+    expect(transport.requests[0]).toMatchObject({ service: JAEGER_GRPC_SERVICE, method: JAEGER_GRPC_METHOD, timeoutMs: 500 });
+    expect(transport.target).toEqual({ host: 'collector', port: 7777 });
+  });
+
+  it('refuses exports after shutdown', async () => {
+    const exporter = new JaegerExporter({ endpoint: 'http://j', format: 'jaeger_thrift' }, createStubTransport());
+    await exporter.shutdown();
+    const result = await exporter.exportSpans([await oneSpan()]);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.retryable).toBe(false);
+  });
+
+  it('reports the package version as the client version', () => {
+    const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(CLIENT_VERSION).toBe(manifest.version);
+    expect(createJaegerProcess({ hostname: 'h' }).tags?.['jaeger.version']).toBe(`trace-node-${manifest.version}`);
+  });
+});
+
+describe('the optional @trace/transport-grpc peer', () => {
+  it('is not loaded by importing the package or exporting Thrift', async () => {
+    // A static import anywhere in the package would go through jest's registry and hit this mock.
+    let loaded = false;
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('@trace/transport-grpc', () => {
+        loaded = true;
+        return {};
+      });
+      const isolated = require('@trace/exporter-jaeger') as typeof import('@trace/exporter-jaeger');
+      const exporter = new isolated.JaegerExporter({ endpoint: 'http://j', format: 'jaeger_thrift' }, createStubTransport());
+      await exporter.exportSpans([await oneSpan()]);
+      new isolated.JaegerExporter({ endpoint: 'j:1', format: 'jaeger_grpc' }, createStubGrpcTransport());
+    });
+    expect(loaded).toBe(false);
+  });
+
+  describe('real dynamic import in a plain Node process', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'jaeger-peer-'));
+      const source = readFileSync(path.join(__dirname, '../src/grpc-transport-loader.ts'), 'utf8');
+      const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      writeFileSync(path.join(dir, 'loader.mjs'), output);
+      writeFileSync(
+        path.join(dir, 'run.mjs'),
+        "import { loadDefaultGrpcTransport } from './loader.mjs';\nconst r = await loadDefaultGrpcTransport();\nprocess.stdout.write(JSON.stringify(r.ok ? { ok: true, marker: r.value.marker } : r));\n",
+      );
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    function run(cwd: string): { ok: boolean; error?: string; marker?: string } {
+      return JSON.parse(execFileSync(process.execPath, [path.join(cwd, 'run.mjs')], { cwd, encoding: 'utf8', timeout: 10_000 }));
+    }
+
+    it('fails with a message naming the package when it is not installed', () => {
+      const result = run(dir);
+      expect(result.ok).toBe(false);
+      expect(result.error).toContain(`npm install ${GRPC_TRANSPORT_PACKAGE}`);
+      expect(result.error).toContain('not installed');
+    });
+
+    it('loads createDefaultGrpcTransport when it is installed', () => {
+      const withPeer = mkdtempSync(path.join(dir, 'with-'));
+      const packageDir = path.join(withPeer, 'node_modules', '@trace', 'transport-grpc');
+      mkdirSync(packageDir, { recursive: true });
+      writeFileSync(path.join(packageDir, 'package.json'), JSON.stringify({ name: '@trace/transport-grpc', type: 'module', exports: './index.js' }));
+      writeFileSync(path.join(packageDir, 'index.js'), "export function createDefaultGrpcTransport() { return { marker: 'real-import' }; }\n");
+      for (const file of ['loader.mjs', 'run.mjs']) writeFileSync(path.join(withPeer, file), readFileSync(path.join(dir, file)));
+      expect(run(withPeer)).toEqual({ ok: true, marker: 'real-import' });
+    });
+
+    it('says so when an installed version lacks the factory', () => {
+      const withOld = mkdtempSync(path.join(dir, 'old-'));
+      const packageDir = path.join(withOld, 'node_modules', '@trace', 'transport-grpc');
+      mkdirSync(packageDir, { recursive: true });
+      writeFileSync(path.join(packageDir, 'package.json'), JSON.stringify({ name: '@trace/transport-grpc', type: 'module', exports: './index.js' }));
+      writeFileSync(path.join(packageDir, 'index.js'), 'export const other = 1;\n');
+      for (const file of ['loader.mjs', 'run.mjs']) writeFileSync(path.join(withOld, file), readFileSync(path.join(dir, file)));
+      const result = run(withOld);
+      expect(result.ok).toBe(false);
+      expect(result.error).toContain('createDefaultGrpcTransport');
+    });
+  });
+
+  it('turns a failed load into a non-retryable export failure naming the package', async () => {
+    // Under jest the dynamic import itself cannot run (no VM modules), which exercises the same
+    // failure path as a missing package: the export fails cleanly and says what to install.
+    const exporter = new JaegerExporter({ endpoint: '127.0.0.1:1', format: 'jaeger_grpc' });
+    const result = await exporter.exportSpans([await oneSpan()]);
+    await exporter.shutdown();
+    if (result.ok) throw new Error('expected the export to fail');
+    expect(result.error.retryable).toBe(false);
+    expect(result.error.message).toContain(GRPC_TRANSPORT_PACKAGE);
+    expect(exporter.getStats().failedExports).toBe(1);
+  });
+});
