@@ -1,0 +1,337 @@
+// The OTLP exporter (seed §5.3): spans (and, for the compatibility layer, metrics) to an
+// OpenTelemetry Collector or any OTLP receiver over gRPC, HTTP+protobuf or HTTP+JSON.
+import {
+  BaseSpanExporter,
+  ConfigError,
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  type Err,
+  ExportError,
+  type ExportOptions,
+  type ExportResult,
+  type GrpcTransport,
+  type HttpResponse,
+  type HttpTransport,
+  type Result,
+  type Span,
+  type TraceExportConfig,
+  classifyHttpResult,
+  classifyTransportError,
+  err,
+  exportSucceeded,
+  ok,
+  retryOnOtlpStatuses,
+} from '@trace/core';
+import type { OtelResource } from '@trace/otel-adapter';
+import { createDefaultTransport } from '@trace/transport-http';
+import { DEFAULT_MAX_REQUEST_BYTES, type EncodedBatch } from './encoded-batch.js';
+import { type GrpcTarget, type HttpEndpoints, resolveGrpcTarget, resolveHttpEndpoints } from './endpoint.js';
+import { type OtlpMetricData, encodeOtlpMetricsJson, encodeOtlpMetricsProtobuf } from './metrics.js';
+import { type PartialSuccess, decodeJsonPartialSuccess, decodeProtobufPartialSuccess } from './partial-success.js';
+import { ProtoWriter } from './proto-writer.js';
+import { ResourceCatalog } from './resource-catalog.js';
+import { encodeTraceJsonBatch } from './trace-json.js';
+import { encodeTraceProtobufBatch } from './trace-protobuf.js';
+
+/** The three OTLP wire formats. */
+export type OtlpExportFormat = 'otlp_grpc' | 'otlp_http_protobuf' | 'otlp_http_json';
+
+/** OTLP exporter configuration: the shared exporter config plus a request size bound. */
+export interface OtlpExporterConfig extends TraceExportConfig<OtlpExportFormat> {
+  /**
+   * Largest request body in bytes (before compression). Bigger batches are split across requests;
+   * a span too large to fit alone is dropped and counted as `spanTooLarge`. Default 4 MiB.
+   */
+  maxRequestBytes?: number;
+}
+
+/** gRPC service of OTLP traces. */
+export const OTLP_TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
+/** gRPC service of OTLP metrics. */
+export const OTLP_METRICS_SERVICE = 'opentelemetry.proto.collector.metrics.v1.MetricsService';
+
+const FORMATS: readonly OtlpExportFormat[] = ['otlp_grpc', 'otlp_http_protobuf', 'otlp_http_json'];
+const GRPC_PACKAGE = '@trace/transport-grpc';
+const CONTENT_TYPE_PROTOBUF = 'application/x-protobuf';
+const CONTENT_TYPE_JSON = 'application/json';
+// The smallest body limit that still holds the request wrapper and a modest span.
+const MIN_REQUEST_BYTES = 1024;
+
+/** A successful metrics export; `rejectedDataPoints` > 0 for a partial success. */
+export interface MetricsExportSuccess {
+  rejectedDataPoints: number;
+  message: string | undefined;
+}
+
+/** Outcome of {@link OtlpExporter.exportMetrics}. */
+export type MetricsExportResult = Result<MetricsExportSuccess, ExportError>;
+
+/** A send outcome before it becomes an {@link ExportResult}: the partial success, or the failure. */
+type SendOutcome = Result<PartialSuccess, ExportError>;
+
+/**
+ * Loads the optional peer on first use. ES modules use `import()`; CommonJS (the CJS build, and
+ * jest, whose VM cannot run `import()` without a flag) uses `require`.
+ */
+async function loadGrpcModule(): Promise<GrpcModule> {
+  if (typeof require === 'function') return require('@trace/transport-grpc') as GrpcModule;
+  return (await import('@trace/transport-grpc')) as GrpcModule;
+}
+
+/** A failure that is not worth retrying. */
+function failure(code: string, message: string): Err<ExportError> {
+  return err(new ExportError(code, message, false));
+}
+
+/** A classified failure as a {@link SendOutcome} (a success here would be a core bug: treated as fatal). */
+function asFailure(result: ExportResult): Err<ExportError> {
+  return result.ok ? failure('EXPORT_CLASSIFICATION', 'an error response was classified as success') : result;
+}
+
+interface GrpcModule {
+  createDefaultGrpcTransport(): GrpcTransport;
+}
+
+function validateHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const clean: Record<string, string> = {};
+  if (headers === undefined) return clean;
+  if (typeof headers !== 'object' || headers === null) throw new ConfigError('headers must be an object of header name to string value');
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    // Checked once at set-up; values are never echoed back, only names.
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new ConfigError(`header name "${name}" is not a valid HTTP header name`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new ConfigError(`header "${name}" must have a string value without CR, LF or NUL`);
+    clean[name] = value;
+  }
+  return clean;
+}
+
+/**
+ * Exports spans over OTLP (seed §5.3 `otlp_exporter`). Spans are grouped per resource and
+ * instrumentation scope, encoded in one pass, split so that no request body exceeds
+ * `maxRequestBytes`, and sent once per pipeline attempt; the outcome is classified by the OTLP
+ * retry rules (HTTP 429/502/503/504 with `Retry-After`; the gRPC statuses the gRPC transport
+ * marks retryable). Partial successes land in the statistics as rejected spans.
+ *
+ * `otlp_grpc` needs the optional peer `@trace/transport-grpc`, loaded on first export when no
+ * transport is given.
+ */
+export class OtlpExporter extends BaseSpanExporter {
+  readonly format: OtlpExportFormat;
+  readonly resource: OtelResource;
+  private readonly catalog: ResourceCatalog;
+  private readonly timeoutMs: number;
+  private readonly compression: 'gzip' | 'none';
+  private readonly maxRequestBytes: number;
+  private readonly writer = new ProtoWriter();
+  private readonly httpEndpoints: HttpEndpoints | undefined;
+  private readonly grpcTarget: GrpcTarget | undefined;
+  private readonly httpTransport: HttpTransport | undefined;
+  private readonly givenGrpcTransport: GrpcTransport | undefined;
+  private grpcTransport: Promise<Result<GrpcTransport, ExportError>> | undefined;
+  private readonly ownsTransport: boolean;
+  private ownsGrpcTransport = false;
+  private readonly traceHeaders: Record<string, string>;
+  private readonly metricHeaders: Record<string, string>;
+  private readonly metadata: Record<string, string>;
+  private writerBusy = false;
+
+  /**
+   * @param config endpoint (`http(s)://host:4318` for HTTP formats, `host:4317` for gRPC), format,
+   *   timeout, compression, headers, service name override, request size bound.
+   * @param resource the resource every span is sent under (see `createServiceResource`).
+   * @param transport an `HttpTransport` for the HTTP formats or a `GrpcTransport` for `otlp_grpc`;
+   *   default: `createDefaultTransport()` / `createDefaultGrpcTransport()`. A transport passed in is
+   *   not closed by {@link OtlpExporter.shutdown}.
+   * @throws ConfigError for an unknown format, a bad endpoint, headers or size bound.
+   */
+  constructor(config: OtlpExporterConfig, resource: OtelResource, transport?: HttpTransport | GrpcTransport) {
+    super();
+    if (typeof config !== 'object' || config === null) throw new ConfigError('OtlpExporter needs a config object');
+    if (!FORMATS.includes(config.format)) throw new ConfigError(`OTLP format must be one of ${FORMATS.join(', ')}, got ${String(config.format)}`);
+    if (typeof resource !== 'object' || resource === null || typeof resource.attributes !== 'object' || resource.attributes === null) {
+      throw new ConfigError('OtlpExporter needs a resource { attributes, droppedAttributesCount } (see createServiceResource)');
+    }
+    const timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))
+      throw new ConfigError(`timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
+    const maxRequestBytes = config.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < MIN_REQUEST_BYTES) {
+      throw new ConfigError(`maxRequestBytes must be an integer >= ${MIN_REQUEST_BYTES}, got ${String(maxRequestBytes)}`);
+    }
+    if (config.serviceName !== undefined && (typeof config.serviceName !== 'string' || config.serviceName === '')) {
+      throw new ConfigError('serviceName, when given, must be a non-empty string');
+    }
+    const headers = validateHeaders(config.headers);
+    this.format = config.format;
+    this.resource = resource;
+    this.catalog = new ResourceCatalog(resource, config.serviceName);
+    this.timeoutMs = timeoutMs;
+    this.compression = config.enableCompression === true ? 'gzip' : 'none';
+    this.maxRequestBytes = maxRequestBytes;
+    const contentType = this.format === 'otlp_http_json' ? CONTENT_TYPE_JSON : CONTENT_TYPE_PROTOBUF;
+    this.traceHeaders = { ...headers, 'content-type': contentType };
+    this.metricHeaders = this.traceHeaders;
+    this.metadata = {};
+    for (const name of Object.keys(headers)) this.metadata[name.toLowerCase()] = headers[name] as string;
+
+    if (this.format === 'otlp_grpc') {
+      this.grpcTarget = resolveGrpcTarget(config.endpoint);
+      if (transport !== undefined && typeof (transport as GrpcTransport).connect !== 'function') {
+        throw new ConfigError('format otlp_grpc needs a GrpcTransport (with connect), got an HTTP transport');
+      }
+      this.givenGrpcTransport = transport as GrpcTransport | undefined;
+      this.ownsTransport = false;
+    } else {
+      this.httpEndpoints = resolveHttpEndpoints(config.endpoint);
+      if (transport !== undefined && typeof (transport as GrpcTransport).connect === 'function') {
+        throw new ConfigError(`format ${this.format} needs an HttpTransport, got a gRPC transport`);
+      }
+      this.httpTransport = (transport as HttpTransport | undefined) ?? createDefaultTransport();
+      this.ownsTransport = transport === undefined;
+    }
+  }
+
+  /** Where trace requests go: the `/v1/traces` URL, or `host:port` for gRPC. */
+  get tracesTarget(): string {
+    if (this.httpEndpoints !== undefined) return this.httpEndpoints.traces;
+    const target = this.grpcTarget as GrpcTarget;
+    return `${target.host}:${target.port}`;
+  }
+
+  protected async send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
+    const batch = this.encode(spans);
+    let rejected = 0;
+    let message: string | undefined;
+    for (let i = 0; i < batch.bodies.length; i++) {
+      const outcome = await this.sendBody('traces', batch.bodies[i] as Uint8Array | string, options.signal);
+      if (!outcome.ok) return outcome;
+      rejected += Math.min(outcome.value.rejected, batch.spanCounts[i] as number);
+      if (outcome.value.message !== undefined) message = outcome.value.message;
+    }
+    // Spans too large to send even alone were left out: counted as dropped (`spanTooLarge`), not exported.
+    return exportSucceeded({ rejectedSpans: rejected, message, droppedSpans: batch.tooLarge });
+  }
+
+  /**
+   * Exports OTel metric data (as @trace/otel-adapter's metrics adapter produces it) to
+   * `/v1/metrics` or `MetricsService/Export`, in this exporter's format. One request, no split.
+   */
+  async exportMetrics(metrics: readonly OtlpMetricData[], options: ExportOptions = {}): Promise<MetricsExportResult> {
+    if (this.isShutdown) return failure('EXPORTER_SHUT_DOWN', 'exporter was shut down');
+    if (!Array.isArray(metrics)) return failure('INVALID_METRICS', 'exportMetrics needs an array of metric data');
+    if (metrics.length === 0) return ok({ rejectedDataPoints: 0, message: undefined });
+    let body: Uint8Array | string;
+    try {
+      body = this.format === 'otlp_http_json' ? encodeOtlpMetricsJson(metrics, this.resource) : encodeOtlpMetricsProtobuf(metrics, this.resource);
+    } catch (error) {
+      return failure('INVALID_METRICS', `metric data could not be encoded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const outcome = await this.sendBody('metrics', body, options.signal);
+    if (!outcome.ok) return outcome;
+    return ok({ rejectedDataPoints: outcome.value.rejected, message: outcome.value.message });
+  }
+
+  override async shutdown(): Promise<void> {
+    if (this.isShutdown) return;
+    await super.shutdown();
+    try {
+      if (this.ownsTransport && this.httpTransport !== undefined) await this.httpTransport.close();
+      if (this.ownsGrpcTransport && this.grpcTransport !== undefined) {
+        const loaded = await this.grpcTransport;
+        if (loaded.ok) await loaded.value.close();
+      }
+    } catch {
+      // Closing is best effort: the process is going away or the exporter is being replaced.
+    }
+  }
+
+  private encode(spans: readonly Span[]): EncodedBatch<Uint8Array | string> {
+    if (this.format === 'otlp_http_json') return encodeTraceJsonBatch(spans, this.catalog, this.maxRequestBytes);
+    // Concurrent exports (maxConcurrentExports > 1) must not share the reusable buffer.
+    if (this.writerBusy) return encodeTraceProtobufBatch(new ProtoWriter(), spans, this.catalog, this.maxRequestBytes);
+    this.writerBusy = true;
+    try {
+      return encodeTraceProtobufBatch(this.writer, spans, this.catalog, this.maxRequestBytes);
+    } finally {
+      this.writerBusy = false;
+    }
+  }
+
+  private async sendBody(signal: 'traces' | 'metrics', body: Uint8Array | string, abort: AbortSignal | undefined): Promise<SendOutcome> {
+    if (this.format === 'otlp_grpc') return this.sendGrpc(signal, body as Uint8Array, abort);
+    const endpoints = this.httpEndpoints as HttpEndpoints;
+    const response = await (this.httpTransport as HttpTransport).send({
+      url: signal === 'traces' ? endpoints.traces : endpoints.metrics,
+      method: 'POST',
+      headers: signal === 'traces' ? this.traceHeaders : this.metricHeaders,
+      body,
+      timeoutMs: this.timeoutMs,
+      signal: abort,
+      compression: this.compression,
+    });
+    if (!response.ok) return asFailure(classifyTransportError(response.error));
+    const status = response.value.status;
+    if (status < 200 || status > 299) return asFailure(classifyHttpResult(response, retryOnOtlpStatuses));
+    return ok(this.readPartialSuccess(response.value, signal));
+  }
+
+  private readPartialSuccess(response: HttpResponse, signal: 'traces' | 'metrics'): PartialSuccess {
+    const contentType = response.headers['content-type'] ?? '';
+    const json = this.format === 'otlp_http_json' ? !contentType.includes('protobuf') : contentType.includes('json');
+    if (json) return decodeJsonPartialSuccess(response.body, signal === 'traces' ? 'rejectedSpans' : 'rejectedDataPoints');
+    return decodeProtobufPartialSuccess(response.body);
+  }
+
+  private async sendGrpc(signal: 'traces' | 'metrics', body: Uint8Array, abort: AbortSignal | undefined): Promise<SendOutcome> {
+    const transport = await this.loadGrpcTransport();
+    if (!transport.ok) return transport;
+    const response = await transport.value.send({
+      service: signal === 'traces' ? OTLP_TRACE_SERVICE : OTLP_METRICS_SERVICE,
+      method: 'Export',
+      body,
+      timeoutMs: this.timeoutMs,
+      metadata: this.metadata,
+      signal: abort,
+      compression: this.compression,
+    });
+    if (!response.ok) return asFailure(classifyTransportError(response.error));
+    return ok(decodeProtobufPartialSuccess(response.value.body));
+  }
+
+  /** The gRPC transport: the one given, or @trace/transport-grpc's default, loaded once. */
+  private loadGrpcTransport(): Promise<Result<GrpcTransport, ExportError>> {
+    if (this.grpcTransport === undefined) this.grpcTransport = this.openGrpcTransport();
+    return this.grpcTransport;
+  }
+
+  private async openGrpcTransport(): Promise<Result<GrpcTransport, ExportError>> {
+    let transport = this.givenGrpcTransport;
+    if (transport === undefined) {
+      let module: GrpcModule;
+      try {
+        module = await loadGrpcModule();
+      } catch {
+        return failure(
+          'GRPC_TRANSPORT_MISSING',
+          `format otlp_grpc needs the optional package ${GRPC_PACKAGE}: install it (npm install ${GRPC_PACKAGE}) or pass a GrpcTransport`,
+        );
+      }
+      transport = module.createDefaultGrpcTransport();
+      this.ownsGrpcTransport = true;
+    }
+    const target = this.grpcTarget as GrpcTarget;
+    const connected = transport.connect(target.host, target.port);
+    if (!connected.ok) {
+      return failure('GRPC_CONNECT_FAILED', `gRPC target ${target.host}:${target.port} was refused: ${connected.error.message}`);
+    }
+    return ok(transport);
+  }
+}
+
+/**
+ * Creates an {@link OtlpExporter} from an endpoint, a resource and a format (seed §5.3
+ * `create_otlp_exporter`), with every other setting at its default.
+ */
+export function createOtlpExporter(endpoint: string, resource: OtelResource, format: OtlpExportFormat = 'otlp_http_protobuf'): OtlpExporter {
+  return new OtlpExporter({ endpoint, format }, resource);
+}
