@@ -1,5 +1,5 @@
 // Core `Span` → OpenTelemetry span data (seed §7 "Span Conversion").
-import { type Result, Span, type SpanEvent, type SpanKind, type SpanLink, type TagValue, TraceError, err, isValidHexId, ok } from '@trace/core';
+import { type Result, type Span, type SpanEvent, type SpanKind, type SpanLink, type TagValue, TraceError, err, isSpan, isValidHexId, ok } from '@trace/core';
 import { type OtelResource, ResourceAttributeKeys, mergeResources } from './resource.js';
 import { type OtelSpanData, type OtelSpanEvent, OtelSpanFlags, OtelSpanKind, type OtelSpanLink, type OtelSpanStatus, OtelStatusCode } from './span-data.js';
 import { microsToNanos } from './time.js';
@@ -163,7 +163,7 @@ export class OpenTelemetryTracerAdapter {
 
 /** @internal Why `span` cannot be converted, or undefined when it can. */
 export function checkSpan(span: unknown): TraceError | undefined {
-  if (!(span instanceof Span)) return new TraceError('NOT_A_SPAN', 'expected a Span made by a @trace/core Tracer');
+  if (!isSpan(span)) return new TraceError('NOT_A_SPAN', 'expected a Span made by a @trace/core Tracer');
   if (!span.isFinished()) return new TraceError('SPAN_NOT_FINISHED', `span "${span.operationName}" is not finished; finish it before converting`);
   if (!isValidHexId(span.traceId, 32) || !isValidHexId(span.spanId, 16)) {
     return new TraceError('INVALID_SPAN_ID', `span "${span.operationName}" has an invalid trace or span id`);
