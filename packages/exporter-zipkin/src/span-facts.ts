@@ -1,0 +1,208 @@
+// What both Zipkin encoders need to know about a span beyond its plain fields: the remote
+// endpoint hidden in peer tags, the tags that must not be repeated, the flags `shared` and `debug`.
+import type { Span, TagValue } from '@trace/core';
+import { type IpAddress, parseIpAddress } from './ip-address.js';
+import { jsonText } from './json-string.js';
+
+/** Address of an endpoint, as Zipkin's `Endpoint` holds it (the service name comes from the span). */
+export interface ZipkinEndpointAddress {
+  /** Dotted quad, e.g. `192.168.99.1`. */
+  ipv4?: string;
+  /** IPv6 text, e.g. `2001:db8::c001`. */
+  ipv6?: string;
+  /** Listen port, 1-65535. */
+  port?: number;
+}
+
+/** Options of {@link encodeZipkinJson} and {@link encodeZipkinProto}. */
+export interface ZipkinEncodeOptions {
+  /** Written as every span's `localEndpoint.serviceName` instead of the span's own service name. */
+  serviceName?: string;
+  /** Address of this host, written into every `localEndpoint`. */
+  localEndpoint?: ZipkinEndpointAddress;
+}
+
+/** Zipkin `Span.kind` per span kind; internal spans carry none (the schema has no INTERNAL). */
+export const JSON_KIND: Readonly<Record<string, string>> = Object.freeze({
+  internal: '',
+  server: ',"kind":"SERVER"',
+  client: ',"kind":"CLIENT"',
+  producer: ',"kind":"PRODUCER"',
+  consumer: ',"kind":"CONSUMER"',
+});
+
+/** `zipkin.proto3.Span.Kind` numbers. */
+export const PROTO_KIND: Readonly<Record<string, number>> = Object.freeze({ internal: 0, client: 1, server: 2, producer: 3, consumer: 4 });
+
+/** The remote side of a span, when peer tags name one. */
+export interface RemoteEndpoint {
+  readonly serviceName: string | undefined;
+  readonly address: IpAddress | undefined;
+  /** 0 when unknown. */
+  readonly port: number;
+}
+
+/**
+ * Peer and error tags of one span, found by one scan of its tags. One instance per encode call is
+ * reused for every span, so scanning allocates nothing.
+ */
+export class TagScan {
+  peerService: string | undefined = undefined;
+  networkPeerAddress: string | undefined = undefined;
+  netPeerIp: string | undefined = undefined;
+  serverAddress: string | undefined = undefined;
+  networkPeerPort = 0;
+  netPeerPort = 0;
+  serverPort = 0;
+  /** The span's own `error` tag, replaced by the status message when the status is error. */
+  userError: TagValue | undefined = undefined;
+
+  /** Scans `tags`; afterwards the fields describe this span only. */
+  scan(tags: Readonly<Record<string, TagValue>>): void {
+    this.peerService = undefined;
+    this.networkPeerAddress = undefined;
+    this.netPeerIp = undefined;
+    this.serverAddress = undefined;
+    this.networkPeerPort = 0;
+    this.netPeerPort = 0;
+    this.serverPort = 0;
+    this.userError = undefined;
+    for (const key in tags) {
+      // Keys from a for-in are internalized strings, so these comparisons are pointer checks.
+      switch (key) {
+        case 'peer.service':
+          this.peerService = stringTag(tags[key]);
+          break;
+        case 'network.peer.address':
+          this.networkPeerAddress = stringTag(tags[key]);
+          break;
+        case 'net.peer.ip':
+          this.netPeerIp = stringTag(tags[key]);
+          break;
+        case 'server.address':
+          this.serverAddress = stringTag(tags[key]);
+          break;
+        case 'network.peer.port':
+          this.networkPeerPort = portTag(tags[key]);
+          break;
+        case 'net.peer.port':
+          this.netPeerPort = portTag(tags[key]);
+          break;
+        case 'server.port':
+          this.serverPort = portTag(tags[key]);
+          break;
+        case 'error':
+          this.userError = tags[key];
+          break;
+      }
+    }
+  }
+
+  /**
+   * The remote endpoint, or `undefined` when the tags name neither a peer service nor a peer IP.
+   * Service: `peer.service`, else a `server.address` that is a host name. Address: the first IP
+   * literal among `network.peer.address`, `net.peer.ip`, `server.address`. Port: the first valid
+   * one among `network.peer.port`, `net.peer.port`, `server.port`.
+   */
+  remoteEndpoint(): RemoteEndpoint | undefined {
+    if (this.peerService === undefined && this.networkPeerAddress === undefined && this.netPeerIp === undefined && this.serverAddress === undefined) {
+      return undefined;
+    }
+    let address = cachedIp(this.networkPeerAddress) ?? cachedIp(this.netPeerIp);
+    let serviceName = this.peerService;
+    if (this.serverAddress !== undefined) {
+      const server = cachedIp(this.serverAddress);
+      if (server === undefined) serviceName ??= this.serverAddress;
+      else address ??= server;
+    }
+    if (serviceName === '') serviceName = undefined;
+    if (serviceName === undefined && address === undefined) return undefined;
+    const port = this.networkPeerPort || this.netPeerPort || this.serverPort;
+    return { serviceName, address, port };
+  }
+}
+
+function stringTag(value: TagValue | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A port from a number or numeric string tag; 0 when it is not an integer in 1-65535. */
+function portTag(value: TagValue | undefined): number {
+  const port = typeof value === 'number' ? value : typeof value === 'string' && value.length <= 5 ? Number(value) : 0;
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : 0;
+}
+
+// Spans of one batch usually talk to the same few peers: remember the last address parsed.
+let lastIpText: string | undefined;
+let lastIp: IpAddress | undefined;
+
+function cachedIp(text: string | undefined): IpAddress | undefined {
+  if (text === undefined) return undefined;
+  if (text !== lastIpText) {
+    lastIp = parseIpAddress(text);
+    lastIpText = text;
+  }
+  return lastIp;
+}
+
+/** A tag value as the string Zipkin wants: strings as they are, numbers and booleans stringified, arrays as JSON. */
+export function tagValueString(value: TagValue): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return arrayJson(value);
+}
+
+/** A homogeneous array as JSON text, with `JSON.stringify`'s rules (non-finite numbers are null). */
+function arrayJson(values: readonly (string | number | boolean)[]): string {
+  let out = '[';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const item = values[i];
+    if (typeof item === 'string') out += `"${jsonText(item)}"`;
+    else if (typeof item === 'number') out += Number.isFinite(item) ? String(item) : 'null';
+    else out += item ? 'true' : 'false';
+  }
+  return `${out}]`;
+}
+
+/** True for a server span that joins its caller's span: started with the caller's span id. */
+export function isSharedSpan(span: Span): boolean {
+  return span.kind === 'server' && span.hasParent && span.spanId === span.parentSpanId;
+}
+
+/**
+ * The `error` tag's value for a span whose status is error: the status message, else the span's
+ * own `error` tag, else `"true"`.
+ */
+export function errorTagValue(span: Span, userError: TagValue | undefined): string {
+  if (span.statusMessage !== '') return span.statusMessage;
+  return userError === undefined ? 'true' : tagValueString(userError);
+}
+
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * `value` with lone surrogates replaced by U+FFFD. Protobuf strings must be valid UTF-8 (Zipkin's
+ * proto3 parser rejects the whole message otherwise); the native check is one fast scan.
+ */
+export function wellFormed(value: string): string {
+  return (value as unknown as WellFormedString).isWellFormed() ? value : (value as unknown as WellFormedString).toWellFormed();
+}
+
+/** Epoch µs as the integer Zipkin requires. */
+export function micros(value: number): number {
+  return Math.round(value);
+}
+
+/**
+ * Duration in integer µs, at least 1 (the schema's minimum: Zipkin rounds shorter ones up). Not
+ * `Math.max`: a NaN duration must become 1 too.
+ */
+export function durationMicros(value: number): number {
+  const rounded = Math.round(value);
+  if (rounded >= 1) return rounded;
+  return 1;
+}

@@ -1,0 +1,173 @@
+// The Zipkin exporter (seed §5.2): encodes one batch, POSTs it to /api/v2/spans, classifies the
+// answer. Queueing, batching and retries are the tracer's export pipeline's.
+import {
+  BaseSpanExporter,
+  ConfigError,
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  type ExportOptions,
+  type ExportResult,
+  type HttpTransport,
+  type Span,
+  type TraceExportConfig,
+  type TransportStatistics,
+  classifyHttpResult,
+  retryOnServerErrors,
+} from '@trace/core';
+import { createDefaultTransport } from '@trace/transport-http';
+import { parseIpAddress } from './ip-address.js';
+import { encodeZipkinJsonBytes } from './json-encoder.js';
+import { encodeZipkinProto } from './proto-encoder.js';
+import type { ZipkinEncodeOptions, ZipkinEndpointAddress } from './span-facts.js';
+
+/** The two Zipkin wire formats. */
+export type ZipkinFormat = 'zipkin_json' | 'zipkin_protobuf';
+
+/** Configuration of {@link ZipkinExporter}: the shared export config plus Zipkin's own fields. */
+export interface ZipkinExporterConfig extends TraceExportConfig<ZipkinFormat> {
+  /**
+   * Address of this host, written into every span's `localEndpoint` next to the service name
+   * (Zipkin shows it and uses it to tell instances apart). Default: none.
+   */
+  localEndpoint?: ZipkinEndpointAddress;
+}
+
+/** Zipkin's HTTP path for spans (zipkin2-api.yaml `POST /spans` under `basePath: /api/v2`). */
+export const ZIPKIN_SPANS_PATH = '/api/v2/spans';
+
+const CONTENT_TYPE: Readonly<Record<ZipkinFormat, string>> = Object.freeze({
+  zipkin_json: 'application/json',
+  zipkin_protobuf: 'application/x-protobuf',
+});
+
+/**
+ * Sends spans to a Zipkin server (or anything that speaks its v2 API) as JSON or protobuf.
+ * Success is any 2xx (Zipkin answers 202); 5xx, 429 and connection errors are retryable, other
+ * statuses are not. Construction throws a {@link ConfigError} for invalid config; exporting never
+ * throws.
+ *
+ * The transport defaults to `createDefaultTransport()` of `@trace/transport-http`, which the
+ * exporter then owns and closes on shutdown; a transport passed in is left open for its owner.
+ */
+export class ZipkinExporter extends BaseSpanExporter {
+  /** The full URL spans are POSTed to. */
+  readonly url: string;
+  readonly format: ZipkinFormat;
+  private readonly transport: HttpTransport;
+  private readonly ownsTransport: boolean;
+  private readonly headers: Readonly<Record<string, string>>;
+  private readonly timeoutMs: number;
+  private readonly compression: 'gzip' | 'none';
+  private readonly encodeOptions: ZipkinEncodeOptions;
+
+  constructor(config: ZipkinExporterConfig, transport?: HttpTransport) {
+    super();
+    if (config === null || typeof config !== 'object') throw new ConfigError('ZipkinExporter needs a config object');
+    if (config.format !== 'zipkin_json' && config.format !== 'zipkin_protobuf') {
+      throw new ConfigError(`ZipkinExporter format must be 'zipkin_json' or 'zipkin_protobuf', got ${String(config.format)}`);
+    }
+    this.format = config.format;
+    this.url = zipkinSpansUrl(config.endpoint);
+    this.timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
+    if (typeof this.timeoutMs !== 'number' || !(this.timeoutMs > 0) || !Number.isFinite(this.timeoutMs)) {
+      throw new ConfigError(`ZipkinExporter timeoutMs must be a finite number > 0, got ${String(config.timeoutMs)}`);
+    }
+    this.compression = config.enableCompression === true ? 'gzip' : 'none';
+    this.headers = buildHeaders(config.headers, CONTENT_TYPE[config.format]);
+    if (config.serviceName !== undefined && typeof config.serviceName !== 'string') {
+      throw new ConfigError('ZipkinExporter serviceName must be a string');
+    }
+    validateLocalEndpoint(config.localEndpoint);
+    this.encodeOptions = { serviceName: config.serviceName, localEndpoint: config.localEndpoint };
+    if (transport === undefined) {
+      this.transport = createDefaultTransport();
+      this.ownsTransport = true;
+    } else {
+      this.transport = transport;
+      this.ownsTransport = false;
+    }
+  }
+
+  protected async send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
+    const body = this.format === 'zipkin_json' ? encodeZipkinJsonBytes(spans, this.encodeOptions) : encodeZipkinProto(spans, this.encodeOptions);
+    const result = await this.transport.send({
+      url: this.url,
+      method: 'POST',
+      headers: this.headers,
+      body,
+      timeoutMs: this.timeoutMs,
+      signal: options.signal,
+      compression: this.compression,
+    });
+    return classifyHttpResult(result, retryOnServerErrors);
+  }
+
+  /** The transport's figures: requests, bytes, failures, answers by status. */
+  getTransportStatistics(): TransportStatistics {
+    return this.transport.getStatistics();
+  }
+
+  override async shutdown(): Promise<void> {
+    if (this.isShutdown) return;
+    await super.shutdown();
+    if (this.ownsTransport) await this.transport.close();
+  }
+}
+
+/**
+ * A Zipkin exporter for `endpoint` (e.g. `http://zipkin:9411`) in `format`, with the default
+ * transport (seed `create_zipkin_exporter`).
+ */
+export function createZipkinExporter(endpoint: string, format: ZipkinFormat = 'zipkin_json'): ZipkinExporter {
+  return new ZipkinExporter({ endpoint, format });
+}
+
+/** `{endpoint}/api/v2/spans`, or `endpoint` itself when it already ends in that path. */
+function zipkinSpansUrl(endpoint: unknown): string {
+  if (typeof endpoint !== 'string' || endpoint === '') throw new ConfigError('ZipkinExporter endpoint must be a URL such as http://zipkin:9411');
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new ConfigError(`ZipkinExporter endpoint is not a valid URL: ${endpoint}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`ZipkinExporter endpoint must use http: or https:, got ${url.protocol}`);
+  }
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.endsWith(ZIPKIN_SPANS_PATH) ? path : path + ZIPKIN_SPANS_PATH;
+  return url.toString();
+}
+
+/** Custom headers plus the content type, which the format decides (a custom one is replaced). */
+function buildHeaders(custom: Readonly<Record<string, string>> | undefined, contentType: string): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  if (custom !== undefined) {
+    if (custom === null || typeof custom !== 'object') throw new ConfigError('ZipkinExporter headers must be an object of strings');
+    for (const name of Object.keys(custom)) {
+      const value = custom[name];
+      if (typeof value !== 'string') throw new ConfigError(`ZipkinExporter header ${name} must have a string value`);
+      if (name === '' || /[\s:]/.test(name)) throw new ConfigError(`ZipkinExporter header name ${JSON.stringify(name)} is not a valid HTTP header name`);
+      // The value is never shown: headers often carry credentials.
+      if (/[\r\n]/.test(value)) throw new ConfigError(`ZipkinExporter header ${name} has a line break in its value`);
+      if (name.toLowerCase() === 'content-type') continue;
+      headers[name] = value;
+    }
+  }
+  headers['content-type'] = contentType;
+  return Object.freeze(headers);
+}
+
+function validateLocalEndpoint(endpoint: ZipkinEndpointAddress | undefined): void {
+  if (endpoint === undefined) return;
+  if (endpoint === null || typeof endpoint !== 'object') throw new ConfigError('ZipkinExporter localEndpoint must be an object');
+  if (endpoint.ipv4 !== undefined && parseIpAddress(endpoint.ipv4)?.ipv4 === undefined) {
+    throw new ConfigError(`ZipkinExporter localEndpoint.ipv4 is not an IPv4 address: ${String(endpoint.ipv4)}`);
+  }
+  if (endpoint.ipv6 !== undefined && parseIpAddress(endpoint.ipv6)?.ipv6 === undefined) {
+    throw new ConfigError(`ZipkinExporter localEndpoint.ipv6 is not an IPv6 address: ${String(endpoint.ipv6)}`);
+  }
+  const port = endpoint.port;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+    throw new ConfigError(`ZipkinExporter localEndpoint.port must be an integer in 1-65535, got ${String(port)}`);
+  }
+}
