@@ -68,9 +68,23 @@ export function writeWord(target: Uint8Array, offset: number, word: number): voi
   target[offset + 3] = word;
 }
 
-/** Writes a hex id (16 or 32 chars, already validated) as bytes into `target` at `offset`. */
-export function writeHexId(target: Uint8Array, offset: number, hex: string): void {
-  for (let i = 0; i < hex.length; i += 8) writeWord(target, offset + i / 2, hexToWord(hex, i) ?? 0);
+/**
+ * Writes `byteCount` bytes of the hex string `hex`, read from character `hexStart`, into `target`
+ * at `offset`: how binary encoders write ids that exist only as hex (link and context ids).
+ * Expects validated hex (either case); any other character reads as 0.
+ */
+export function writeHexBytes(target: Uint8Array, offset: number, hex: string, hexStart = 0, byteCount = (hex.length - hexStart) >>> 1): void {
+  for (let i = 0; i < byteCount; i++) {
+    const at = hexStart + 2 * i;
+    target[offset + i] = (nibble(hex.charCodeAt(at)) << 4) | nibble(hex.charCodeAt(at + 1));
+  }
+}
+
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return 0;
 }
 
 /** A new random 16-hex-char span id (never all zeros). */

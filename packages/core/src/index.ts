@@ -49,7 +49,7 @@ export {
   BAGGAGE_HEADER,
   BAGGAGE_ITEM_PREFIX,
 } from './propagator.js';
-export { isValidHexId, generateSpanId, generateTraceId } from './ids.js';
+export { isValidHexId, generateSpanId, generateTraceId, writeHexBytes } from './ids.js';
 export { type Sampler, type SamplingParameters, type ParentBasedOptions, alwaysOn, alwaysOff, traceIdRatio, parentBased } from './sampler.js';
 export { type SpanLimits, DEFAULT_SPAN_LIMITS } from './span-limits.js';
 export { type Scheduler, realScheduler } from './scheduler.js';

@@ -5,7 +5,7 @@
 //   ExportTraceServiceRequest
 //     1 resource_spans ─ ResourceSpans { 1 resource, 3 schema_url, 2 scope_spans ─ ScopeSpans {
 //                                          1 scope, 2 spans ─ Span ... } }
-import type { InstrumentationScope, Span, SpanEvent, SpanLink, TagValue } from '@trace/core';
+import { type InstrumentationScope, type Span, type SpanEvent, type SpanLink, type TagValue, writeHexBytes } from '@trace/core';
 import type { OtelResource } from '@trace/otel-adapter';
 import { writeAttributes, writeKeyValue } from './attributes-protobuf.js';
 import type { EncodedBatch } from './encoded-batch.js';
@@ -22,22 +22,14 @@ const SPAN_FLAGS_TAG = 133;
 const nanos = new Uint32Array(2);
 const status = new StatusScratch();
 
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  if (code >= 65 && code <= 70) return code - 55;
-  return 0;
-}
-
 /** Writes a length-prefixed byte field from a hex id (link contexts keep their ids as hex). */
-function writeHexBytes(writer: ProtoWriter, tag: number, hex: string, byteLength: number): void {
+function writeHexIdField(writer: ProtoWriter, tag: number, hex: string, byteLength: number): void {
   writer.ensure(2 + byteLength);
   const buf = writer.buf;
-  let pos = writer.pos;
-  buf[pos++] = tag;
-  buf[pos++] = byteLength;
-  for (let i = 0; i < byteLength; i++) buf[pos++] = (hexValue(hex.charCodeAt(2 * i)) << 4) | hexValue(hex.charCodeAt(2 * i + 1));
-  writer.pos = pos;
+  buf[writer.pos] = tag;
+  buf[writer.pos + 1] = byteLength;
+  writeHexBytes(buf, writer.pos + 2, hex, 0, byteLength);
+  writer.pos += 2 + byteLength;
 }
 
 function writeTime(writer: ProtoWriter, tag: number, micros: number): void {
@@ -61,8 +53,8 @@ function writeLink(writer: ProtoWriter, link: SpanLink): void {
   const context = link.context;
   writer.uint32(0x6a);
   const start = writer.begin(1);
-  writeHexBytes(writer, 0x0a, context.traceId, 16);
-  writeHexBytes(writer, 0x12, context.spanId, 8);
+  writeHexIdField(writer, 0x0a, context.traceId, 16);
+  writeHexIdField(writer, 0x12, context.spanId, 8);
   if (context.traceState.size > 0) {
     writer.uint32(0x1a);
     writer.string(context.traceState.serialize());
