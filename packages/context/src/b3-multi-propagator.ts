@@ -8,10 +8,11 @@ import {
   TraceContext,
   defaultCarrierAdapter,
   fail,
+  isTraceContext,
   isValidHexId,
   ok,
 } from '@trace/core';
-import { isDebugContext, markDebug } from './debug-flag.js';
+import { objectCarrierAdapter } from './carrier-adapters.js';
 import { REPEATED, normalizeHexId, singleValue } from './hex-id.js';
 
 /** `X-B3-TraceId`, as written (lowercase, which HTTP/2 requires and HTTP/1 accepts). */
@@ -35,6 +36,23 @@ function read(carrier: unknown, adapter: CarrierAdapter<unknown>, name: string):
   return singleValue(adapter.get(carrier, name));
 }
 
+// What `asHeaderValue` in the adapters accepts: a string, or an array of strings.
+function recordValue(value: unknown): Header {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return undefined;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return undefined;
+  return singleValue(value as readonly string[]);
+}
+
+// True when `adapter.get` on `carrier` is a case-insensitive read of the carrier's own keys, so
+// one scan of those keys can stand in for five `get` calls.
+function isPlainRecordRead(carrier: unknown, adapter: CarrierAdapter<unknown>): carrier is Record<string, unknown> {
+  if (adapter !== defaultCarrierAdapter && adapter !== (objectCarrierAdapter as CarrierAdapter<unknown>)) return false;
+  if (carrier === null || typeof carrier !== 'object' || carrier instanceof Map) return false;
+  // The default adapter reads anything with get() and forEach() as fetch Headers.
+  return adapter !== defaultCarrierAdapter || typeof (carrier as { get?: unknown }).get !== 'function';
+}
+
 /** Parses a B3 trace id: 16 or 32 lowercase hex characters, a 64-bit id left-padded to 32. */
 export function parseB3TraceId(text: string, start: number, end: number): string | undefined {
   const length = end - start;
@@ -45,6 +63,11 @@ export function parseB3TraceId(text: string, start: number, end: number): string
 /** Parses a B3 span id: exactly 16 lowercase hex characters, not all zero. */
 export function parseB3SpanId(text: string, start: number, end: number): string | undefined {
   return end - start === 16 ? normalizeHexId(text, start, end, 16, false, false) : undefined;
+}
+
+/** True when `context` names its span's parent (a span's context does; one made by hand may not). */
+export function hasParentSpanId(context: TraceContext): boolean {
+  return typeof context.parentSpanId === 'string' && context.parentSpanId !== '' && isValidHexId(context.parentSpanId, 16);
 }
 
 /** The trace id as B3 writes it: 16 characters when the high 64 bits are zero, else 32. */
@@ -60,11 +83,16 @@ export function formatB3TraceId(traceId: string): string {
  * a 64-bit trace id is left-padded to 32. `X-B3-Sampled` is `1`/`0` (the legacy `true`/`false`
  * are accepted, as the spec allows); `X-B3-Flags: 1` is debug and implies sampled. No sampling
  * header defers the decision, which a `TraceContext` can only hold as "not sampled". Headers that
- * carry only a sampling decision give the error `B3_SAMPLING_ONLY`.
+ * carry only a sampling decision give the error `B3_SAMPLING_ONLY`. `X-B3-ParentSpanId` becomes
+ * the context's `parentSpanId`, and `X-B3-Flags: 1` its `debug`.
  *
- * Inject: trace id (16 characters when its high half is zero), span id, and `X-B3-Sampled`, or
- * `X-B3-Flags: 1` instead for a debug context. `X-B3-ParentSpanId` is never written: a
- * `TraceContext` does not know its span's parent, and the header is optional to receivers.
+ * Inject: trace id (16 characters when its high half is zero), span id, `X-B3-ParentSpanId` when
+ * the context has a `parentSpanId` (a span's context always does, unless the span is a root),
+ * and `X-B3-Sampled`, or `X-B3-Flags: 1` instead when the context is `debug`.
+ *
+ * With a plain-object carrier (Node's `req.headers`) and the default or object adapter, extract
+ * makes five exact lookups and at most one pass over the object's keys, instead of a pass per
+ * absent header (each adapter `get` that misses rescans the keys for another casing).
  */
 export class B3MultiPropagator implements Propagator {
   fields(): readonly string[] {
@@ -72,12 +100,13 @@ export class B3MultiPropagator implements Propagator {
   }
 
   inject(context: TraceContext, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
-    if (!(context instanceof TraceContext) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
+    if (!isTraceContext(context) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
     try {
       adapter.set(carrier, B3_TRACE_ID_HEADER, formatB3TraceId(context.traceId));
       adapter.set(carrier, B3_SPAN_ID_HEADER, context.spanId);
+      if (hasParentSpanId(context)) adapter.set(carrier, B3_PARENT_SPAN_ID_HEADER, context.parentSpanId);
       // Debug implies accept, so the spec says not to send X-B3-Sampled alongside it.
-      if (isDebugContext(context)) adapter.set(carrier, B3_FLAGS_HEADER, '1');
+      if (context.debug === true) adapter.set(carrier, B3_FLAGS_HEADER, '1');
       else adapter.set(carrier, B3_SAMPLED_HEADER, context.sampled ? '1' : '0');
     } catch {
       // A carrier whose setter throws loses the context, not the request.
@@ -85,48 +114,105 @@ export class B3MultiPropagator implements Propagator {
   }
 
   extract(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Result<TraceContext> {
-    let traceHeader: Header;
-    let spanHeader: Header;
-    let parentHeader: Header;
-    let sampledHeader: Header;
-    let flagsHeader: Header;
     try {
-      traceHeader = read(carrier, adapter, B3_TRACE_ID_HEADER);
-      spanHeader = read(carrier, adapter, B3_SPAN_ID_HEADER);
-      parentHeader = read(carrier, adapter, B3_PARENT_SPAN_ID_HEADER);
-      sampledHeader = read(carrier, adapter, B3_SAMPLED_HEADER);
-      flagsHeader = read(carrier, adapter, B3_FLAGS_HEADER);
+      if (isPlainRecordRead(carrier, adapter)) return extractFromRecord(carrier);
+      return contextFromHeaders(
+        read(carrier, adapter, B3_TRACE_ID_HEADER),
+        read(carrier, adapter, B3_SPAN_ID_HEADER),
+        read(carrier, adapter, B3_PARENT_SPAN_ID_HEADER),
+        read(carrier, adapter, B3_SAMPLED_HEADER),
+        read(carrier, adapter, B3_FLAGS_HEADER),
+      );
     } catch {
+      // A carrier whose getters throw reads as one without a context.
       return MISSING;
     }
-    if (traceHeader === REPEATED || spanHeader === REPEATED || parentHeader === REPEATED || sampledHeader === REPEATED || flagsHeader === REPEATED) {
-      return fail('B3_REPEATED_HEADER', 'a B3 header was sent more than once with different values');
-    }
-    if (traceHeader === undefined && spanHeader === undefined) {
-      if (sampledHeader !== undefined || flagsHeader !== undefined) {
-        return fail('B3_SAMPLING_ONLY', 'B3 headers carry a sampling decision but no trace or span id');
-      }
-      return MISSING;
-    }
-    if (traceHeader === undefined) return fail('B3_MISSING_TRACE_ID', 'X-B3-SpanId is present but X-B3-TraceId is missing');
-    if (spanHeader === undefined) return fail('B3_MISSING_SPAN_ID', 'X-B3-TraceId is present but X-B3-SpanId is missing');
-
-    const traceId = parseB3TraceId(traceHeader, 0, traceHeader.length);
-    if (traceId === undefined) return fail('B3_INVALID_TRACE_ID', 'X-B3-TraceId must be 16 or 32 lowercase hex characters, not all zero');
-    const spanId = parseB3SpanId(spanHeader, 0, spanHeader.length);
-    if (spanId === undefined) return fail('B3_INVALID_SPAN_ID', 'X-B3-SpanId must be 16 lowercase hex characters, not all zero');
-    if (parentHeader !== undefined && parseB3SpanId(parentHeader, 0, parentHeader.length) === undefined) {
-      return fail('B3_INVALID_PARENT_SPAN_ID', 'X-B3-ParentSpanId must be 16 lowercase hex characters, not all zero');
-    }
-
-    let sampled = false;
-    if (sampledHeader !== undefined) {
-      if (sampledHeader === '1' || sampledHeader === 'true') sampled = true;
-      else if (sampledHeader !== '0' && sampledHeader !== 'false') return fail('B3_INVALID_SAMPLED', 'X-B3-Sampled must be "1" or "0"');
-    }
-    // Only "1" means debug; the spec lets receivers ignore any other X-B3-Flags value.
-    const debug = flagsHeader === '1';
-    const context = new TraceContext({ traceId, spanId, traceFlags: sampled || debug ? TRACE_FLAG_SAMPLED : 0, isRemote: true });
-    return ok(debug ? markDebug(context) : context);
   }
+}
+
+// An inherited value (a polluted prototype) is not a header; checked only on a hit.
+function own(record: Record<string, unknown>, name: string, value: unknown): unknown {
+  return value === undefined || Object.hasOwn(record, name) ? value : undefined;
+}
+
+/**
+ * Reads the B3 headers of a plain object: five exact lowercase lookups (Node's `req.headers`
+ * is lowercase), then, only if some header is still missing, ONE pass over the keys for
+ * differently-cased copies, instead of one pass per missing header. Only keys that start with
+ * `x-b3-` in any case are lowercased. An exact lowercase key wins over another casing, as in
+ * the adapters' `get`.
+ */
+function extractFromRecord(record: Record<string, unknown>): Result<TraceContext> {
+  // Constant property names, so each read keeps its own inline cache.
+  let trace = own(record, B3_TRACE_ID_HEADER, record[B3_TRACE_ID_HEADER]);
+  let span = own(record, B3_SPAN_ID_HEADER, record[B3_SPAN_ID_HEADER]);
+  let parent = own(record, B3_PARENT_SPAN_ID_HEADER, record[B3_PARENT_SPAN_ID_HEADER]);
+  let sampled = own(record, B3_SAMPLED_HEADER, record[B3_SAMPLED_HEADER]);
+  let flags = own(record, B3_FLAGS_HEADER, record[B3_FLAGS_HEADER]);
+  if (trace === undefined || span === undefined || parent === undefined || sampled === undefined || flags === undefined) {
+    for (const key in record) {
+      const length = key.length;
+      // x-b3-flags (10) to x-b3-parentspanid (17), then the `x-b3-` prefix without allocating.
+      if (length < 10 || length > 17) continue;
+      if (
+        (key.charCodeAt(0) | 0x20) !== 0x78 ||
+        key.charCodeAt(1) !== 0x2d ||
+        (key.charCodeAt(2) | 0x20) !== 0x62 ||
+        key.charCodeAt(3) !== 0x33 ||
+        key.charCodeAt(4) !== 0x2d ||
+        !Object.hasOwn(record, key)
+      ) {
+        continue;
+      }
+      const name = key.toLowerCase();
+      // The exact lowercase keys were read above; the first other casing fills a gap.
+      if (name === key) continue;
+      if (name === B3_TRACE_ID_HEADER) {
+        if (trace === undefined) trace = record[key];
+      } else if (name === B3_SPAN_ID_HEADER) {
+        if (span === undefined) span = record[key];
+      } else if (name === B3_PARENT_SPAN_ID_HEADER) {
+        if (parent === undefined) parent = record[key];
+      } else if (name === B3_SAMPLED_HEADER) {
+        if (sampled === undefined) sampled = record[key];
+      } else if (name === B3_FLAGS_HEADER) {
+        if (flags === undefined) flags = record[key];
+      }
+    }
+  }
+  return contextFromHeaders(recordValue(trace), recordValue(span), recordValue(parent), recordValue(sampled), recordValue(flags));
+}
+
+function contextFromHeaders(traceHeader: Header, spanHeader: Header, parentHeader: Header, sampledHeader: Header, flagsHeader: Header): Result<TraceContext> {
+  if (traceHeader === REPEATED || spanHeader === REPEATED || parentHeader === REPEATED || sampledHeader === REPEATED || flagsHeader === REPEATED) {
+    return fail('B3_REPEATED_HEADER', 'a B3 header was sent more than once with different values');
+  }
+  if (traceHeader === undefined && spanHeader === undefined) {
+    if (sampledHeader !== undefined || flagsHeader !== undefined) {
+      return fail('B3_SAMPLING_ONLY', 'B3 headers carry a sampling decision but no trace or span id');
+    }
+    return MISSING;
+  }
+  if (traceHeader === undefined) return fail('B3_MISSING_TRACE_ID', 'X-B3-SpanId is present but X-B3-TraceId is missing');
+  if (spanHeader === undefined) return fail('B3_MISSING_SPAN_ID', 'X-B3-TraceId is present but X-B3-SpanId is missing');
+
+  const traceId = parseB3TraceId(traceHeader, 0, traceHeader.length);
+  if (traceId === undefined) return fail('B3_INVALID_TRACE_ID', 'X-B3-TraceId must be 16 or 32 lowercase hex characters, not all zero');
+  const spanId = parseB3SpanId(spanHeader, 0, spanHeader.length);
+  if (spanId === undefined) return fail('B3_INVALID_SPAN_ID', 'X-B3-SpanId must be 16 lowercase hex characters, not all zero');
+  let parentSpanId = '';
+  if (parentHeader !== undefined) {
+    const parsed = parseB3SpanId(parentHeader, 0, parentHeader.length);
+    if (parsed === undefined) return fail('B3_INVALID_PARENT_SPAN_ID', 'X-B3-ParentSpanId must be 16 lowercase hex characters, not all zero');
+    parentSpanId = parsed;
+  }
+
+  let sampled = false;
+  if (sampledHeader !== undefined) {
+    if (sampledHeader === '1' || sampledHeader === 'true') sampled = true;
+    else if (sampledHeader !== '0' && sampledHeader !== 'false') return fail('B3_INVALID_SAMPLED', 'X-B3-Sampled must be "1" or "0"');
+  }
+  // Only "1" means debug; the spec lets receivers ignore any other X-B3-Flags value.
+  const debug = flagsHeader === '1';
+  return ok(new TraceContext({ traceId, spanId, traceFlags: sampled || debug ? TRACE_FLAG_SAMPLED : 0, isRemote: true, parentSpanId, debug }));
 }

@@ -8,11 +8,11 @@ import {
   TraceContext,
   defaultCarrierAdapter,
   fail,
+  isTraceContext,
   isValidHexId,
   ok,
 } from '@trace/core';
-import { formatB3TraceId, parseB3SpanId, parseB3TraceId } from './b3-multi-propagator.js';
-import { isDebugContext, markDebug } from './debug-flag.js';
+import { formatB3TraceId, hasParentSpanId, parseB3SpanId, parseB3TraceId } from './b3-multi-propagator.js';
 import { REPEATED, singleValue } from './hex-id.js';
 
 /** The `b3` header. */
@@ -41,7 +41,8 @@ function parseSamplingState(text: string, start: number, end: number): number | 
 /**
  * Parses a `b3` header value `{TraceId}-{SpanId}-{SamplingState}-{ParentSpanId}`, the last two
  * optional. A lone sampling state (`0`, `1`, `d`) gives the error `B3_SAMPLING_ONLY`: a
- * `TraceContext` cannot exist without ids.
+ * `TraceContext` cannot exist without ids. `d` sets the context's `debug` (and sampled); the
+ * parent span id becomes its `parentSpanId`.
  */
 export function parseB3SingleHeader(header: string): Result<TraceContext> {
   if (typeof header !== 'string') return fail('B3_INVALID', 'b3 must be a string');
@@ -62,25 +63,28 @@ export function parseB3SingleHeader(header: string): Result<TraceContext> {
   if (spanId === undefined) return fail('B3_INVALID_SPAN_ID', 'b3 span id must be 16 lowercase hex characters, not all zero');
 
   let sampling = DEFER;
+  let parentSpanId = '';
   if (secondDash < length) {
     let thirdDash = header.indexOf('-', secondDash + 1);
     if (thirdDash === -1) thirdDash = length;
     const state = parseSamplingState(header, secondDash + 1, thirdDash);
     if (state === undefined) return fail('B3_INVALID_SAMPLED', 'b3 sampling state must be "0", "1" or "d"');
     sampling = state;
-    if (thirdDash < length && parseB3SpanId(header, thirdDash + 1, length) === undefined) {
-      return fail('B3_INVALID_PARENT_SPAN_ID', 'b3 parent span id must be 16 lowercase hex characters, not all zero');
+    if (thirdDash < length) {
+      const parent = parseB3SpanId(header, thirdDash + 1, length);
+      if (parent === undefined) return fail('B3_INVALID_PARENT_SPAN_ID', 'b3 parent span id must be 16 lowercase hex characters, not all zero');
+      parentSpanId = parent;
     }
   }
-  const sampled = sampling === ACCEPT || sampling === DEBUG;
-  const context = new TraceContext({ traceId, spanId, traceFlags: sampled ? TRACE_FLAG_SAMPLED : 0, isRemote: true });
-  return ok(sampling === DEBUG ? markDebug(context) : context);
+  const debug = sampling === DEBUG;
+  const sampled = sampling === ACCEPT || debug;
+  return ok(new TraceContext({ traceId, spanId, traceFlags: sampled ? TRACE_FLAG_SAMPLED : 0, isRemote: true, parentSpanId, debug }));
 }
 
 /**
  * B3 single-header propagator (`b3: {TraceId}-{SpanId}-{SamplingState}-{ParentSpanId}`).
- * Injects `{TraceId}-{SpanId}-{1|0|d}` (the parent is unknown to a `TraceContext` and optional);
- * extracts per {@link parseB3SingleHeader}.
+ * Injects `{TraceId}-{SpanId}-{1|0|d}`, with `-{ParentSpanId}` appended when the context has a
+ * `parentSpanId` (`d` when it is `debug`); extracts per {@link parseB3SingleHeader}.
  */
 export class B3SinglePropagator implements Propagator {
   fields(): readonly string[] {
@@ -88,10 +92,11 @@ export class B3SinglePropagator implements Propagator {
   }
 
   inject(context: TraceContext, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
-    if (!(context instanceof TraceContext) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
-    const state = isDebugContext(context) ? 'd' : context.sampled ? '1' : '0';
+    if (!isTraceContext(context) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
+    const state = context.debug === true ? 'd' : context.sampled ? '1' : '0';
+    const value = `${formatB3TraceId(context.traceId)}-${context.spanId}-${state}`;
     try {
-      adapter.set(carrier, B3_SINGLE_HEADER, `${formatB3TraceId(context.traceId)}-${context.spanId}-${state}`);
+      adapter.set(carrier, B3_SINGLE_HEADER, hasParentSpanId(context) ? `${value}-${context.parentSpanId}` : value);
     } catch {
       // A carrier whose setter throws loses the context, not the request.
     }

@@ -12,7 +12,6 @@ import {
   err,
   ok,
 } from '@trace/core';
-import { isDebugContext, markDebug } from './debug-flag.js';
 
 const MISSING = err(new TraceError(NO_TRACE_CONTEXT, 'carrier has no trace context in any propagated format'));
 
@@ -88,8 +87,7 @@ export class CompositePropagator implements Propagator {
       if (extra !== undefined && extra.size > 0) baggage = mergeBaggage(baggage, extra);
     }
     if (baggage === found.baggage) return ok(found);
-    const merged = found.with({ baggage });
-    return ok(isDebugContext(found) ? markDebug(merged) : merged);
+    return ok(found.with({ baggage }));
   }
 
   /** Reads baggage from every propagator that carries it, merged (earlier propagators win). */

@@ -25,7 +25,6 @@ export {
   type PropagatorName,
   type PropagatorNamesOptions,
 } from './propagator-names.js';
-export { isDebugContext } from './debug-flag.js';
 export {
   objectCarrierAdapter,
   mapCarrierAdapter,

@@ -11,10 +11,11 @@ import {
   TraceContext,
   defaultCarrierAdapter,
   fail,
+  isTraceContext,
   isValidHexId,
   ok,
 } from '@trace/core';
-import { isDebugContext, markDebug } from './debug-flag.js';
+import { hasParentSpanId } from './b3-multi-propagator.js';
 import { REPEATED, normalizeHexId, parseHexByte, singleValue } from './hex-id.js';
 
 /** The `uber-trace-id` header. */
@@ -31,6 +32,8 @@ const FLAG_DEBUG = 0x02;
 const MAX_LENGTH = 69 + 6;
 const MISSING = fail(NO_TRACE_CONTEXT, 'carrier has no uber-trace-id header');
 const ZERO_HIGH = '0000000000000000';
+// Jaeger writes a missing parent as `0`, which normalises to this.
+const NO_PARENT = ZERO_HIGH;
 const FIELDS: readonly string[] = Object.freeze([JAEGER_TRACE_HEADER]);
 
 /** Options of {@link JaegerPropagator}. */
@@ -54,7 +57,8 @@ function decodeOrUndefined(value: string): string | undefined {
  * Parses an `uber-trace-id` value. Ids are hex of any case and may be shorter than their width
  * (left-padded: trace id to 32, span ids to 16); trace and span id must not be zero; the
  * deprecated parent id may be `0`; flags are one or two hex digits (`0x01` sampled, `0x02` debug,
- * which implies sampled). A value whose `:` are percent-encoded (`%3A`) is decoded first.
+ * which implies sampled, and sets the context's `debug`). A non-zero parent id becomes the
+ * context's `parentSpanId`. A value whose `:` are percent-encoded (`%3A`) is decoded first.
  */
 export function parseUberTraceId(header: string): Result<TraceContext> {
   if (typeof header !== 'string') return fail('JAEGER_INVALID', 'uber-trace-id must be a string');
@@ -71,15 +75,14 @@ export function parseUberTraceId(header: string): Result<TraceContext> {
   if (traceId === undefined) return fail('JAEGER_INVALID_TRACE_ID', 'uber-trace-id trace id must be 1 to 32 hex characters, not zero');
   const spanId = normalizeHexId(value, first + 1, second, 16, true, false);
   if (spanId === undefined) return fail('JAEGER_INVALID_SPAN_ID', 'uber-trace-id span id must be 1 to 16 hex characters, not zero');
-  if (normalizeHexId(value, second + 1, third, 16, true, true) === undefined) {
-    return fail('JAEGER_INVALID_PARENT_SPAN_ID', 'uber-trace-id parent span id must be 1 to 16 hex characters');
-  }
+  const parent = normalizeHexId(value, second + 1, third, 16, true, true);
+  if (parent === undefined) return fail('JAEGER_INVALID_PARENT_SPAN_ID', 'uber-trace-id parent span id must be 1 to 16 hex characters');
   const flags = parseHexByte(value, third + 1, value.length);
   if (flags === undefined) return fail('JAEGER_INVALID_FLAGS', 'uber-trace-id flags must be one or two hex digits');
   const debug = (flags & FLAG_DEBUG) !== 0;
   const sampled = debug || (flags & FLAG_SAMPLED) !== 0;
-  const context = new TraceContext({ traceId, spanId, traceFlags: sampled ? TRACE_FLAG_SAMPLED : 0, isRemote: true });
-  return ok(debug ? markDebug(context) : context);
+  const parentSpanId = parent === NO_PARENT ? '' : parent;
+  return ok(new TraceContext({ traceId, spanId, traceFlags: sampled ? TRACE_FLAG_SAMPLED : 0, isRemote: true, parentSpanId, debug }));
 }
 
 function startsWithIgnoreCase(name: string, prefix: string): boolean {
@@ -97,9 +100,10 @@ function startsWithIgnoreCase(name: string, prefix: string): boolean {
  * baggage (percent-decoded on extract, percent-encoded on inject; keys lowercased, as HTTP
  * delivers them). The `jaeger-baggage: k=v, k2=v2` header is read too.
  *
- * Inject writes `{trace-id}:{span-id}:0:{flags}`: the trace id as 16 characters when its high
- * half is zero (so 64-bit-only clients can read it), the deprecated parent as `0`, flags `01`,
- * `00`, or `03` for a debug context.
+ * Inject writes `{trace-id}:{span-id}:{parent-span-id}:{flags}`: the trace id as 16 characters
+ * when its high half is zero (so 64-bit-only clients can read it), the deprecated parent id from
+ * the context's `parentSpanId` (`0` when it has none), flags `01`, `00`, or `03` for a `debug`
+ * context.
  */
 export class JaegerPropagator implements Propagator {
   private readonly injectsBaggage: boolean;
@@ -116,11 +120,12 @@ export class JaegerPropagator implements Propagator {
   }
 
   inject(context: TraceContext, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
-    if (!(context instanceof TraceContext) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
+    if (!isTraceContext(context) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
     const traceId = context.traceId.startsWith(ZERO_HIGH) ? context.traceId.slice(16) : context.traceId;
-    const flags = isDebugContext(context) ? '03' : context.sampled ? '01' : '00';
+    const parent = hasParentSpanId(context) ? context.parentSpanId : '0';
+    const flags = context.debug === true ? '03' : context.sampled ? '01' : '00';
     try {
-      adapter.set(carrier, JAEGER_TRACE_HEADER, `${traceId}:${context.spanId}:0:${flags}`);
+      adapter.set(carrier, JAEGER_TRACE_HEADER, `${traceId}:${context.spanId}:${parent}:${flags}`);
       const baggage = context.baggage;
       if (this.injectsBaggage && baggage.size > 0) {
         for (const key of baggage.keys()) {
@@ -152,8 +157,7 @@ export class JaegerPropagator implements Propagator {
     if (!parsed.ok) return parsed;
     const baggage = this.extractBaggage(carrier, adapter);
     if (baggage === undefined) return parsed;
-    const context = parsed.value.with({ baggage });
-    return ok(isDebugContext(parsed.value) ? markDebug(context) : context);
+    return ok(parsed.value.with({ baggage }));
   }
 
   /**

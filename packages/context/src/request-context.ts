@@ -10,7 +10,7 @@
 //
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { type Result, type Span, TraceContext, fail, globalTracer, isValidHexId, registerSpanObserver } from '@trace/core';
+import { type Result, type Span, TraceContext, fail, getCurrentSpan, isValidHexId, registerSpanObserver } from '@trace/core';
 
 /** Most tags one request context holds; more are refused so a loop cannot grow memory forever. */
 export const REQUEST_CONTEXT_MAX_TAGS = 128;
@@ -82,7 +82,8 @@ function build(init: RequestContextInit | undefined): RequestContextData {
     tags,
   };
   copyTags(init?.tags, tags);
-  if (data.traceId === '') fillFromSpan(data, globalTracer().getCurrentSpan());
+  // Reading the current span must not create a global tracer the app never asked for.
+  if (data.traceId === '') fillFromSpan(data, getCurrentSpan());
   return data;
 }
 

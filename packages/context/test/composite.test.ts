@@ -37,6 +37,20 @@ describe('CompositePropagator', () => {
     expect(out['uberctx-tenant']).toBe('acme');
   });
 
+  it('keeps debug and parentSpanId when baggage from another format is merged in', () => {
+    const parent = '0020000000000001';
+    const result = composite.extract({ 'x-b3-traceid': TRACE, 'x-b3-spanid': SPAN, 'x-b3-parentspanid': parent, 'x-b3-flags': '1', baggage: 'user=u1' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.baggage.get('user')).toBe('u1');
+    expect([result.value.debug, result.value.sampled, result.value.parentSpanId]).toEqual([true, true, parent]);
+    const out: Record<string, string> = {};
+    composite.inject(result.value, out);
+    expect(out['x-b3-flags']).toBe('1');
+    expect(out['x-b3-parentspanid']).toBe(parent);
+    expect(out['uber-trace-id']).toBe(`${TRACE}:${SPAN}:${parent}:03`);
+  });
+
   it('extracts from the first propagator that succeeds, in order', () => {
     const carrier = { 'x-b3-traceid': OTHER_TRACE, 'x-b3-spanid': SPAN, 'x-b3-sampled': '1', 'uber-trace-id': `${TRACE}:${SPAN}:0:1` };
     const result = composite.extract(carrier);

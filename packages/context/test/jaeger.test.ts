@@ -1,5 +1,5 @@
 import { Baggage, NO_TRACE_CONTEXT, TraceContext } from '@trace/core';
-import { JaegerPropagator, isDebugContext, parseUberTraceId } from '../src/index.js';
+import { JaegerPropagator, parseUberTraceId } from '../src/index.js';
 
 const TRACE = '463ac35c9f6413ad48485a3953bb6124';
 const SPAN = 'a2fb4a1d1a96d312';
@@ -8,24 +8,26 @@ describe('Jaeger uber-trace-id', () => {
   const jaeger = new JaegerPropagator();
 
   it.each([
-    [`${TRACE}:${SPAN}:0:1`, TRACE, SPAN, true, false],
-    [`${TRACE}:${SPAN}:0:01`, TRACE, SPAN, true, false],
-    [`${TRACE}:${SPAN}:0:0`, TRACE, SPAN, false, false],
-    [`${TRACE}:${SPAN}:0:3`, TRACE, SPAN, true, true],
-    [`${TRACE}:${SPAN}:0:2`, TRACE, SPAN, true, true], // debug implies sampled
-    [`${TRACE}:${SPAN}:0:08`, TRACE, SPAN, false, false], // firehose alone is not sampled
-    ['deadbeef:abc:0:1', '000000000000000000000000deadbeef', '0000000000000abc', true, false],
-    [`${TRACE.toUpperCase()}:${SPAN.toUpperCase()}:1234:1`, TRACE, SPAN, true, false],
-    [`${TRACE}%3A${SPAN}%3A0%3A1`, TRACE, SPAN, true, false],
-    [`${TRACE}%3a${SPAN}%3a0%3a1`, TRACE, SPAN, true, false],
-  ])('extracts %s', (header, traceId, spanId, sampled, debug) => {
+    [`${TRACE}:${SPAN}:0:1`, TRACE, SPAN, true, false, ''],
+    [`${TRACE}:${SPAN}:0:01`, TRACE, SPAN, true, false, ''],
+    [`${TRACE}:${SPAN}:0:0`, TRACE, SPAN, false, false, ''],
+    [`${TRACE}:${SPAN}:0:3`, TRACE, SPAN, true, true, ''],
+    [`${TRACE}:${SPAN}:0:2`, TRACE, SPAN, true, true, ''], // debug implies sampled
+    [`${TRACE}:${SPAN}:0:08`, TRACE, SPAN, false, false, ''], // firehose alone is not sampled
+    [`${TRACE}:${SPAN}:0000000000000000:1`, TRACE, SPAN, true, false, ''],
+    ['deadbeef:abc:0:1', '000000000000000000000000deadbeef', '0000000000000abc', true, false, ''],
+    [`${TRACE.toUpperCase()}:${SPAN.toUpperCase()}:1234:1`, TRACE, SPAN, true, false, '0000000000001234'],
+    [`${TRACE}%3A${SPAN}%3A0%3A1`, TRACE, SPAN, true, false, ''],
+    [`${TRACE}%3a${SPAN}%3a0%3a1`, TRACE, SPAN, true, false, ''],
+  ])('extracts %s', (header, traceId, spanId, sampled, debug, parentSpanId) => {
     const result = jaeger.extract({ 'uber-trace-id': header });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.traceId).toBe(traceId);
     expect(result.value.spanId).toBe(spanId);
     expect(result.value.sampled).toBe(sampled);
-    expect(isDebugContext(result.value)).toBe(debug);
+    expect(result.value.debug).toBe(debug);
+    expect(result.value.parentSpanId).toBe(parentSpanId);
   });
 
   it.each([
@@ -94,6 +96,15 @@ describe('Jaeger uber-trace-id', () => {
     const again: Record<string, string> = {};
     if (debug.ok) jaeger.inject(debug.value, again);
     expect(again['uber-trace-id']).toBe(`${TRACE}:${SPAN}:0:03`);
+  });
+
+  it('writes the parent span id and debug flag from the context, and keeps debug with baggage', () => {
+    const parent = '0020000000000001';
+    const out: Record<string, string> = {};
+    jaeger.inject(new TraceContext({ traceId: TRACE, spanId: SPAN, traceFlags: 0, parentSpanId: parent, debug: true }), out);
+    expect(out['uber-trace-id']).toBe(`${TRACE}:${SPAN}:${parent}:03`);
+    const back = jaeger.extract({ ...out, 'uberctx-k': 'v' });
+    expect(back.ok && [back.value.parentSpanId, back.value.debug, back.value.sampled, back.value.baggage.get('k')]).toEqual([parent, true, true, 'v']);
   });
 
   it('never throws on hostile carriers', () => {
