@@ -2,7 +2,7 @@
 // after that it is only read, by exporters. Ids stay as 32-bit words until their hex is read.
 import { type TagValue, type Tags, sanitizeTagValue, sanitizeTags } from './attributes.js';
 import { Baggage } from './baggage.js';
-import { hexToWord, wordToHex, writeWord } from './ids.js';
+import { hexToWord, wordToHex, writeWord, writeWordHex } from './ids.js';
 import type { Result } from './result.js';
 import type { ResolvedSpanLimits } from './span-limits.js';
 import { TRACE_FLAG_SAMPLED, TraceContext } from './trace-context.js';
@@ -76,6 +76,50 @@ export function toEpochMicros(time: TimeInput): number {
 
 /** Rough bytes a finished span holds, for the export queue's byte bound. */
 const SPAN_BASE_BYTES = 320;
+/** Rough bytes of one tag whose value is not a long string. */
+const TAG_BYTES = 48;
+
+// Everything a span knows in one Smi: trace flags, state bits, kind and status.
+//
+//   bits 0-7  W3C trace flags      bit 8  finished      bit 9  recording     bit 10 kind given
+//   bit 11    parent is remote     bit 12 debug         bits 13-15 kind      bits 16-17 status
+const FLAG_FINISHED = 1 << 8;
+const FLAG_RECORDING = 1 << 9;
+const FLAG_KIND_EXPLICIT = 1 << 10;
+const FLAG_PARENT_REMOTE = 1 << 11;
+const FLAG_DEBUG = 1 << 12;
+const KIND_SHIFT = 13;
+const KIND_MASK = 7 << KIND_SHIFT;
+const STATUS_SHIFT = 16;
+const STATUS_MASK = 3 << STATUS_SHIFT;
+const KINDS: readonly SpanKind[] = ['internal', 'server', 'client', 'producer', 'consumer'];
+const STATUSES: readonly SpanStatus[] = ['unset', 'ok', 'error'];
+const KIND_CODE: Readonly<Record<string, number>> = Object.freeze({ internal: 0, server: 1, client: 2, producer: 3, consumer: 4 });
+const STATUS_CODE: Readonly<Record<string, number>> = Object.freeze({ unset: 0, ok: 1, error: 2 });
+
+/** @internal Initial flags of a recording, sampled span of kind internal. */
+export const INITIAL_SPAN_FLAGS = TRACE_FLAG_SAMPLED | FLAG_RECORDING;
+
+/**
+ * The tags of one span. Objects made by one constructor get V8's in-object slack tracking, so
+ * a span's first tags live inside the object instead of in a separate backing store; the null
+ * prototype means no key can reach `Object.prototype`.
+ */
+class TagBag {}
+Object.setPrototypeOf(TagBag.prototype, null);
+Reflect.deleteProperty(TagBag.prototype, 'constructor');
+
+/** What few spans have, kept out of the span object until first needed. */
+class SpanExtras {
+  events: SpanEvent[] | null = null;
+  links: SpanLink[] | null = null;
+  statusMessage = '';
+  droppedAttributesCount = 0;
+  droppedEventsCount = 0;
+  droppedLinksCount = 0;
+  /** Bytes of long tag values, events and links, for the queue's byte bound. */
+  extraBytes = 0;
+}
 
 /**
  * A unit of work in a trace (seed §2 `trace_span`). Made by a {@link Tracer} or a
@@ -83,6 +127,8 @@ const SPAN_BASE_BYTES = 320;
  * {@link Span.end}, and none of them throws.
  */
 export class Span {
+  /** @internal */
+  readonly _owner: SpanOwner;
   /** @internal trace id, four big-endian words */
   _trace0 = 0;
   /** @internal */
@@ -91,7 +137,7 @@ export class Span {
   _trace2 = 0;
   /** @internal */
   _trace3 = 0;
-  /** @internal */
+  /** @internal span id words */
   _span0 = 0;
   /** @internal */
   _span1 = 0;
@@ -99,54 +145,23 @@ export class Span {
   _parent0 = 0;
   /** @internal */
   _parent1 = 0;
-  /** @internal hex caches, filled on first read */
-  _traceIdHex: string | undefined = undefined;
-  /** @internal */
-  _spanIdHex: string | undefined = undefined;
-  /** @internal */
-  _parentSpanIdHex: string | undefined = undefined;
-  /** @internal */
-  _tags: Tags | null = null;
-  /** @internal */
-  _tagCount = 0;
-  /** @internal */
-  _events: SpanEvent[] | null = null;
-  /** @internal */
-  _links: SpanLink[] | null = null;
-  /** @internal monotonic ms at start, for a duration no wall-clock step can make negative */
-  _startMonotonic = 0;
-  /** @internal */
-  _finished = false;
-  /** @internal */
-  _kindExplicit = false;
-  /** @internal */
-  _recording = true;
-  /** @internal */
-  _sizeEstimate = SPAN_BASE_BYTES;
-  /** @internal */
-  readonly _owner: SpanOwner;
-
+  /** @internal see the bit layout above */
+  _flags = INITIAL_SPAN_FLAGS;
   operationName: string;
   serviceName: string;
-  kind: SpanKind = 'internal';
   /** Epoch microseconds (fractional: sub-µs precision where the clock has it). */
   startTime = 0;
   /** Microseconds from a monotonic clock; -1 until the span finishes. */
   duration = -1;
-  status: SpanStatus = 'unset';
-  statusMessage = '';
-  /** W3C trace flags (bit 0: sampled), handed to children and to injected context. */
-  traceFlags = TRACE_FLAG_SAMPLED;
+  /** @internal */
+  _tags: Tags | null = null;
+  /** @internal */
+  _tagCount = 0;
   /** The `tracestate` this span forwards (received from its parent context, or set). */
   traceState: TraceState = TraceState.EMPTY;
   baggage: Baggage = Baggage.EMPTY;
-  /** True when the parent came from another process (an extracted context). */
-  parentIsRemote = false;
-  /** Debug / force-trace, inherited from the parent context (B3 `X-B3-Flags`, Jaeger 0x02). */
-  debug = false;
-  droppedAttributesCount = 0;
-  droppedEventsCount = 0;
-  droppedLinksCount = 0;
+  /** @internal */
+  _extras: SpanExtras | null = null;
 
   /** @internal Use `tracer.startSpan` or `SpanBuilder`. */
   constructor(owner: SpanOwner, operationName: string, serviceName: string) {
@@ -155,26 +170,120 @@ export class Span {
     this.serviceName = serviceName;
   }
 
+  private extras(): SpanExtras {
+    let extras = this._extras;
+    if (extras === null) {
+      extras = new SpanExtras();
+      this._extras = extras;
+    }
+    return extras;
+  }
+
+  /** W3C trace flags (bit 0: sampled), handed to children and to injected context. */
+  get traceFlags(): number {
+    return this._flags & 0xff;
+  }
+
+  set traceFlags(flags: number) {
+    this._flags = (this._flags & ~0xff) | (flags & 0xff);
+  }
+
+  get kind(): SpanKind {
+    return KINDS[(this._flags & KIND_MASK) >>> KIND_SHIFT] as SpanKind;
+  }
+
+  /** Assigning the kind is the same as {@link Span.setKind}. */
+  set kind(kind: SpanKind) {
+    this.setKind(kind);
+  }
+
+  get status(): SpanStatus {
+    return STATUSES[(this._flags & STATUS_MASK) >>> STATUS_SHIFT] as SpanStatus;
+  }
+
+  /** Assigning the status is the same as {@link Span.setStatus} without a message. */
+  set status(status: SpanStatus) {
+    this.setStatus(status, this.statusMessage);
+  }
+
+  /** The error message of an `error` status, else `''`. */
+  get statusMessage(): string {
+    return this._extras?.statusMessage ?? '';
+  }
+
+  set statusMessage(message: string) {
+    if (this.status === 'error') this.setStatus('error', message);
+  }
+
+  /** True when the parent came from another process (an extracted context). */
+  get parentIsRemote(): boolean {
+    return (this._flags & FLAG_PARENT_REMOTE) !== 0;
+  }
+
+  /** Debug / force-trace, inherited from the parent context (B3 `X-B3-Flags`, Jaeger 0x02). */
+  get debug(): boolean {
+    return (this._flags & FLAG_DEBUG) !== 0;
+  }
+
+  get droppedAttributesCount(): number {
+    return this._extras?.droppedAttributesCount ?? 0;
+  }
+
+  get droppedEventsCount(): number {
+    return this._extras?.droppedEventsCount ?? 0;
+  }
+
+  get droppedLinksCount(): number {
+    return this._extras?.droppedLinksCount ?? 0;
+  }
+
+  /** @internal */
+  _setParentFlags(parentIsRemote: boolean, debug: boolean): void {
+    let flags = this._flags & ~(FLAG_PARENT_REMOTE | FLAG_DEBUG);
+    if (parentIsRemote) flags |= FLAG_PARENT_REMOTE;
+    if (debug) flags |= FLAG_DEBUG;
+    this._flags = flags;
+  }
+
+  /** @internal an unsampled span: context only, nothing recorded */
+  _setNotRecording(): void {
+    this._flags &= ~(FLAG_RECORDING | TRACE_FLAG_SAMPLED);
+  }
+
+  /** @internal */
+  _markFinished(): void {
+    this._flags |= FLAG_FINISHED;
+  }
+
+  /** @internal */
+  get _finished(): boolean {
+    return (this._flags & FLAG_FINISHED) !== 0;
+  }
+
+  /** @internal */
+  get _recording(): boolean {
+    return (this._flags & FLAG_RECORDING) !== 0;
+  }
+
+  /** @internal */
+  private noteDropped(what: 'droppedAttributesCount' | 'droppedEventsCount' | 'droppedLinksCount'): this {
+    this.extras()[what]++;
+    return this;
+  }
+
   /** 32 lowercase hex characters, shared by every span of the trace. */
   get traceId(): string {
-    if (this._traceIdHex === undefined) {
-      this._traceIdHex = wordToHex(this._trace0) + wordToHex(this._trace1) + wordToHex(this._trace2) + wordToHex(this._trace3);
-    }
-    return this._traceIdHex;
+    return wordToHex(this._trace0) + wordToHex(this._trace1) + wordToHex(this._trace2) + wordToHex(this._trace3);
   }
 
   /** 16 lowercase hex characters. */
   get spanId(): string {
-    if (this._spanIdHex === undefined) this._spanIdHex = wordToHex(this._span0) + wordToHex(this._span1);
-    return this._spanIdHex;
+    return wordToHex(this._span0) + wordToHex(this._span1);
   }
 
   /** The parent's span id, or `''` for a root span. */
   get parentSpanId(): string {
-    if (this._parentSpanIdHex === undefined) {
-      this._parentSpanIdHex = this._parent0 === 0 && this._parent1 === 0 ? '' : wordToHex(this._parent0) + wordToHex(this._parent1);
-    }
-    return this._parentSpanIdHex;
+    return this._parent0 === 0 && this._parent1 === 0 ? '' : wordToHex(this._parent0) + wordToHex(this._parent1);
   }
 
   get hasParent(): boolean {
@@ -201,26 +310,46 @@ export class Span {
     writeWord(target, offset + 4, this._parent1);
   }
 
+  /** Writes the trace id as 32 ASCII hex characters into `target` at `offset` (for text encoders). */
+  writeTraceIdHex(target: Uint8Array, offset: number): void {
+    writeWordHex(target, offset, this._trace0);
+    writeWordHex(target, offset + 8, this._trace1);
+    writeWordHex(target, offset + 16, this._trace2);
+    writeWordHex(target, offset + 24, this._trace3);
+  }
+
+  /** Writes the span id as 16 ASCII hex characters into `target` at `offset`. */
+  writeSpanIdHex(target: Uint8Array, offset: number): void {
+    writeWordHex(target, offset, this._span0);
+    writeWordHex(target, offset + 8, this._span1);
+  }
+
+  /** Writes the parent span id as 16 ASCII hex characters (zeros for a root) into `target` at `offset`. */
+  writeParentSpanIdHex(target: Uint8Array, offset: number): void {
+    writeWordHex(target, offset, this._parent0);
+    writeWordHex(target, offset + 8, this._parent1);
+  }
+
   /** Epoch microseconds at finish; 0 while the span is open. */
   get endTime(): number {
     return this._finished ? this.startTime + this.duration : 0;
   }
 
-  /** Tags set on the span. Read-only: change them with {@link Span.setTag}. */
+  /** Tags set on the span (a null-prototype object). Read-only: change them with {@link Span.setTag}. */
   get tags(): Readonly<Tags> {
     return this._tags ?? EMPTY_TAGS;
   }
 
   get events(): readonly SpanEvent[] {
-    return this._events ?? NO_EVENTS;
+    return this._extras?.events ?? NO_EVENTS;
   }
 
   get links(): readonly SpanLink[] {
-    return this._links ?? NO_LINKS;
+    return this._extras?.links ?? NO_LINKS;
   }
 
   get sampled(): boolean {
-    return (this.traceFlags & TRACE_FLAG_SAMPLED) !== 0;
+    return (this._flags & TRACE_FLAG_SAMPLED) !== 0;
   }
 
   get instrumentationScope(): InstrumentationScope {
@@ -229,16 +358,16 @@ export class Span {
 
   /** Rough bytes this span holds (for queue byte limits). */
   get estimatedBytes(): number {
-    return this._sizeEstimate;
+    return SPAN_BASE_BYTES + this._tagCount * TAG_BYTES + (this._extras?.extraBytes ?? 0);
   }
 
   isFinished(): boolean {
-    return this._finished;
+    return (this._flags & FLAG_FINISHED) !== 0;
   }
 
-  /** False for spans that were not sampled: they propagate context but record nothing. */
+  /** False for spans that were not sampled (they propagate context but record nothing) and after finish. */
   isRecording(): boolean {
-    return this._recording && !this._finished;
+    return (this._flags & (FLAG_RECORDING | FLAG_FINISHED)) === FLAG_RECORDING;
   }
 
   getTag(key: string): TagValue | undefined {
@@ -252,34 +381,34 @@ export class Span {
    * also sets {@link Span.kind} unless a kind was given at start.
    */
   setTag(key: string, value: TagValue): this {
-    if (!this._recording) return this;
-    if (this._finished) {
-      this._owner.noteLateChange();
+    const flags = this._flags;
+    if ((flags & (FLAG_RECORDING | FLAG_FINISHED)) !== FLAG_RECORDING) {
+      if ((flags & FLAG_FINISHED) !== 0) this._owner.noteLateChange();
       return this;
     }
-    let tags = this._tags;
     const limits = this._owner.limits;
-    const sanitized =
-      typeof value === 'string' && value.length <= limits.attributeValueLengthLimit ? value : sanitizeTagValue(value, limits.attributeValueLengthLimit);
-    if (sanitized === undefined || typeof key !== 'string' || key === '' || key === '__proto__') {
-      this.droppedAttributesCount++;
-      return this;
+    let stored: TagValue | undefined = value;
+    const type = typeof value;
+    if (type === 'string') {
+      if ((value as string).length > limits.attributeValueLengthLimit) stored = (value as string).slice(0, limits.attributeValueLengthLimit);
+    } else if (type !== 'number' && type !== 'boolean') {
+      stored = sanitizeTagValue(value, limits.attributeValueLengthLimit);
     }
+    if (stored === undefined || typeof key !== 'string' || key === '' || key === '__proto__') return this.noteDropped('droppedAttributesCount');
+    let tags = this._tags;
     if (tags === null) {
-      tags = {};
+      tags = new TagBag() as Tags;
       this._tags = tags;
     }
     if (tags[key] === undefined) {
-      if (this._tagCount >= limits.attributeCountLimit) {
-        this.droppedAttributesCount++;
-        return this;
-      }
+      if (this._tagCount >= limits.attributeCountLimit) return this.noteDropped('droppedAttributesCount');
       this._tagCount++;
-      this._sizeEstimate += 48 + key.length + (typeof sanitized === 'string' ? sanitized.length : 16);
     }
-    tags[key] = sanitized;
-    if (key === 'span.kind' && !this._kindExplicit && typeof sanitized === 'string') {
-      this.kind = KIND_BY_TAG[sanitized] ?? this.kind;
+    if (typeof stored === 'string' && stored.length > 64) this.extras().extraBytes += stored.length;
+    tags[key] = stored;
+    if (key === 'span.kind' && (flags & FLAG_KIND_EXPLICIT) === 0 && typeof stored === 'string') {
+      const kind = KIND_BY_TAG[stored];
+      if (kind !== undefined) this._flags = (this._flags & ~KIND_MASK) | ((KIND_CODE[kind] as number) << KIND_SHIFT);
     }
     return this;
   }
@@ -304,7 +433,7 @@ export class Span {
 
   /** Sets a baggage item, which children inherit and injection sends downstream. */
   setBaggage(key: string, value: string): this {
-    if (this._finished) {
+    if (this.isFinished()) {
       this._owner.noteLateChange();
       return this;
     }
@@ -318,28 +447,31 @@ export class Span {
   }
 
   setStatus(status: SpanStatus, message?: string): this {
-    if (this._finished) {
+    if (this.isFinished()) {
       this._owner.noteLateChange();
       return this;
     }
-    this.status = status;
-    this.statusMessage = status === 'error' && typeof message === 'string' ? message : '';
+    const code = STATUS_CODE[status];
+    if (code === undefined) return this;
+    this._flags = (this._flags & ~STATUS_MASK) | (code << STATUS_SHIFT);
+    const text = status === 'error' && typeof message === 'string' ? message : '';
+    if (text !== '' || this._extras !== null) this.extras().statusMessage = text;
     return this;
   }
 
   /** Sets the kind explicitly (a later `span.kind` tag no longer changes it). */
   setKind(kind: SpanKind): this {
-    if (this._finished) {
+    if (this.isFinished()) {
       this._owner.noteLateChange();
       return this;
     }
-    this.kind = kind;
-    this._kindExplicit = true;
+    const code = KIND_CODE[kind];
+    if (code !== undefined) this._flags = (this._flags & ~KIND_MASK) | (code << KIND_SHIFT) | FLAG_KIND_EXPLICIT;
     return this;
   }
 
   setOperationName(name: string): this {
-    if (this._finished) {
+    if (this.isFinished()) {
       this._owner.noteLateChange();
       return this;
     }
@@ -349,55 +481,50 @@ export class Span {
 
   /** Records a timestamped event; `time` defaults to now. */
   addEvent(name: string, attributes?: Readonly<Record<string, TagValue>>, time?: TimeInput): this {
-    if (!this._recording) return this;
-    if (this._finished) {
-      this._owner.noteLateChange();
+    if (!this.isRecording()) {
+      if (this.isFinished()) this._owner.noteLateChange();
       return this;
     }
     const limits = this._owner.limits;
-    let events = this._events;
+    const extras = this.extras();
+    let events = extras.events;
     if (events === null) {
       events = [];
-      this._events = events;
+      extras.events = events;
     }
-    if (events.length >= limits.eventCountLimit) {
-      this.droppedEventsCount++;
-      return this;
-    }
+    if (events.length >= limits.eventCountLimit) return this.noteDropped('droppedEventsCount');
     const clean =
       attributes === undefined
         ? { tags: EMPTY_TAGS, dropped: 0 }
         : sanitizeTags(attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit);
     const at = time === undefined ? Date.now() * 1000 : toEpochMicros(time);
-    events.push({ name: String(name), time: at, attributes: clean.tags, droppedAttributesCount: clean.dropped });
-    this._sizeEstimate += 64 + String(name).length + 64 * Object.keys(clean.tags).length;
+    const eventName = String(name);
+    events.push({ name: eventName, time: at, attributes: clean.tags, droppedAttributesCount: clean.dropped });
+    extras.extraBytes += 64 + eventName.length + 64 * Object.keys(clean.tags).length;
     return this;
   }
 
   /** Links this span to another span's context. */
   addLink(context: TraceContext | Span, attributes?: Readonly<Record<string, TagValue>>): this {
-    if (!this._recording) return this;
-    if (this._finished) {
-      this._owner.noteLateChange();
+    if (!this.isRecording()) {
+      if (this.isFinished()) this._owner.noteLateChange();
       return this;
     }
     const limits = this._owner.limits;
-    let links = this._links;
+    const extras = this.extras();
+    let links = extras.links;
     if (links === null) {
       links = [];
-      this._links = links;
+      extras.links = links;
     }
-    if (links.length >= limits.linkCountLimit) {
-      this.droppedLinksCount++;
-      return this;
-    }
+    if (links.length >= limits.linkCountLimit) return this.noteDropped('droppedLinksCount');
     const target = isSpan(context) ? context.context() : context;
     const clean =
       attributes === undefined
         ? { tags: EMPTY_TAGS, dropped: 0 }
         : sanitizeTags(attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit);
     links.push({ context: target, attributes: clean.tags, droppedAttributesCount: clean.dropped });
-    this._sizeEstimate += 96 + 64 * Object.keys(clean.tags).length;
+    extras.extraBytes += 96 + 64 * Object.keys(clean.tags).length;
     return this;
   }
 
@@ -406,9 +533,8 @@ export class Span {
    * `error.type` tags, and an `exception` event with type, message and stack.
    */
   recordException(error: unknown, time?: TimeInput): this {
-    if (!this._recording) return this;
-    if (this._finished) {
-      this._owner.noteLateChange();
+    if (!this.isRecording()) {
+      if (this.isFinished()) this._owner.noteLateChange();
       return this;
     }
     const isError = error instanceof Error;
@@ -428,7 +554,7 @@ export class Span {
     return new TraceContext({
       traceId: this.traceId,
       spanId: this.spanId,
-      traceFlags: this.traceFlags,
+      traceFlags: this._flags & 0xff,
       traceState: this.traceState,
       baggage: this.baggage,
       parentSpanId: this.parentSpanId,
@@ -443,7 +569,7 @@ export class Span {
 
   /** `using span = tracer.startSpan(...)` finishes the span when the scope exits. */
   [Symbol.dispose](): void {
-    if (!this._finished) this._owner.finishSpan(this);
+    if (!this.isFinished()) this._owner.finishSpan(this);
   }
 
   /** @internal sets ids from hex strings that were already validated */
@@ -452,17 +578,14 @@ export class Span {
     this._trace1 = hexToWord(traceId, 8) ?? 0;
     this._trace2 = hexToWord(traceId, 16) ?? 0;
     this._trace3 = hexToWord(traceId, 24) ?? 0;
-    this._traceIdHex = traceId;
     if (spanId !== undefined) {
       this._span0 = hexToWord(spanId, 0) ?? 0;
       this._span1 = hexToWord(spanId, 8) ?? 0;
-      this._spanIdHex = spanId;
     }
     if (parentSpanId !== '') {
       this._parent0 = hexToWord(parentSpanId, 0) ?? 0;
       this._parent1 = hexToWord(parentSpanId, 8) ?? 0;
     }
-    this._parentSpanIdHex = parentSpanId;
   }
 }
 

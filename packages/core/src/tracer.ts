@@ -124,29 +124,29 @@ export class Tracer implements SpanOwner {
   ): Span {
     const span = new Span(this, typeof operation === 'string' ? operation : String(operation), service ?? options?.serviceName ?? this.serviceName);
     const parameters = this.samplingParameters;
+    let parentFlags = TRACE_FLAG_SAMPLED;
+    let debug = false;
     if (parentSpan !== undefined) {
       span._trace0 = parentSpan._trace0;
       span._trace1 = parentSpan._trace1;
       span._trace2 = parentSpan._trace2;
       span._trace3 = parentSpan._trace3;
-      span._traceIdHex = parentSpan._traceIdHex;
       span._parent0 = parentSpan._span0;
       span._parent1 = parentSpan._span1;
-      span._parentSpanIdHex = parentSpan._spanIdHex;
-      span.traceFlags = parentSpan.traceFlags;
       span.traceState = parentSpan.traceState;
       span.baggage = parentSpan.baggage;
-      span.debug = parentSpan.debug;
-      parameters.parentSampled = (parentSpan.traceFlags & TRACE_FLAG_SAMPLED) !== 0;
+      parentFlags = parentSpan.traceFlags;
+      debug = parentSpan.debug;
+      parameters.parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
       parameters.parentIsRemote = false;
     } else if (parentContext !== undefined) {
       span._setIdsFromHex(parentContext.traceId, undefined, parentContext.spanId);
-      span.traceFlags = parentContext.traceFlags;
       span.traceState = parentContext.traceState;
       span.baggage = parentContext.baggage;
-      span.parentIsRemote = parentContext.isRemote;
-      span.debug = parentContext.debug;
-      parameters.parentSampled = (parentContext.traceFlags & TRACE_FLAG_SAMPLED) !== 0;
+      parentFlags = parentContext.traceFlags;
+      debug = parentContext.debug;
+      span._setParentFlags(parentContext.isRemote, debug);
+      parameters.parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
       parameters.parentIsRemote = parentContext.isRemote;
     } else {
       if (explicitTraceId !== undefined) {
@@ -161,6 +161,7 @@ export class Tracer implements SpanOwner {
       parameters.parentSampled = undefined;
       parameters.parentIsRemote = false;
     }
+    if (parentSpan !== undefined && debug) span._setParentFlags(false, true);
     if (explicitSpanId !== undefined) {
       span._setIdsFromHex(span.traceId, explicitSpanId, span.parentSpanId);
     } else {
@@ -174,30 +175,19 @@ export class Tracer implements SpanOwner {
     let sampled: boolean;
     try {
       // A debug (force-trace) request from upstream is always recorded.
-      sampled = span.debug || this.sampler.shouldSample(parameters) === true;
+      sampled = debug || this.sampler.shouldSample(parameters) === true;
     } catch {
       sampled = false;
     }
-    if (sampled) {
-      span.traceFlags |= TRACE_FLAG_SAMPLED;
-    } else {
-      span.traceFlags &= ~TRACE_FLAG_SAMPLED;
-      span._recording = false;
-    }
-
+    // Other flag bits travel on unchanged; the sampled bit is this decision.
+    span.traceFlags = sampled ? parentFlags | TRACE_FLAG_SAMPLED : parentFlags & ~TRACE_FLAG_SAMPLED;
     if (!sampled) {
       // Nothing of an unsampled span is ever exported: no clock reads, no tags, only its context.
+      span._setNotRecording();
       if (spanObservers.length !== 0) notifyStart(span);
       return span;
     }
-    const now = monotonicNowMs();
-    if (options?.startTime === undefined) {
-      span._startMonotonic = now;
-      span.startTime = monotonicToEpochMicros(now);
-    } else {
-      span.startTime = toEpochMicros(options.startTime);
-      span._startMonotonic = now - (monotonicToEpochMicros(now) - span.startTime) / 1000;
-    }
+    span.startTime = options?.startTime === undefined ? monotonicToEpochMicros(monotonicNowMs()) : toEpochMicros(options.startTime);
     if (options !== undefined) {
       if (options.kind !== undefined) span.setKind(options.kind);
       if (options.tags !== undefined) span.setTags(options.tags);
@@ -220,11 +210,13 @@ export class Tracer implements SpanOwner {
     if (!span._recording) {
       span.duration = 0;
     } else if (endTime === undefined) {
-      span.duration = (monotonicNowMs() - span._startMonotonic) * 1000;
+      // The start time came from the same monotonic clock, so a wall-clock step cannot bite.
+      const duration = monotonicToEpochMicros(monotonicNowMs()) - span.startTime;
+      span.duration = duration > 0 ? duration : 0;
     } else {
       span.duration = Math.max(0, toEpochMicros(endTime) - span.startTime);
     }
-    span._finished = true;
+    span._markFinished();
     if (span._recording) {
       const pipelines = this.pipelines;
       for (let i = 0; i < pipelines.length; i++) (pipelines[i] as ExportPipeline).enqueue(span);

@@ -140,7 +140,7 @@ export class ExportPipeline {
       return;
     }
     const settings = this.settings;
-    const bytes = span._sizeEstimate;
+    const bytes = span.estimatedBytes;
     if (bytes > settings.maxQueueBytes) {
       counters.recordLost('spanTooLarge', 1);
       return;
@@ -249,7 +249,7 @@ export class ExportPipeline {
       const span = ring[index] as Span;
       ring[index] = undefined;
       batch[i] = span;
-      bytes += span._sizeEstimate;
+      bytes += span.estimatedBytes;
     }
     this.head = (this.head + size) % ring.length;
     this.count -= size;
@@ -381,7 +381,7 @@ export class ExportPipeline {
     for (let i = keep; i < keep + dropCount; i++) {
       const index = (this.head + i) % ring.length;
       const span = ring[index];
-      if (span !== undefined) this.queuedBytes -= span._sizeEstimate;
+      if (span !== undefined) this.queuedBytes -= span.estimatedBytes;
       ring[index] = undefined;
     }
     this.count -= dropCount;
