@@ -211,8 +211,7 @@ export class Tracer implements SpanOwner {
       span.duration = 0;
     } else if (endTime === undefined) {
       // The start time came from the same monotonic clock, so a wall-clock step cannot bite.
-      const duration = monotonicToEpochMicros(monotonicNowMs()) - span.startTime;
-      span.duration = duration > 0 ? duration : 0;
+      span.duration = Math.max(0, monotonicToEpochMicros(monotonicNowMs()) - span.startTime);
     } else {
       span.duration = Math.max(0, toEpochMicros(endTime) - span.startTime);
     }
@@ -395,4 +394,22 @@ export function traceSpan<T>(operation: string, fn: (span: Span) => T, options?:
 /** The seed's `TRACE_CHILD_SPAN(parent, name)`: runs `fn` in a current child span of `parent`. */
 export function traceChildSpan<T>(parent: Span, operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
   return globalTracer().withSpan(operation, fn, { ...options, parent });
+}
+
+// V8 keeps the hidden classes of spans (and their tags, extras and contexts) alive only while
+// some object of that shape is alive. A full GC that finds none drops them, and every function
+// that touched spans deoptimises until it is compiled again: tools/bench saw W1c fall from ~8x to
+// ~3.6x OTel that way. A few finished spans and a context, pinned on globalThis for the life of
+// the process (a module-level constant nobody reads could be collected), prevent it.
+{
+  const tracer = new Tracer({ serviceName: 'shape-keeper' });
+  const root = tracer.startSpan('shape-keeper', undefined, { parent: null, kind: 'server' });
+  root.setTag('shape', 'kept').setStatus('error', 'kept');
+  root.addEvent('kept');
+  const child = tracer.startChildSpan(root, 'shape-keeper-child');
+  child.end();
+  root.end();
+  const unsampled = tracer.startSpanFromContext(root.context().with({ traceFlags: 0 }), 'shape-keeper-unsampled');
+  unsampled.end();
+  (globalThis as Record<symbol, unknown>)[Symbol.for('@trace/core.shapeKeeper')] = [root, child, unsampled, root.context()];
 }

@@ -56,6 +56,22 @@ describe('ConsoleExporter', () => {
     expect(output.length).toBe(8);
   });
 
+  it('printOnFlushOnly waits for flush, so spans that outlive their root stay in one tree', async () => {
+    const output: string[] = [];
+    const exporter = new ConsoleExporter({ write: (text) => output.push(text), printOnFlushOnly: true });
+    const tracer = new Tracer({ exporters: [exporter], exportSettings: { batchSize: 1, maxQueueSize: 100 } });
+    const root = tracer.startSpan('publish', undefined, { parent: null, kind: 'producer' });
+    const context = root.context();
+    root.end();
+    await flushMicrotasks();
+    tracer.startSpanFromContext(context, 'consume', { kind: 'consumer' }).end(); // after the root
+    await flushMicrotasks();
+    expect(output).toHaveLength(0);
+    await tracer.flush();
+    expect(output).toHaveLength(1);
+    expect(output[0]).toMatch(/2 span\(s\)[\s\S]*└─ .*publish[\s\S]*└─ .*consume/);
+  });
+
   it('formatTraceTree survives forged cyclic ids', () => {
     const tracer = new Tracer();
     const a = tracer.startSpan('a', undefined, { parent: null });

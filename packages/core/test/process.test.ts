@@ -77,6 +77,24 @@ class PrintingExporter extends BaseSpanExporter {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('an awaited shutdown keeps the process alive through retry backoff, until its deadline', () => {
+    const body = `
+      let attempts = 0;
+      class FailingExporter extends BaseSpanExporter {
+        async send() { attempts++; return { ok: false, error: Object.assign(new Error('unavailable'), { code: 'HTTP_503', retryable: true, retryAfterMs: undefined }) }; }
+      }
+      const tracer = new Tracer({ exporters: [new FailingExporter()], exportSettings: { retry: { baseRetryDelay: 200, maxRetries: 3 } } });
+      tracer.startSpan('doomed').end();
+      // Nothing else keeps this process alive: only the shutdown that is being awaited.
+      tracer.shutdown({ deadlineMs: 3000 }).then((result) => {
+        process.stdout.write(JSON.stringify({ attempts, ok: result.ok, failed: tracer.getExportStats()[0].failedSpans }));
+      });
+    `;
+    const result = run(['-e', script('require', body)]);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ attempts: 4, ok: true, failed: 1 });
+  });
+
   it('installShutdownHooks flushes on SIGTERM, then the process ends by that signal', () => {
     const body = `${PRINTING_EXPORTER}
       const tracer = new Tracer({ exporters: [new PrintingExporter()], exportSettings: { flushInterval: 60000 } });

@@ -9,6 +9,11 @@ export interface ConsoleExporterOptions {
   tagKeys?: readonly string[];
   /** Spans held while waiting for their trace's root; past it the oldest trace is printed as is. Default 10000. */
   maxBufferedSpans?: number;
+  /**
+   * Print traces only on `flush()` / `shutdown()`, not when their root arrives: for traces whose
+   * spans outlive the root (a message consumer that runs after the request returned). Default false.
+   */
+  printOnFlushOnly?: boolean;
 }
 
 const DEFAULT_TAG_KEYS = ['http.method', 'http.route', 'http.status_code', 'db.statement', 'messaging.destination', 'peer.service', 'error.message'];
@@ -21,6 +26,7 @@ export class ConsoleExporter extends BaseSpanExporter {
   private readonly write: (text: string) => void;
   private readonly tagKeys: readonly string[];
   private readonly maxBufferedSpans: number;
+  private readonly printOnFlushOnly: boolean;
   private readonly pending = new Map<string, Span[]>();
   private bufferedSpans = 0;
 
@@ -29,6 +35,7 @@ export class ConsoleExporter extends BaseSpanExporter {
     this.write = options.write ?? ((text) => process.stdout.write(text));
     this.tagKeys = options.tagKeys ?? DEFAULT_TAG_KEYS;
     this.maxBufferedSpans = options.maxBufferedSpans ?? 10_000;
+    this.printOnFlushOnly = options.printOnFlushOnly ?? false;
   }
 
   protected async send(spans: readonly Span[]): Promise<ExportResult> {
@@ -41,7 +48,7 @@ export class ConsoleExporter extends BaseSpanExporter {
       }
       trace.push(span);
       this.bufferedSpans++;
-      if (!span.hasParent) this.printTrace(traceId);
+      if (!span.hasParent && !this.printOnFlushOnly) this.printTrace(traceId);
     }
     while (this.bufferedSpans > this.maxBufferedSpans) {
       const oldest = this.pending.keys().next().value as string;

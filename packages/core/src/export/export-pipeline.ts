@@ -194,6 +194,17 @@ export class ExportPipeline {
 
   private async runShutdown(deadlineMs: number): Promise<FlushResult> {
     this.state = 'shutting-down';
+    // The pipeline's own timers are unref'd; while someone awaits this shutdown, one ref'd timer
+    // keeps the process alive until the deadline, so a retry backoff cannot end it silently.
+    const keepAlive = setTimeout(() => {}, deadlineMs);
+    try {
+      return await this.finishShutdown(deadlineMs);
+    } finally {
+      clearTimeout(keepAlive);
+    }
+  }
+
+  private async finishShutdown(deadlineMs: number): Promise<FlushResult> {
     const flushed = await this.flush({ deadlineMs });
     this.state = 'shut-down';
     this.clearTimer();

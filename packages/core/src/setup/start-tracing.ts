@@ -147,6 +147,8 @@ function buildExporters(
   const names = options.tracesExporter ?? env.tracesExporters ?? ['otlp'];
   if (names.includes('none')) return [];
   const exporters: SpanExporter[] = [];
+  // No `serviceName` in the exporter configs: it would override each span's own service name
+  // (one process may trace several services); spans default to the tracer's name anyway.
   const add = (config: TraceExportConfig, resource?: ReturnType<typeof defaultResource>) => {
     const created = createExporter(config, resource);
     if (created.ok) exporters.push(created.value);
@@ -160,19 +162,18 @@ function buildExporters(
       const format = otlp.format ?? 'otlp_http_protobuf';
       const endpoint = otlp.endpoint ?? (format === 'otlp_grpc' ? DEFAULT_ENDPOINTS.otlpGrpc : DEFAULT_ENDPOINTS.otlpHttp);
       add(
-        { endpoint, format, headers: otlp.headers, enableCompression: otlp.compression, timeoutMs: otlp.timeoutMs, serviceName },
+        { endpoint, format, headers: otlp.headers, enableCompression: otlp.compression, timeoutMs: otlp.timeoutMs },
         defaultResource(serviceName, resourceAttributes),
       );
     } else if (name === 'zipkin') {
       add({
         endpoint: options.zipkin?.endpoint ?? env.zipkin.endpoint ?? DEFAULT_ENDPOINTS.zipkin,
         format: options.zipkin?.format ?? 'zipkin_json',
-        serviceName,
       });
     } else if (name === 'jaeger') {
       const format = options.jaeger?.format ?? env.jaeger.format ?? 'jaeger_thrift';
       const endpoint = options.jaeger?.endpoint ?? env.jaeger.endpoint ?? (format === 'jaeger_grpc' ? DEFAULT_ENDPOINTS.jaegerGrpc : DEFAULT_ENDPOINTS.jaeger);
-      add({ endpoint, format, serviceName });
+      add({ endpoint, format });
     } else {
       warn(`unknown traces exporter ${JSON.stringify(name)}; ignoring it`);
     }
