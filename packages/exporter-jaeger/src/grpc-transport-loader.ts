@@ -22,7 +22,8 @@ function isModuleNotFound(error: unknown): boolean {
 export async function loadDefaultGrpcTransport(): Promise<Result<GrpcTransport, string>> {
   let loaded: GrpcTransportModule;
   try {
-    loaded = (await import('@trace/transport-grpc')) as unknown as GrpcTransportModule;
+    // The CommonJS build (and jest, whose VM cannot run import() without a flag) has require.
+    loaded = (typeof require === 'function' ? require('@trace/transport-grpc') : await import('@trace/transport-grpc')) as GrpcTransportModule;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const message =
