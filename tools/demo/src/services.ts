@@ -1,9 +1,19 @@
-// Three services as in seed §6 and example 1/2: api-gateway → order-service → inventory-service.
-// Each is a real node:http server; context travels in the request headers. They share one tracer
-// (as services in one process would share the global tracer) and name their service per span.
+// The five services of the seed's production examples 1, 2 and 4, each a real node:http server on
+// 127.0.0.1: api-gateway → order-service → inventory-service over HTTP (context in the request
+// headers), order-service → fulfillment-service through the message broker (context in the
+// message headers), fulfillment-service → notification-service over HTTP. They share one tracer,
+// as services in one process share the global tracer, and name their service on each span.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span, Tracer } from '@trace/core';
 import { type RunningServer, listen, readJson, sendJson, writeJson } from './http-json.js';
+import type { Delivery, MessageBroker } from './message-broker.js';
+
+/** The services every successful order's trace passes through. */
+export const SERVICE_NAMES = ['api-gateway', 'order-service', 'inventory-service', 'fulfillment-service', 'notification-service'] as const;
+
+/** The topic order-service publishes to and fulfillment-service consumes. */
+export const ORDERS_TOPIC = 'orders.created';
+const MESSAGING_SYSTEM = 'trace-demo-broker';
 
 const STOCK: Record<string, number> = { 'sku-espresso': 12, 'sku-grinder': 3, 'sku-kettle': 0 };
 
@@ -36,16 +46,37 @@ async function callDownstream(tracer: Tracer, parent: Span, peer: string, url: s
 }
 
 /** The seed's example 2: a traced database call (simulated with a short wait). */
-async function queryDatabase(tracer: Tracer, parent: Span, statement: string, rows: number): Promise<void> {
+async function queryDatabase(tracer: Tracer, parent: Span, database: string, statement: string, rows: number): Promise<void> {
   const span = tracer.startChildSpan(parent, 'db.query', {
     kind: 'client',
-    tags: { 'db.type': 'postgresql', 'db.name': 'inventory_db', 'db.statement': statement },
+    tags: { 'db.type': 'postgresql', 'db.name': database, 'db.statement': statement },
   });
-  await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 3));
+  await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 3));
   span.setTag('db.rows_affected', rows).setStatus('ok');
   span.end();
 }
 
+/** The seed's example 4, producer side: context goes into the MESSAGE headers. */
+async function publish(tracer: Tracer, parent: Span, brokerUrl: string, topic: string, body: unknown): Promise<void> {
+  const span = tracer.startChildSpan(parent, `publish ${topic}`, {
+    kind: 'producer',
+    tags: { 'messaging.system': MESSAGING_SYSTEM, 'messaging.destination': topic, 'messaging.operation': 'publish' },
+  });
+  const headers: Record<string, string> = {};
+  tracer.injectContext(span, headers);
+  try {
+    const ack = await sendJson(`${brokerUrl}/topics/${topic}`, 'POST', { headers, body }, {});
+    if (ack.status !== 202) throw new Error(`broker refused the message: HTTP ${ack.status}`);
+    span.setTag('messaging.message_id', (ack.body as { messageId: string }).messageId).setStatus('ok');
+  } catch (error) {
+    span.recordException(error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+/** Runs `work` inside a server span and answers with what it returns (500 when it throws). */
 function handle(
   tracer: Tracer,
   serviceName: string,
@@ -66,7 +97,45 @@ function handle(
       if (status >= 400 && span.status !== 'error') span.setStatus('error', (body as { error?: string }).error ?? `HTTP ${status}`);
       else if (status < 400) span.setStatus('ok');
       span.end();
-      writeJson(response, status, body);
+      // lets a caller (and the demo's output) find the trace in a backend
+      writeJson(response, status, body, { 'x-trace-id': span.traceId });
+    });
+  };
+}
+
+/**
+ * The seed's example 4, consumer side: the span continues the context extracted from the
+ * message headers (the broker's own HTTP push carries none), or starts a new trace.
+ */
+function consume(tracer: Tracer, serviceName: string, work: (span: Span, delivery: Delivery) => Promise<void>) {
+  return (incoming: IncomingMessage, response: ServerResponse) => {
+    void readJson(incoming).then(async (value) => {
+      const delivery = value as Delivery | undefined;
+      if (delivery === undefined || typeof delivery.topic !== 'string' || delivery.headers === null || typeof delivery.headers !== 'object') {
+        return writeJson(response, 400, { error: 'not a delivery' });
+      }
+      const operation = `process ${delivery.topic}`;
+      const context = tracer.extractContextFromCarrier(delivery.headers);
+      const span = context.ok
+        ? tracer.startSpanFromContext(context.value, operation, { kind: 'consumer', serviceName })
+        : tracer.startSpan(operation, serviceName, { kind: 'consumer', parent: null });
+      span
+        .setTag('messaging.system', MESSAGING_SYSTEM)
+        .setTag('messaging.destination', delivery.topic)
+        .setTag('messaging.operation', 'process')
+        .setTag('messaging.message_id', String(delivery.messageId));
+      let status = 200;
+      await tracer.runWithSpan(span, async () => {
+        try {
+          await work(span, delivery);
+          span.setStatus('ok');
+        } catch (error) {
+          span.recordException(error);
+          status = 500;
+        }
+      });
+      span.end();
+      writeJson(response, status, status === 200 ? { processed: delivery.messageId } : { error: span.statusMessage });
     });
   };
 }
@@ -76,9 +145,39 @@ export interface DemoServices {
   close(): Promise<void>;
 }
 
-/** Starts the three services on 127.0.0.1. */
-export async function startServices(tracer: Tracer): Promise<DemoServices> {
-  const inventory = await listen(
+/** Starts the five services on 127.0.0.1; order-service publishes to `broker`, fulfillment-service subscribes. */
+export async function startServices(tracer: Tracer, broker: MessageBroker): Promise<DemoServices> {
+  const started: RunningServer[] = [];
+  const start = async (handler: Parameters<typeof listen>[0]) => {
+    const server = await listen(handler);
+    started.push(server);
+    return server;
+  };
+
+  const notification = await start(
+    handle(
+      tracer,
+      'notification-service',
+      () => 'POST /notifications',
+      async (span, incoming) => {
+        const message = (await readJson(incoming)) as { orderId?: string } | undefined;
+        span.setTag('notification.channel', 'email');
+        return [202, { queued: `order ${message?.orderId ?? '?'} confirmation` }];
+      },
+    ),
+  );
+
+  const fulfillment = await start(
+    consume(tracer, 'fulfillment-service', async (span, delivery) => {
+      const order = delivery.body as { orderId: string; sku: string; quantity: number };
+      await queryDatabase(tracer, span, 'fulfillment_db', 'INSERT INTO shipments (order_id, sku, quantity) VALUES ($1, $2, $3)', 1);
+      const notified = await callDownstream(tracer, span, 'notification-service', `${notification.url}/notifications`, 'POST', { orderId: order.orderId });
+      if (notified.status >= 400) throw new Error(`notification-service answered ${notified.status}`);
+    }),
+  );
+  broker.subscribe(ORDERS_TOPIC, `${fulfillment.url}/deliveries`);
+
+  const inventory = await start(
     handle(
       tracer,
       'inventory-service',
@@ -86,13 +185,13 @@ export async function startServices(tracer: Tracer): Promise<DemoServices> {
       async (span, incoming) => {
         const sku = decodeURIComponent((incoming.url ?? '').split('/').pop() ?? '');
         span.setTag('inventory.sku', sku);
-        await queryDatabase(tracer, span, 'SELECT quantity FROM stock WHERE sku = $1', 1);
+        await queryDatabase(tracer, span, 'inventory_db', 'SELECT quantity FROM stock WHERE sku = $1', 1);
         return [200, { sku, available: STOCK[sku] ?? 0 }];
       },
     ),
   );
 
-  const orders = await listen(
+  const orders = await start(
     handle(
       tracer,
       'order-service',
@@ -102,13 +201,15 @@ export async function startServices(tracer: Tracer): Promise<DemoServices> {
         const stock = await callDownstream(tracer, span, 'inventory-service', `${inventory.url}/inventory/${encodeURIComponent(order.sku)}`, 'GET', undefined);
         const available = (stock.body as { available: number }).available;
         if (available < order.quantity) return [409, { error: `only ${available} of ${order.sku} in stock` }];
-        await queryDatabase(tracer, span, 'INSERT INTO orders (sku, quantity) VALUES ($1, $2)', 1);
-        return [201, { orderId: `ord-${span.spanId.slice(0, 8)}`, sku: order.sku, quantity: order.quantity }];
+        await queryDatabase(tracer, span, 'orders_db', 'INSERT INTO orders (sku, quantity) VALUES ($1, $2)', 1);
+        const created = { orderId: `ord-${span.spanId.slice(0, 8)}`, sku: order.sku, quantity: order.quantity };
+        await publish(tracer, span, broker.url, ORDERS_TOPIC, created);
+        return [201, created];
       },
     ),
   );
 
-  const gateway = await listen(
+  const gateway = await start(
     handle(
       tracer,
       'api-gateway',
@@ -129,7 +230,7 @@ export async function startServices(tracer: Tracer): Promise<DemoServices> {
   return {
     gatewayUrl: gateway.url,
     close: async () => {
-      await Promise.all([gateway.close(), orders.close(), inventory.close()]);
+      await Promise.all(started.map((server) => server.close()));
     },
   };
 }
@@ -143,9 +244,18 @@ export const DEMO_REQUESTS: readonly unknown[] = [
   { sku: 'sku-kettle', quantity: 1 },
 ];
 
-/** Sends each demo request to the gateway in turn; returns the statuses. */
-export async function sendDemoRequests(gatewayUrl: string): Promise<number[]> {
-  const statuses: number[] = [];
-  for (const body of DEMO_REQUESTS) statuses.push((await sendJson(`${gatewayUrl}/api/orders`, 'POST', body, {})).status);
-  return statuses;
+/** One answered demo request. */
+export interface DemoRequestOutcome {
+  status: number;
+  traceId: string;
+}
+
+/** Sends each demo request to the gateway in turn. */
+export async function sendDemoRequests(gatewayUrl: string): Promise<DemoRequestOutcome[]> {
+  const outcomes: DemoRequestOutcome[] = [];
+  for (const body of DEMO_REQUESTS) {
+    const response = await sendJson(`${gatewayUrl}/api/orders`, 'POST', body, {});
+    outcomes.push({ status: response.status, traceId: String(response.headers['x-trace-id'] ?? '') });
+  }
+  return outcomes;
 }
