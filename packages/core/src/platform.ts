@@ -1,6 +1,7 @@
 // The only file in @trace/core that imports `node:` modules: ids, clock and async-local storage.
 // A browser or edge build swaps this one module (DESIGN.md "Conventions").
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Buffer } from 'node:buffer';
 import { randomFillSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { hostname as osHostname } from 'node:os';
@@ -48,4 +49,15 @@ export function requireOptional(name: string): Record<string, unknown> | undefin
     }
   }
   return undefined;
+}
+
+/** A reusable byte buffer whose first bytes read back as an ASCII string in one native call. */
+export interface TextScratch {
+  readonly bytes: Uint8Array;
+  read(length: number): string;
+}
+
+export function createTextScratch(size: number): TextScratch {
+  const bytes = Buffer.allocUnsafe(size);
+  return { bytes, read: (length) => bytes.toString('latin1', 0, length) };
 }

@@ -3,6 +3,7 @@
 import { Baggage } from './baggage.js';
 import { type CarrierAdapter, defaultCarrierAdapter } from './carrier.js';
 import { type Result, TraceError, err, ok } from './result.js';
+import type { Span } from './span.js';
 import { TraceContext, formatTraceparent, isTraceContext, parseTraceparent } from './trace-context.js';
 import { TraceState } from './trace-state.js';
 
@@ -86,6 +87,23 @@ export class W3CPropagator implements Propagator {
       }
     } catch {
       // A carrier whose setter throws (frozen object, exotic Headers) loses the context, not the app.
+    }
+  }
+
+  /**
+   * Injects straight from a span: the header is written from the span's id words, with no
+   * context object or hex strings made on the way (what `tracer.injectContext(span, ...)` uses).
+   */
+  injectSpan(span: Span, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
+    if (this.injectItems || (this.carriesBaggage && span.baggage.size > 0) || !this.carriesTraceContext) {
+      this.inject(span.context(), carrier, adapter);
+      return;
+    }
+    try {
+      adapter.set(carrier, TRACEPARENT_HEADER, span.toTraceparent());
+      if (span.traceState.size > 0) adapter.set(carrier, TRACESTATE_HEADER, span.traceState.serialize());
+    } catch {
+      // A carrier whose setter throws loses the context, not the app.
     }
   }
 

@@ -3,6 +3,7 @@
 import { type TagValue, type Tags, sanitizeTagValue, sanitizeTags } from './attributes.js';
 import { Baggage } from './baggage.js';
 import { hexToWord, wordToHex, writeWord, writeWordHex } from './ids.js';
+import { createTextScratch } from './platform.js';
 import type { Result } from './result.js';
 import type { ResolvedSpanLimits } from './span-limits.js';
 import { TRACE_FLAG_SAMPLED, TraceContext } from './trace-context.js';
@@ -63,6 +64,7 @@ const KIND_BY_TAG: Readonly<Record<string, SpanKind>> = Object.freeze({
 });
 
 const SPAN_BRAND = Symbol.for('@trace/core.Span');
+const HEX_DIGIT_CODES = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 
 /** True for a {@link Span} from any copy of this package (ESM or CommonJS). */
 export function isSpan(value: unknown): value is Span {
@@ -96,6 +98,12 @@ const KINDS: readonly SpanKind[] = ['internal', 'server', 'client', 'producer', 
 const STATUSES: readonly SpanStatus[] = ['unset', 'ok', 'error'];
 const KIND_CODE: Readonly<Record<string, number>> = Object.freeze({ internal: 0, server: 1, client: 2, producer: 3, consumer: 4 });
 const STATUS_CODE: Readonly<Record<string, number>> = Object.freeze({ unset: 0, ok: 1, error: 2 });
+
+// `00-<trace id>-<span id>-<flags>`, built in place: ids go from words to ASCII with no strings.
+const TRACEPARENT = createTextScratch(55);
+TRACEPARENT.bytes.set([0x30, 0x30, 0x2d], 0);
+TRACEPARENT.bytes[35] = 0x2d;
+TRACEPARENT.bytes[52] = 0x2d;
 
 /** @internal Initial flags of a recording, sampled span of kind internal. */
 export const INITIAL_SPAN_FLAGS = TRACE_FLAG_SAMPLED | FLAG_RECORDING;
@@ -547,6 +555,17 @@ export class Span {
     const attributes: Record<string, TagValue> = { 'exception.type': type, 'exception.message': message };
     if (isError && typeof error.stack === 'string') attributes['exception.stacktrace'] = error.stack;
     return this.addEvent('exception', attributes, time);
+  }
+
+  /** This span's W3C `traceparent` header value (version 00). */
+  toTraceparent(): string {
+    const bytes = TRACEPARENT.bytes;
+    this.writeTraceIdHex(bytes, 3);
+    this.writeSpanIdHex(bytes, 36);
+    const flags = this._flags & 0xff;
+    bytes[53] = HEX_DIGIT_CODES[flags >>> 4] as number;
+    bytes[54] = HEX_DIGIT_CODES[flags & 0xf] as number;
+    return TRACEPARENT.read(55);
   }
 
   /** The context children and downstream services continue from. */

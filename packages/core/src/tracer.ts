@@ -242,8 +242,13 @@ export class Tracer implements SpanOwner {
 
   /** Writes `context` (or a span's context) into `carrier` with the tracer's propagator. */
   injectContext(context: TraceContext | Span, carrier: unknown, adapter?: CarrierAdapter<unknown>): void {
-    const value = isSpan(context) ? context.context() : context;
-    this.propagator.inject(value, carrier, adapter);
+    if (!isSpan(context)) {
+      this.propagator.inject(context, carrier, adapter);
+    } else if (this.propagator instanceof W3CPropagator) {
+      this.propagator.injectSpan(context, carrier, adapter);
+    } else {
+      this.propagator.inject(context.context(), carrier, adapter);
+    }
   }
 
   /** Reads a context from `carrier` (seed `extract_context_from_carrier`). */
