@@ -85,8 +85,10 @@ const TAG_BYTES = 48;
 //
 //   bits 0-7  W3C trace flags      bit 8  finished      bit 9  recording     bit 10 kind given
 //   bit 11    parent is remote     bit 12 debug         bits 13-15 kind      bits 16-17 status
-const FLAG_FINISHED = 1 << 8;
-const FLAG_RECORDING = 1 << 9;
+/** @internal */
+export const FLAG_FINISHED = 1 << 8;
+/** @internal */
+export const FLAG_RECORDING = 1 << 9;
 const FLAG_KIND_EXPLICIT = 1 << 10;
 const FLAG_PARENT_REMOTE = 1 << 11;
 const FLAG_DEBUG = 1 << 12;
@@ -159,7 +161,7 @@ export class Span {
   serviceName: string;
   /** Epoch microseconds (fractional: sub-µs precision where the clock has it). */
   startTime = 0;
-  /** Microseconds from a monotonic clock; -1 until the span finishes. */
+  /** Whole microseconds from a monotonic clock; -1 until the span finishes. */
   duration = -1;
   /** @internal */
   _tags: Tags | null = null;
