@@ -13,7 +13,7 @@ import {
   ok,
 } from '@trace/core';
 import { formatB3TraceId, hasParentSpanId, parseB3SpanId, parseB3TraceId } from './b3-multi-propagator.js';
-import { REPEATED, singleValue } from './hex-id.js';
+import { REPEATED, readSingleHeader } from './hex-id.js';
 
 /** The `b3` header. */
 export const B3_SINGLE_HEADER = 'b3';
@@ -103,12 +103,7 @@ export class B3SinglePropagator implements Propagator {
   }
 
   extract(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Result<TraceContext> {
-    let header: string | undefined | typeof REPEATED;
-    try {
-      header = singleValue(adapter.get(carrier, B3_SINGLE_HEADER));
-    } catch {
-      return MISSING;
-    }
+    const header = readSingleHeader(carrier, adapter, B3_SINGLE_HEADER);
     if (header === undefined) return MISSING;
     if (header === REPEATED) return fail('B3_REPEATED_HEADER', 'b3 was sent more than once with different values');
     return parseB3SingleHeader(header.trim());

@@ -16,7 +16,7 @@ import {
   ok,
 } from '@trace/core';
 import { hasParentSpanId } from './b3-multi-propagator.js';
-import { REPEATED, normalizeHexId, parseHexByte, singleValue } from './hex-id.js';
+import { REPEATED, normalizeHexId, parseHexByte, readSingleHeader, singleValue } from './hex-id.js';
 
 /** The `uber-trace-id` header. */
 export const JAEGER_TRACE_HEADER = 'uber-trace-id';
@@ -145,12 +145,7 @@ export class JaegerPropagator implements Propagator {
   }
 
   extract(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Result<TraceContext> {
-    let header: string | undefined | typeof REPEATED;
-    try {
-      header = singleValue(adapter.get(carrier, JAEGER_TRACE_HEADER));
-    } catch {
-      return MISSING;
-    }
+    const header = readSingleHeader(carrier, adapter, JAEGER_TRACE_HEADER);
     if (header === undefined) return MISSING;
     if (header === REPEATED) return fail('JAEGER_REPEATED_HEADER', 'uber-trace-id was sent more than once with different values');
     const parsed = parseUberTraceId(header.trim());
