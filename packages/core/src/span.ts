@@ -255,16 +255,6 @@ export class Span {
     this._flags = flags;
   }
 
-  /** @internal an unsampled span: context only, nothing recorded */
-  _setNotRecording(): void {
-    this._flags &= ~(FLAG_RECORDING | TRACE_FLAG_SAMPLED);
-  }
-
-  /** @internal */
-  _markFinished(): void {
-    this._flags |= FLAG_FINISHED;
-  }
-
   /** @internal */
   get _finished(): boolean {
     return (this._flags & FLAG_FINISHED) !== 0;

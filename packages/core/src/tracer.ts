@@ -189,14 +189,14 @@ export class Tracer implements SpanOwner {
     } catch {
       sampled = false;
     }
-    // Other flag bits travel on unchanged; the sampled bit is this decision.
-    span.traceFlags = sampled ? parentFlags | TRACE_FLAG_SAMPLED : parentFlags & ~TRACE_FLAG_SAMPLED;
+    // Other trace-flag bits travel on unchanged; the sampled bit is this decision.
     if (!sampled) {
       // Nothing of an unsampled span is ever exported: no clock reads, no tags, only its context.
-      span._setNotRecording();
+      span._flags = (span._flags & ~(0xff | FLAG_RECORDING)) | (parentFlags & 0xff & ~TRACE_FLAG_SAMPLED);
       if (spanObservers.length !== 0) notifyStart(span);
       return span;
     }
+    span._flags = (span._flags & ~0xff) | (parentFlags & 0xff) | TRACE_FLAG_SAMPLED;
     span.startTime = options?.startTime === undefined ? monotonicToEpochMicros(monotonicNowMs()) : toEpochMicros(options.startTime);
     if (options !== undefined) {
       if (options.kind !== undefined) span.setKind(options.kind);
