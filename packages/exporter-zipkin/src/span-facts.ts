@@ -165,9 +165,16 @@ function arrayJson(values: readonly (string | number | boolean)[]): string {
   return `${out}]`;
 }
 
+// Span and parent ids compared as bytes: the hex getters would build two strings per server span.
+const idScratch = new Uint8Array(16);
+
 /** True for a server span that joins its caller's span: started with the caller's span id. */
-export function isSharedSpan(span: Span): boolean {
-  return span.kind === 'server' && span.hasParent && span.spanId === span.parentSpanId;
+export function isSharedSpan(span: Span, kind: Span['kind'] = span.kind): boolean {
+  if (kind !== 'server' || !span.hasParent) return false;
+  span.writeSpanId(idScratch, 0);
+  span.writeParentSpanId(idScratch, 8);
+  for (let i = 0; i < 8; i++) if (idScratch[i] !== idScratch[i + 8]) return false;
+  return true;
 }
 
 /**
