@@ -5,6 +5,7 @@ import type { InstrumentationScope, Span, TagValue } from '@trace/core';
 import type { OtelResource } from '@trace/otel-adapter';
 import { attributesJson } from './attributes-json.js';
 import { writeAttributes } from './attributes-protobuf.js';
+import { utf8Bytes } from './json-writer.js';
 import { ProtoWriter } from './proto-writer.js';
 
 const SERVICE_NAME = 'service.name';
@@ -20,6 +21,8 @@ export interface EncodedResource {
   /** The OTLP/JSON `resource` object. */
   readonly json: string;
   readonly schemaUrl: string;
+  /** UTF-8 bytes that open this resource's `ResourceSpans` in OTLP/JSON, up to `"scopeSpans":[`. */
+  readonly jsonOpen: Uint8Array;
 }
 
 function encodeResource(attributes: Readonly<Record<string, TagValue>>, droppedAttributesCount: number, schemaUrl: string): EncodedResource {
@@ -28,8 +31,10 @@ function encodeResource(attributes: Readonly<Record<string, TagValue>>, droppedA
   if (droppedAttributesCount > 0) writer.varintField(0x10, droppedAttributesCount);
   let json = `{"attributes":${attributesJson(attributes)}`;
   if (droppedAttributesCount > 0) json += `,"droppedAttributesCount":${droppedAttributesCount}`;
+  json += '}';
   const name = attributes[SERVICE_NAME];
-  return { serviceName: typeof name === 'string' ? name : '', protobuf: writer.finish(), json: `${json}}`, schemaUrl };
+  const jsonOpen = utf8Bytes(`{"resource":${json}${schemaUrl !== '' ? `,"schemaUrl":${JSON.stringify(schemaUrl)}` : ''},"scopeSpans":[`);
+  return { serviceName: typeof name === 'string' ? name : '', protobuf: writer.finish(), json, schemaUrl, jsonOpen };
 }
 
 /** The encoded resources of one exporter (or one encode call), by service name. */

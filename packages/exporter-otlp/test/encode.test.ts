@@ -1,7 +1,17 @@
 import { type Span, TraceContext, TraceState, Tracer } from '@trace/core';
 import { InMemoryExporter } from '@trace/core/testing';
 import { encodeOtlpTraceJson, encodeOtlpTraceProtobuf, microsToNanosString } from '../src/index';
-import { PLAIN, describeWithIdl, jsonTraceBodyToPlain, memoryTracer, protobufTraceBodyToPlain, testResource, traceRequestType, type Plain } from './helpers';
+import {
+  PLAIN,
+  describeWithIdl,
+  jsonBodyText,
+  jsonTraceBodyToPlain,
+  memoryTracer,
+  protobufTraceBodyToPlain,
+  testResource,
+  traceRequestType,
+  type Plain,
+} from './helpers';
 
 const START_MS = 1_700_000_000_123.456;
 
@@ -143,7 +153,7 @@ describeWithIdl('OTLP trace encoding, decoded with the official protos', () => {
   it('JSON body, turned back into a message by the OTLP/JSON rules, equals the protobuf body', async () => {
     const spans = await sampleSpans();
     const resource = testResource('checkout', { 'deployment.environment': 'test', weight: 1.5 });
-    const text = encodeOtlpTraceJson(spans, resource);
+    const text = jsonBodyText(encodeOtlpTraceJson(spans, resource));
     const fromJson = jsonTraceBodyToPlain(text);
     const fromProtobuf = protobufTraceBodyToPlain(encodeOtlpTraceProtobuf(spans, resource));
     expect(fromJson).toEqual(fromProtobuf);
@@ -190,7 +200,7 @@ describeWithIdl('OTLP trace encoding, decoded with the official protos', () => {
   it('encodes an empty batch as an empty request', () => {
     const type = traceRequestType();
     expect(type.toObject(type.decode(encodeOtlpTraceProtobuf([], testResource())), PLAIN)).toEqual({ resourceSpans: [] });
-    expect(JSON.parse(encodeOtlpTraceJson([], testResource()))).toEqual({ resourceSpans: [] });
+    expect(JSON.parse(jsonBodyText(encodeOtlpTraceJson([], testResource())))).toEqual({ resourceSpans: [] });
   });
 
   it('handles long and non-ASCII strings whose length prefix needs more bytes', async () => {
@@ -203,5 +213,65 @@ describeWithIdl('OTLP trace encoding, decoded with the official protos', () => {
     expect(span.name).toBe('é'.repeat(70));
     expect(span.attributes[0].value.stringValue).toBe(long);
     expect(jsonTraceBodyToPlain(encodeOtlpTraceJson(spans, testResource()))).toEqual(plain);
+  });
+});
+
+describeWithIdl('OTLP/JSON bytes', () => {
+  const TRICKY = [
+    'quote " and backslash \\ and slash /',
+    'controls \b\f\n\r\t \u0000 \u0001 \u001f \u007f',
+    'two-byte é ß, three-byte → 中文, four-byte 😀 𝄞',
+    'lone high \ud800 end',
+    'lone low \udc00 start',
+    'high at end \udbff',
+    '',
+  ];
+
+  it('escapes strings exactly as JSON.stringify does and encodes them as UTF-8', async () => {
+    const { tracer, memory } = memoryTracer();
+    const tags: Record<string, string> = {};
+    for (let i = 0; i < TRICKY.length; i++) tags[`key ${TRICKY[i]} ${i}`] = TRICKY[i] as string;
+    tracer.startSpan(TRICKY.join('|'), undefined, { tags }).addEvent('event "é"\n', { nested: '\\"' }).end();
+    const spans = await memory.waitForSpans(1);
+    const body = encodeOtlpTraceJson(spans, testResource());
+    const text = jsonBodyText(body);
+    // Byte for byte what JSON.stringify + UTF-8 would give for each string.
+    for (const value of TRICKY) expect(text).toContain(`{"stringValue":${JSON.stringify(value)}}`);
+    expect(text).toContain(`"name":${JSON.stringify(TRICKY.join('|'))}`);
+    const span = JSON.parse(text).resourceSpans[0].scopeSpans[0].spans[0];
+    expect(span.name).toBe(TRICKY.join('|'));
+    expect(span.attributes.map((kv: Plain) => [kv.key, kv.value.stringValue])).toEqual(Object.entries(tags));
+    expect(span.events[0].name).toBe('event "é"\n');
+    expect(span.events[0].attributes[0].value.stringValue).toBe('\\"');
+    // Round trip through the OTLP/JSON rules still equals the protobuf message for well-formed text.
+    const { tracer: plainTracer, memory: plainMemory } = memoryTracer();
+    const wellFormed = TRICKY.slice(0, 3);
+    plainTracer
+      .startSpan(wellFormed.join('|'), undefined, { tags: { a: wellFormed[0] as string, b: wellFormed[1] as string, c: wellFormed[2] as string } })
+      .end();
+    const plainSpans = await plainMemory.waitForSpans(1);
+    expect(jsonTraceBodyToPlain(encodeOtlpTraceJson(plainSpans, testResource()))).toEqual(
+      protobufTraceBodyToPlain(encodeOtlpTraceProtobuf(plainSpans, testResource())),
+    );
+  });
+
+  it('writes times and integers with the same digits as microsToNanosString and String()', async () => {
+    const { tracer, memory } = memoryTracer();
+    const startsMs = [1, 1.5, 999.999, 100_000_000.000_001, 1_700_000_000_000, 1_700_000_000_123.456, 4_102_444_800_000.25, 1_234_567_890_123.999];
+    const ints = [0, -1, 7, 99_999_999, 100_000_000, 100_000_001, -1_000_000_007, 2 ** 40, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < startsMs.length; i++) {
+      const start = startsMs[i] as number;
+      tracer.startSpan(`t${i}`, undefined, { startTime: start, tags: { n: ints[i] as number, m: ints[i + 2] as number } }).end(start + 0.0015 * i);
+    }
+    const spans = await memory.waitForSpans(startsMs.length);
+    const parsed = JSON.parse(jsonBodyText(encodeOtlpTraceJson(spans, testResource())));
+    const byName = new Map<string, Plain>(parsed.resourceSpans[0].scopeSpans[0].spans.map((s: Plain) => [s.name, s]));
+    for (const span of spans) {
+      const json = byName.get(span.operationName) as Plain;
+      expect(json.startTimeUnixNano).toBe(microsToNanosString(span.startTime));
+      expect(json.endTimeUnixNano).toBe(microsToNanosString(span.startTime + span.duration));
+      const tags = span.tags;
+      expect(json.attributes.map((kv: Plain) => kv.value.intValue)).toEqual([String(tags['n']), String(tags['m'])]);
+    }
   });
 });

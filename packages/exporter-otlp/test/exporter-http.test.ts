@@ -100,6 +100,40 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
     });
   }
 
+  it('otlp_http_json: splits across resources and scopes, every body within the limit and valid', async () => {
+    server = await startHttpServer();
+    const limit = 2048;
+    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json' }, testResource());
+    const small = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json', maxRequestBytes: limit }, testResource());
+    const { tracer, memory } = memoryTracer();
+    const other = new Tracer({ serviceName: 'checkout', instrumentationScope: { name: 'lib-b', version: '2' }, exporters: [memory] });
+    const expected: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      // Three services (resources) and two scopes, interleaved.
+      const service = i % 3 === 0 ? 'payments' : i % 3 === 1 ? undefined : 'search';
+      const source = i % 2 === 0 ? tracer : other;
+      source.startSpan(`op-${i}`, service, { tags: { payload: 'q'.repeat(150), index: i } }).end();
+    }
+    const spans = await memory.waitForSpans(24);
+    // The unsplit body gives the grouped order every split must keep.
+    expect((await exporter.exportSpans(spans)).ok).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    expected.push(...spanNames(decodeBody('otlp_http_json', (server.requests[0] as { body: Buffer }).body)));
+    server.requests.length = 0;
+    expect((await small.exportSpans(spans)).ok).toBe(true);
+    expect(server.requests.length).toBeGreaterThan(3);
+    const names: string[] = [];
+    for (const request of server.requests) {
+      expect(request.body.length).toBeLessThanOrEqual(limit);
+      const plain = decodeBody('otlp_http_json', request.body);
+      for (const rs of plain.resourceSpans) for (const ss of rs.scopeSpans) expect(ss.spans.length).toBeGreaterThan(0);
+      names.push(...spanNames(plain));
+    }
+    expect(names).toEqual(expected);
+    expect(small.getStats().exportedSpans).toBe(24);
+    await Promise.all([exporter.shutdown(), small.shutdown(), other.shutdown()]);
+  });
+
   it('records a protobuf partial success (rejected spans and message) in the statistics', async () => {
     const response = traceResponseType();
     const body = response.encode(response.fromObject({ partialSuccess: { rejectedSpans: 2, errorMessage: 'spans too old' } })).finish();

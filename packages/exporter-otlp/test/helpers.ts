@@ -82,8 +82,14 @@ export function otlpJsonToProtoObject(value: unknown, key = ''): unknown {
   return value;
 }
 
+/** An OTLP/JSON body (UTF-8 bytes or text) as text, rejecting malformed UTF-8. */
+export function jsonBodyText(body: Uint8Array | string): string {
+  return typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
+}
+
 /** Decodes an OTLP/JSON trace body into the same plain form as a decoded protobuf body. */
-export function jsonTraceBodyToPlain(text: string): Record<string, unknown> {
+export function jsonTraceBodyToPlain(body: Uint8Array | string): Record<string, unknown> {
+  const text = jsonBodyText(body);
   const type = traceRequestType();
   return type.toObject(type.fromObject(otlpJsonToProtoObject(JSON.parse(text)) as Record<string, unknown>), PLAIN);
 }
