@@ -1,62 +1,21 @@
 // OTLP metrics (metrics/v1/metrics.proto, collector/metrics/v1/metrics_service.proto): the
 // `ExportMetricsServiceRequest` the compatibility layer sends, in protobuf and OTLP/JSON.
-// The input is OTel metric data as @trace/otel-adapter's OpenTelemetryMetricsAdapter produces it
-// (`OtelMetricData`); the shape is restated here structurally so either side can evolve its
-// exports without a type import cycle.
-import type { InstrumentationScope, TagValue } from '@trace/core';
-import type { OtelResource } from '@trace/otel-adapter';
+// The input is OTel metric data as @trace/otel-adapter's OpenTelemetryMetricsAdapter produces it.
+import type { InstrumentationScope } from '@trace/core';
+import type { OtelHistogramDataPoint, OtelMetricData, OtelNumberDataPoint, OtelResource } from '@trace/otel-adapter';
 import { attributesJson, doubleJson } from './attributes-json.js';
 import { writeAttributes } from './attributes-protobuf.js';
 import { ProtoWriter } from './proto-writer.js';
 import { catalogFor } from './resource-catalog.js';
 
-type Attributes = Readonly<Record<string, TagValue>>;
-
-/** Fields of every data point; times are epoch nanoseconds (0n: unset). */
-export interface OtlpDataPointBase {
-  readonly attributes: Attributes;
-  readonly startTimeUnixNano: bigint;
-  readonly timeUnixNano: bigint;
-  readonly flags: number;
-}
-
-/** OTLP `NumberDataPoint`: exactly one of `asDouble` / `asInt` is a number (`asInt` a safe integer). */
-export interface OtlpNumberDataPoint extends OtlpDataPointBase {
-  readonly asDouble: number | undefined;
-  readonly asInt: number | undefined;
-}
-
-/** OTLP `HistogramDataPoint` with explicit bounds. */
-export interface OtlpHistogramDataPoint extends OtlpDataPointBase {
-  readonly count: number;
-  readonly sum: number | undefined;
-  readonly bucketCounts: readonly number[];
-  readonly explicitBounds: readonly number[];
-  readonly min: number | undefined;
-  readonly max: number | undefined;
-}
-
-interface OtlpMetricBase {
-  readonly name: string;
-  readonly description: string;
-  readonly unit: string;
-  readonly scope: InstrumentationScope;
-}
-
-/**
- * One OTLP `Metric` (structurally @trace/otel-adapter's `OtelMetricData`): `dataCase` says which
- * of `gauge`, `sum`, `histogram` is set.
- */
-export type OtlpMetricData =
-  | (OtlpMetricBase & { readonly dataCase: 'gauge'; readonly gauge: { readonly dataPoints: readonly OtlpNumberDataPoint[] } })
-  | (OtlpMetricBase & {
-      readonly dataCase: 'sum';
-      readonly sum: { readonly dataPoints: readonly OtlpNumberDataPoint[]; readonly aggregationTemporality: number; readonly isMonotonic: boolean };
-    })
-  | (OtlpMetricBase & {
-      readonly dataCase: 'histogram';
-      readonly histogram: { readonly dataPoints: readonly OtlpHistogramDataPoint[]; readonly aggregationTemporality: number };
-    });
+/** One OTLP `Metric`: @trace/otel-adapter's `OtelMetricData`. */
+export type OtlpMetricData = OtelMetricData;
+/** OTLP `NumberDataPoint`, as @trace/otel-adapter produces it. */
+export type OtlpNumberDataPoint = OtelNumberDataPoint;
+/** OTLP `HistogramDataPoint`, as @trace/otel-adapter produces it. */
+export type OtlpHistogramDataPoint = OtelHistogramDataPoint;
+/** The fields every data point has. */
+export type OtlpDataPointBase = OtlpNumberDataPoint | OtlpHistogramDataPoint;
 
 const TWO_POW_32 = 4_294_967_296;
 const MASK_32 = 0xffffffffn;
