@@ -21,7 +21,7 @@ import {
   ok,
   retryOnOtlpStatuses,
 } from '@trace/core';
-import type { OtelResource } from '@trace/otel-adapter';
+import type { MetricsExporter, OtelResource } from '@trace/otel-adapter';
 import { createDefaultTransport } from '@trace/transport-http';
 import { DEFAULT_MAX_REQUEST_BYTES, type EncodedBatch } from './encoded-batch.js';
 import { type GrpcTarget, type HttpEndpoints, resolveGrpcTarget, resolveHttpEndpoints } from './endpoint.js';
@@ -217,12 +217,26 @@ export class OtlpExporter extends BaseSpanExporter {
    * `/v1/metrics` or `MetricsService/Export`, in this exporter's format. One request, no split.
    */
   async exportMetrics(metrics: readonly OtlpMetricData[], options: ExportOptions = {}): Promise<MetricsExportResult> {
+    return this.exportMetricsOf(this.resource, metrics, options);
+  }
+
+  /**
+   * This exporter as the metrics sink of @trace/otel-adapter's compatibility layer: metrics are
+   * sent under the resource the layer gives (its service), through this exporter's transport.
+   */
+  asMetricsExporter(): MetricsExporter {
+    return {
+      exportMetrics: (resource, metrics, options) => this.exportMetricsOf(resource, metrics, options ?? {}),
+    };
+  }
+
+  private async exportMetricsOf(resource: OtelResource, metrics: readonly OtlpMetricData[], options: ExportOptions): Promise<MetricsExportResult> {
     if (this.isShutdown) return failure('EXPORTER_SHUT_DOWN', 'exporter was shut down');
     if (!Array.isArray(metrics)) return failure('INVALID_METRICS', 'exportMetrics needs an array of metric data');
     if (metrics.length === 0) return ok({ rejectedDataPoints: 0, message: undefined });
     let body: Uint8Array | string;
     try {
-      body = this.format === 'otlp_http_json' ? encodeOtlpMetricsJson(metrics, this.resource) : encodeOtlpMetricsProtobuf(metrics, this.resource);
+      body = this.format === 'otlp_http_json' ? encodeOtlpMetricsJson(metrics, resource) : encodeOtlpMetricsProtobuf(metrics, resource);
     } catch (error) {
       return failure('INVALID_METRICS', `metric data could not be encoded: ${error instanceof Error ? error.message : String(error)}`);
     }
