@@ -66,6 +66,8 @@ function encodeValue(value: string): string | undefined {
  */
 export class Baggage {
   private readonly map: ReadonlyMap<string, BaggageEntry>;
+  // Immutable, and shared by every span of a request: its header is worth computing once.
+  private serialized: { header: string; droppedMembers: number } | undefined;
 
   private constructor(map: ReadonlyMap<string, BaggageEntry>) {
     this.map = map;
@@ -163,6 +165,11 @@ export class Baggage {
    * bytes are left out; `droppedMembers` says how many.
    */
   serialize(): { header: string; droppedMembers: number } {
+    this.serialized ??= this.buildHeader();
+    return this.serialized;
+  }
+
+  private buildHeader(): { header: string; droppedMembers: number } {
     let header = '';
     let bytes = 0;
     let members = 0;

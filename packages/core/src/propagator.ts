@@ -95,13 +95,17 @@ export class W3CPropagator implements Propagator {
    * context object or hex strings made on the way (what `tracer.injectContext(span, ...)` uses).
    */
   injectSpan(span: Span, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
-    if (this.injectItems || (this.carriesBaggage && span.baggage.size > 0) || !this.carriesTraceContext) {
+    if (this.injectItems || !this.carriesTraceContext) {
       this.inject(span.context(), carrier, adapter);
       return;
     }
     try {
       adapter.set(carrier, TRACEPARENT_HEADER, span.toTraceparent());
       if (span.traceState.size > 0) adapter.set(carrier, TRACESTATE_HEADER, span.traceState.serialize());
+      if (this.carriesBaggage && span.baggage.size > 0) {
+        const { header } = span.baggage.serialize();
+        if (header !== '') adapter.set(carrier, BAGGAGE_HEADER, header);
+      }
     } catch {
       // A carrier whose setter throws loses the context, not the app.
     }
