@@ -60,15 +60,28 @@ export function isValidHexId(text: string, length: 16 | 32): boolean {
   return nonZero;
 }
 
-const HEX_CODE = new Uint8Array(16);
-for (let i = 0; i < 16; i++) HEX_CODE[i] = i.toString(16).charCodeAt(0);
+// ASCII codes of the high and low hex digit of every byte value.
+const HEX_HIGH = new Uint8Array(256);
+const HEX_LOW = new Uint8Array(256);
+for (let i = 0; i < 256; i++) {
+  HEX_HIGH[i] = (HEX_BYTE[i] as string).charCodeAt(0);
+  HEX_LOW[i] = (HEX_BYTE[i] as string).charCodeAt(1);
+}
 
-/** Writes one word as 8 lowercase ASCII hex characters into `target` at `offset`. */
+/** Writes one word as 8 lowercase ASCII hex characters into `target` at `offset` (unrolled: this is on the inject path). */
 export function writeWordHex(target: Uint8Array, offset: number, word: number): void {
-  for (let i = 7; i >= 0; i--) {
-    target[offset + i] = HEX_CODE[word & 0xf] as number;
-    word >>>= 4;
-  }
+  const a = word >>> 24;
+  const b = (word >>> 16) & 0xff;
+  const c = (word >>> 8) & 0xff;
+  const d = word & 0xff;
+  target[offset] = HEX_HIGH[a] as number;
+  target[offset + 1] = HEX_LOW[a] as number;
+  target[offset + 2] = HEX_HIGH[b] as number;
+  target[offset + 3] = HEX_LOW[b] as number;
+  target[offset + 4] = HEX_HIGH[c] as number;
+  target[offset + 5] = HEX_LOW[c] as number;
+  target[offset + 6] = HEX_HIGH[d] as number;
+  target[offset + 7] = HEX_LOW[d] as number;
 }
 
 /** Writes one word big-endian into `target` at `offset`. */
