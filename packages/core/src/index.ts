@@ -50,6 +50,19 @@ export {
   BAGGAGE_ITEM_PREFIX,
 } from './propagator.js';
 export { isValidHexId, generateSpanId, generateTraceId, writeHexBytes } from './ids.js';
+export {
+  JsonBytesWriter,
+  type JsonBytesWriterOptions,
+  JSON_NUMBER_ROOM,
+  jsonAsciiBytes,
+  jsonStringRoom,
+  putJsonAscii,
+  putJsonBoolean,
+  putJsonBytes,
+  putJsonInteger,
+  putJsonNumber,
+  putJsonString,
+} from './json-bytes.js';
 export { type Sampler, type SamplingParameters, type ParentBasedOptions, alwaysOn, alwaysOff, traceIdRatio, parentBased } from './sampler.js';
 export { type SpanLimits, DEFAULT_SPAN_LIMITS } from './span-limits.js';
 export { type Scheduler, realScheduler } from './scheduler.js';

@@ -1,7 +1,7 @@
 // Attribute values in the OTLP/JSON mapping: `{"key":..,"value":{"stringValue":..}}`, int64 as a
 // decimal string, doubles as JSON numbers (or "NaN" / "Infinity" / "-Infinity").
-import type { TagValue } from '@trace/core';
-import { type JsonWriter, fragment, utf8Bytes } from './json-writer.js';
+import { type JsonBytesWriter, type TagValue, jsonAsciiBytes } from '@trace/core';
+import { utf8Bytes, writeDouble } from './json-values.js';
 
 /** A JSON string literal. */
 export function jsonString(value: string): string {
@@ -54,13 +54,13 @@ export function attributesJson(attributes: Readonly<Record<string, TagValue>>): 
   return `${text}]`;
 }
 
-const STRING_VALUE_OPEN = fragment('{"stringValue":');
-const INT_VALUE_OPEN = fragment('{"intValue":');
-const DOUBLE_VALUE_OPEN = fragment('{"doubleValue":');
-const BOOL_TRUE = fragment('{"boolValue":true}');
-const BOOL_FALSE = fragment('{"boolValue":false}');
-const ARRAY_VALUE_OPEN = fragment('{"arrayValue":{"values":[');
-const ARRAY_VALUE_CLOSE = fragment(']}}');
+const STRING_VALUE_OPEN = jsonAsciiBytes('{"stringValue":');
+const INT_VALUE_OPEN = jsonAsciiBytes('{"intValue":');
+const DOUBLE_VALUE_OPEN = jsonAsciiBytes('{"doubleValue":');
+const BOOL_TRUE = jsonAsciiBytes('{"boolValue":true}');
+const BOOL_FALSE = jsonAsciiBytes('{"boolValue":false}');
+const ARRAY_VALUE_OPEN = jsonAsciiBytes('{"arrayValue":{"values":[');
+const ARRAY_VALUE_CLOSE = jsonAsciiBytes(']}}');
 const OBJECT_CLOSE = 0x7d;
 const COMMA = 0x2c;
 
@@ -92,11 +92,11 @@ const KEY_CACHE_LIMIT = 2048;
 const KEY_CACHE_MAX_LENGTH = 256;
 const keyPrefixes = new Map<string, KeyPrefixes>();
 
-const DOUBLE_CLOSE = fragment('}}');
-const QUOTED_DOUBLE_CLOSE = fragment('"}}');
+const DOUBLE_CLOSE = jsonAsciiBytes('}}');
+const QUOTED_DOUBLE_CLOSE = jsonAsciiBytes('"}}');
 
 /** Writes the JSON of an `AnyValue` (the byte form of {@link anyValueJson}). */
-export function writeAnyValue(writer: JsonWriter, value: TagValue): void {
+export function writeAnyValue(writer: JsonBytesWriter, value: TagValue): void {
   switch (typeof value) {
     case 'string':
       writer.bytes(STRING_VALUE_OPEN);
@@ -112,7 +112,7 @@ export function writeAnyValue(writer: JsonWriter, value: TagValue): void {
         writer.quotedInteger(value);
       } else {
         writer.bytes(DOUBLE_VALUE_OPEN);
-        writer.double(value);
+        writeDouble(writer, value);
       }
       writer.byte(OBJECT_CLOSE);
       return;
@@ -129,7 +129,7 @@ export function writeAnyValue(writer: JsonWriter, value: TagValue): void {
 }
 
 /** Writes one `KeyValue` object. */
-export function writeKeyValue(writer: JsonWriter, key: string, value: TagValue): void {
+export function writeKeyValue(writer: JsonBytesWriter, key: string, value: TagValue): void {
   let prefixes = keyPrefixes.get(key);
   if (prefixes === undefined) {
     prefixes = new KeyPrefixes(key);
@@ -151,7 +151,7 @@ export function writeKeyValue(writer: JsonWriter, key: string, value: TagValue):
         writer.bytes(QUOTED_DOUBLE_CLOSE);
       } else {
         writer.bytes(prefixes.double);
-        writer.double(value);
+        writeDouble(writer, value);
         writer.bytes(DOUBLE_CLOSE);
       }
       return;

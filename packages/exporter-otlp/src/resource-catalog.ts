@@ -5,7 +5,7 @@ import type { InstrumentationScope, Span, TagValue } from '@trace/core';
 import type { OtelResource } from '@trace/otel-adapter';
 import { attributesJson } from './attributes-json.js';
 import { writeAttributes } from './attributes-protobuf.js';
-import { utf8Bytes } from './json-writer.js';
+import { utf8Bytes } from './json-values.js';
 import { ProtoWriter } from './proto-writer.js';
 
 const SERVICE_NAME = 'service.name';

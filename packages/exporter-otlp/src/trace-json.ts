@@ -1,57 +1,57 @@
 // OTLP `ExportTraceServiceRequest` in the OTLP/JSON mapping, written directly as UTF-8 bytes into
 // one reused buffer: ids as lowercase hex (copied from the span's id words), enums as integers,
 // 64-bit integers (times) as decimal strings, lowerCamelCase keys. No per-span strings or objects.
-import type { InstrumentationScope, Span, SpanEvent, SpanLink, TagValue } from '@trace/core';
+import { type InstrumentationScope, JsonBytesWriter, type Span, type SpanEvent, type SpanLink, type TagValue, jsonAsciiBytes } from '@trace/core';
 import type { OtelResource } from '@trace/otel-adapter';
 import { writeKeyValue } from './attributes-json.js';
 import type { EncodedBatch } from './encoded-batch.js';
-import { JsonWriter, fragment, utf8Bytes } from './json-writer.js';
+import { utf8Bytes, writeQuotedNanos } from './json-values.js';
 import { type ResourceCatalog, type ResourceGroup, type ScopeGroup, catalogFor, groupSpans } from './resource-catalog.js';
 import { StatusScratch, isFieldTag, otlpLinkFlags, otlpSpanFlags, otlpSpanKind } from './span-mapping.js';
 
 const status = new StatusScratch();
 // Encoding is synchronous and never re-entered, so every call can share one buffer.
-const sharedWriter = new JsonWriter();
+const sharedWriter = new JsonBytesWriter({ initialCapacity: 256 * 1024, maxRetainedCapacity: 8 * 1024 * 1024 });
 
-const BODY_OPEN = fragment('{"resourceSpans":[');
+const BODY_OPEN = jsonAsciiBytes('{"resourceSpans":[');
 // `]}` closes a body, a ResourceSpans and a ScopeSpans alike; a span written last needs all three.
-const CONTAINER_CLOSE = fragment(']}');
+const CONTAINER_CLOSE = jsonAsciiBytes(']}');
 const CLOSE_ROOM = 3 * CONTAINER_CLOSE.length;
-const EMPTY_BODY = fragment('{"resourceSpans":[]}');
+const EMPTY_BODY = jsonAsciiBytes('{"resourceSpans":[]}');
 const COMMA = 0x2c;
 const ARRAY_CLOSE = 0x5d;
 const OBJECT_CLOSE = 0x7d;
 
-const SPAN_TRACE_ID = fragment('{"traceId":"');
-const SPAN_SPAN_ID = fragment('","spanId":"');
-const SPAN_PARENT_ID = fragment('","parentSpanId":"');
-const TRACE_STATE = fragment(',"traceState":');
-const FLAGS = fragment(',"flags":');
-const NAME = fragment(',"name":');
-const END_TIME = fragment(',"endTimeUnixNano":');
-const ATTRIBUTES = fragment(',"attributes":[');
-const DROPPED_ATTRIBUTES = fragment(',"droppedAttributesCount":');
-const EVENTS_OPEN = fragment('],"events":[');
-const DROPPED_EVENTS = fragment(',"droppedEventsCount":');
-const LINKS_OPEN = fragment(',"links":[');
-const DROPPED_LINKS = fragment(',"droppedLinksCount":');
-const STATUS_MESSAGE = fragment(',"status":{"message":');
-const EVENT_TIME = fragment('{"timeUnixNano":');
-const LINK_TRACE_ID = fragment('{"traceId":');
-const LINK_SPAN_ID = fragment(',"spanId":');
+const SPAN_TRACE_ID = jsonAsciiBytes('{"traceId":"');
+const SPAN_SPAN_ID = jsonAsciiBytes('","spanId":"');
+const SPAN_PARENT_ID = jsonAsciiBytes('","parentSpanId":"');
+const TRACE_STATE = jsonAsciiBytes(',"traceState":');
+const FLAGS = jsonAsciiBytes(',"flags":');
+const NAME = jsonAsciiBytes(',"name":');
+const END_TIME = jsonAsciiBytes(',"endTimeUnixNano":');
+const ATTRIBUTES = jsonAsciiBytes(',"attributes":[');
+const DROPPED_ATTRIBUTES = jsonAsciiBytes(',"droppedAttributesCount":');
+const EVENTS_OPEN = jsonAsciiBytes('],"events":[');
+const DROPPED_EVENTS = jsonAsciiBytes(',"droppedEventsCount":');
+const LINKS_OPEN = jsonAsciiBytes(',"links":[');
+const DROPPED_LINKS = jsonAsciiBytes(',"droppedLinksCount":');
+const STATUS_MESSAGE = jsonAsciiBytes(',"status":{"message":');
+const EVENT_TIME = jsonAsciiBytes('{"timeUnixNano":');
+const LINK_TRACE_ID = jsonAsciiBytes('{"traceId":');
+const LINK_SPAN_ID = jsonAsciiBytes(',"spanId":');
 
 // Runs of fixed text around small fields, built once per value: `","flags":<f>,"name":` closes
 // the last id; `,"kind":<k>,"startTimeUnixNano":`; the status (code only) that closes a span.
 const FLAGS_NAME: Uint8Array[] = [];
-for (let flags = 0; flags < 0x400; flags++) FLAGS_NAME.push(fragment(`","flags":${flags},"name":`));
+for (let flags = 0; flags < 0x400; flags++) FLAGS_NAME.push(jsonAsciiBytes(`","flags":${flags},"name":`));
 const KIND_START: Uint8Array[] = [];
-for (let kind = 0; kind <= 5; kind++) KIND_START.push(fragment(`,"kind":${kind},"startTimeUnixNano":`));
-const STATUS_CLOSE = [fragment(',"status":{}}'), fragment(',"status":{"code":1}}'), fragment(',"status":{"code":2}}')];
-const STATUS_MESSAGE_CLOSE = [fragment('}}'), fragment(',"code":1}}'), fragment(',"code":2}}')];
+for (let kind = 0; kind <= 5; kind++) KIND_START.push(jsonAsciiBytes(`,"kind":${kind},"startTimeUnixNano":`));
+const STATUS_CLOSE = [jsonAsciiBytes(',"status":{}}'), jsonAsciiBytes(',"status":{"code":1}}'), jsonAsciiBytes(',"status":{"code":2}}')];
+const STATUS_MESSAGE_CLOSE = [jsonAsciiBytes('}}'), jsonAsciiBytes(',"code":1}}'), jsonAsciiBytes(',"code":2}}')];
 
-function writeEvent(writer: JsonWriter, event: SpanEvent): void {
+function writeEvent(writer: JsonBytesWriter, event: SpanEvent): void {
   writer.bytes(EVENT_TIME);
-  writer.quotedNanos(event.time);
+  writeQuotedNanos(writer, event.time);
   writer.bytes(NAME);
   writer.string(event.name);
   writer.bytes(ATTRIBUTES);
@@ -64,7 +64,7 @@ function writeEvent(writer: JsonWriter, event: SpanEvent): void {
 }
 
 /** The `KeyValue`s of an attribute map and the closing `]` (the `[` is already written). */
-function writeAttributeList(writer: JsonWriter, attributes: Readonly<Record<string, TagValue>>): void {
+function writeAttributeList(writer: JsonBytesWriter, attributes: Readonly<Record<string, TagValue>>): void {
   let first = true;
   for (const key in attributes) {
     if (!first) writer.byte(COMMA);
@@ -74,7 +74,7 @@ function writeAttributeList(writer: JsonWriter, attributes: Readonly<Record<stri
   writer.byte(ARRAY_CLOSE);
 }
 
-function writeLink(writer: JsonWriter, link: SpanLink): void {
+function writeLink(writer: JsonBytesWriter, link: SpanLink): void {
   const context = link.context;
   writer.bytes(LINK_TRACE_ID);
   writer.string(context.traceId);
@@ -96,7 +96,7 @@ function writeLink(writer: JsonWriter, link: SpanLink): void {
 }
 
 /** Writes the OTLP/JSON object of one span. */
-function writeSpan(writer: JsonWriter, span: Span): void {
+function writeSpan(writer: JsonBytesWriter, span: Span): void {
   writer.bytes(SPAN_TRACE_ID);
   writer.ensure(32);
   span.writeTraceIdHex(writer.buf, writer.pos);
@@ -116,9 +116,9 @@ function writeSpan(writer: JsonWriter, span: Span): void {
   writer.string(span.operationName);
   writer.bytes(KIND_START[otlpSpanKind(span.kind)] as Uint8Array);
   const startTime = span.startTime;
-  writer.quotedNanos(startTime);
+  writeQuotedNanos(writer, startTime);
   writer.bytes(END_TIME);
-  writer.quotedNanos(startTime + Math.max(span.duration, 0));
+  writeQuotedNanos(writer, startTime + Math.max(span.duration, 0));
   const traceState = span.traceState;
   if (traceState.size > 0) {
     writer.bytes(TRACE_STATE);
@@ -189,7 +189,14 @@ function scopeOpen(scope: InstrumentationScope): Uint8Array {
  * Writes what must precede the next span: a separator, and the resource and scope openings when
  * the span is the first of its resource or scope in this body.
  */
-function openContainers(writer: JsonWriter, inBody: number, resourceOpen: boolean, scopeOpen: boolean, openResource: Uint8Array, openScope: Uint8Array): void {
+function openContainers(
+  writer: JsonBytesWriter,
+  inBody: number,
+  resourceOpen: boolean,
+  scopeOpen: boolean,
+  openResource: Uint8Array,
+  openScope: Uint8Array,
+): void {
   if (scopeOpen) {
     writer.byte(COMMA);
     return;

@@ -1,9 +1,21 @@
 // Zipkin v2 JSON (`ListOfSpans` of zipkin2-api.yaml), written straight into UTF-8 bytes: no span
 // objects are built, nothing goes through JSON.stringify, and no string is concatenated per span.
-import type { Span, TagValue } from '@trace/core';
+import {
+  JSON_NUMBER_ROOM,
+  JsonBytesWriter,
+  type Span,
+  type TagValue,
+  jsonAsciiBytes,
+  jsonStringRoom,
+  putJsonAscii,
+  putJsonBoolean,
+  putJsonBytes,
+  putJsonInteger,
+  putJsonNumber,
+  putJsonString,
+} from '@trace/core';
 import { parseIpAddress } from './ip-address.js';
 import { jsonText } from './json-string.js';
-import { JsonSink, NUMBER_ROOM, asciiBytes, putAscii, putBoolean, putBytes, putInteger, putNumber, putString, stringRoom } from './json-writer.js';
 import {
   JSON_KIND,
   type RemoteEndpoint,
@@ -16,36 +28,47 @@ import {
   tagValueString,
 } from './span-facts.js';
 
+// The CommonJS build of @trace/core re-exports through getters, so a call through the import
+// would run a getter per piece written; binding each writer function once avoids that.
+const putAscii = putJsonAscii;
+const putBoolean = putJsonBoolean;
+const putBytes = putJsonBytes;
+const putInteger = putJsonInteger;
+const putNumber = putJsonNumber;
+const putString = putJsonString;
+const stringRoom = jsonStringRoom;
+const NUMBER_ROOM = JSON_NUMBER_ROOM;
+
 // Encoding is synchronous: one scratch buffer serves every call.
-const sink = new JsonSink();
+const sink = new JsonBytesWriter();
 
 // Every constant piece of a span, as bytes once, so writing one is a plain byte copy.
-const SPAN_START = asciiBytes('{"traceId":"');
-const PARENT_ID = asciiBytes('","parentId":"');
-const ID = asciiBytes('","id":"');
-const NAME = asciiBytes(',"name":"');
-const TIMESTAMP = asciiBytes(',"timestamp":');
-const DURATION = asciiBytes(',"duration":');
-const ANNOTATIONS = asciiBytes(',"annotations":[');
-const FIRST_ANNOTATION = asciiBytes('{"timestamp":');
-const NEXT_ANNOTATION = asciiBytes(',{"timestamp":');
-const ANNOTATION_VALUE = asciiBytes(',"value":"');
-const ANNOTATION_END = asciiBytes('"}');
-const FIRST_TAG = asciiBytes(',"tags":{"');
-const NEXT_TAG = asciiBytes(',"');
-const TAG_VALUE = asciiBytes('":"');
-const FIRST_ERROR_TAG = asciiBytes(',"tags":{"error":"');
-const NEXT_ERROR_TAG = asciiBytes(',"error":"');
-const DEBUG = asciiBytes(',"debug":true');
-const SHARED = asciiBytes(',"shared":true');
-const REMOTE_ENDPOINT = asciiBytes(',"remoteEndpoint":{');
-const REMOTE_SERVICE = asciiBytes('"serviceName":"');
-const FIRST_IPV4 = asciiBytes('"ipv4":"');
-const NEXT_IPV4 = asciiBytes(',"ipv4":"');
-const FIRST_IPV6 = asciiBytes('"ipv6":"');
-const NEXT_IPV6 = asciiBytes(',"ipv6":"');
-const FIRST_PORT = asciiBytes('"port":');
-const NEXT_PORT = asciiBytes(',"port":');
+const SPAN_START = jsonAsciiBytes('{"traceId":"');
+const PARENT_ID = jsonAsciiBytes('","parentId":"');
+const ID = jsonAsciiBytes('","id":"');
+const NAME = jsonAsciiBytes(',"name":"');
+const TIMESTAMP = jsonAsciiBytes(',"timestamp":');
+const DURATION = jsonAsciiBytes(',"duration":');
+const ANNOTATIONS = jsonAsciiBytes(',"annotations":[');
+const FIRST_ANNOTATION = jsonAsciiBytes('{"timestamp":');
+const NEXT_ANNOTATION = jsonAsciiBytes(',{"timestamp":');
+const ANNOTATION_VALUE = jsonAsciiBytes(',"value":"');
+const ANNOTATION_END = jsonAsciiBytes('"}');
+const FIRST_TAG = jsonAsciiBytes(',"tags":{"');
+const NEXT_TAG = jsonAsciiBytes(',"');
+const TAG_VALUE = jsonAsciiBytes('":"');
+const FIRST_ERROR_TAG = jsonAsciiBytes(',"tags":{"error":"');
+const NEXT_ERROR_TAG = jsonAsciiBytes(',"error":"');
+const DEBUG = jsonAsciiBytes(',"debug":true');
+const SHARED = jsonAsciiBytes(',"shared":true');
+const REMOTE_ENDPOINT = jsonAsciiBytes(',"remoteEndpoint":{');
+const REMOTE_SERVICE = jsonAsciiBytes('"serviceName":"');
+const FIRST_IPV4 = jsonAsciiBytes('"ipv4":"');
+const NEXT_IPV4 = jsonAsciiBytes(',"ipv4":"');
+const FIRST_IPV6 = jsonAsciiBytes('"ipv6":"');
+const NEXT_IPV6 = jsonAsciiBytes(',"ipv6":"');
+const FIRST_PORT = jsonAsciiBytes('"port":');
+const NEXT_PORT = jsonAsciiBytes(',"port":');
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const OPEN_BRACKET = 0x5b;
@@ -53,11 +76,11 @@ const CLOSE_BRACKET = 0x5d;
 const CLOSE_BRACE = 0x7d;
 /** `","id":"` + hex + `"` + kind, per span kind: one copy for the pieces around the span id. */
 const KIND_BYTES: Readonly<Record<string, Uint8Array>> = Object.freeze({
-  internal: asciiBytes(`"${JSON_KIND['internal'] as string}`),
-  server: asciiBytes(`"${JSON_KIND['server'] as string}`),
-  client: asciiBytes(`"${JSON_KIND['client'] as string}`),
-  producer: asciiBytes(`"${JSON_KIND['producer'] as string}`),
-  consumer: asciiBytes(`"${JSON_KIND['consumer'] as string}`),
+  internal: jsonAsciiBytes(`"${JSON_KIND['internal'] as string}`),
+  server: jsonAsciiBytes(`"${JSON_KIND['server'] as string}`),
+  client: jsonAsciiBytes(`"${JSON_KIND['client'] as string}`),
+  producer: jsonAsciiBytes(`"${JSON_KIND['producer'] as string}`),
+  consumer: jsonAsciiBytes(`"${JSON_KIND['consumer'] as string}`),
 });
 
 /**
@@ -78,7 +101,7 @@ const REMOTE_ROOM = 64;
  * package README for the full mapping.
  */
 export function encodeZipkinJsonBytes(spans: readonly Span[], options?: ZipkinEncodeOptions): Uint8Array {
-  return sink.copy(writeSpans(spans, options));
+  return sink.finish(writeSpans(spans, options));
 }
 
 /**

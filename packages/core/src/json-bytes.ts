@@ -1,0 +1,403 @@
+// UTF-8 JSON written straight into bytes, shared by the JSON encoders of the exporters. Strings
+// are escaped exactly as JSON.stringify escapes them and UTF-8-encoded in the same pass, numbers
+// are written as digits without making strings, and constant pieces are copied as prebuilt
+// bytes, so a body never exists as a JS string that must be encoded again before sending.
+//
+// Two ways to drive it, one implementation: `JsonBytesWriter` methods keep the position in the
+// writer (simple call sites), and the `putJson*` functions take the buffer and a position and
+// return the new position, so an encoder can keep both in locals and ask for room once per part
+// instead of once per piece (its per-byte loops then touch no object fields).
+import { Buffer } from 'node:buffer';
+
+const HEX = '0123456789abcdef';
+const DEFAULT_INITIAL_CAPACITY = 64 * 1024;
+const DEFAULT_MAX_RETAINED_CAPACITY = 4 * 1024 * 1024;
+const TWO_POW_32 = 4294967296;
+// Prebuilt pieces this long or longer are copied with `set`; shorter ones faster byte by byte.
+const SET_THRESHOLD = 8;
+
+/**
+ * Bytes {@link putJsonNumber} may write: `-` and 16 digits, or `String(value)` of any other
+ * number (at most 25 characters).
+ */
+export const JSON_NUMBER_ROOM = 32;
+
+/** `00`..`99` as ASCII digit pairs: integers are written two digits per division. */
+const DIGIT_PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  DIGIT_PAIRS[i * 2] = 0x30 + Math.floor(i / 10);
+  DIGIT_PAIRS[i * 2 + 1] = 0x30 + (i % 10);
+}
+
+/**
+ * The bytes of ASCII text (JSON punctuation, key names), for pieces built once at load time and
+ * copied with {@link putJsonBytes} or {@link JsonBytesWriter.bytes}. Only the low byte of each
+ * UTF-16 unit is kept, so pass ASCII only; use `TextEncoder` for anything else.
+ */
+export function jsonAsciiBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+const TRUE = jsonAsciiBytes('true');
+const FALSE = jsonAsciiBytes('false');
+
+/** Options of a {@link JsonBytesWriter}. */
+export interface JsonBytesWriterOptions {
+  /** Bytes allocated up front (and again after a shrink). Default 64 KiB. */
+  readonly initialCapacity?: number;
+  /**
+   * A buffer grown past this by one huge body is replaced at the next {@link JsonBytesWriter.reset},
+   * so one outlier does not pin its memory for the life of the process. Default 4 MiB.
+   */
+  readonly maxRetainedCapacity?: number;
+}
+
+/**
+ * A growable, reused UTF-8 buffer that JSON is written into in one pass. Encoding is synchronous,
+ * so an encoder can keep one module-level writer and {@link reset} it per body; {@link finish}
+ * (or {@link text}) copies the result out, because the buffer is reused by the next body.
+ *
+ * String escaping is exactly the well-formed `JSON.stringify`'s: `"`, `\`, `\b \t \n \f \r`, other
+ * control characters as `\u00xx`, lone surrogates as `\udxxx` (lowercase hex), so the output is
+ * always valid UTF-8 and parses back to the same values.
+ *
+ * @example
+ * const writer = new JsonBytesWriter();
+ * writer.reset();
+ * writer.bytes(jsonAsciiBytes('{"name":'));
+ * writer.string('héllo "you"');
+ * writer.byte(0x7d);
+ * const body = writer.finish(); // UTF-8 of {"name":"héllo \"you\""}
+ */
+export class JsonBytesWriter {
+  /** The buffer; replaced when it grows, so re-read it after {@link ensure} or {@link room}. */
+  buf: Uint8Array;
+  /** Where the method API writes next (the `putJson*` functions carry their own position). */
+  pos = 0;
+  /** False while every byte written is ASCII: {@link text} can then read the bytes as latin1. */
+  wroteNonAscii = false;
+  private readonly initialCapacity: number;
+  private readonly maxRetainedCapacity: number;
+
+  constructor(options?: JsonBytesWriterOptions) {
+    this.initialCapacity = options?.initialCapacity ?? DEFAULT_INITIAL_CAPACITY;
+    this.maxRetainedCapacity = options?.maxRetainedCapacity ?? DEFAULT_MAX_RETAINED_CAPACITY;
+    this.buf = new Uint8Array(this.initialCapacity);
+  }
+
+  /** Starts a new body; returns its start position (0) for callers that pass positions. */
+  reset(): number {
+    if (this.buf.length > this.maxRetainedCapacity) this.buf = new Uint8Array(this.initialCapacity);
+    this.pos = 0;
+    this.wroteNonAscii = false;
+    return 0;
+  }
+
+  /**
+   * The buffer, with room for `count` bytes at `position`. It may be a new, larger buffer holding
+   * what was written so far: callers write into what this returns.
+   */
+  room(position: number, count: number): Uint8Array {
+    const buf = this.buf;
+    if (position + count <= buf.length) return buf;
+    return this.grow(position, count);
+  }
+
+  /** Makes room for `extra` more bytes at {@link pos}. */
+  ensure(extra: number): void {
+    if (this.pos + extra > this.buf.length) this.grow(this.pos, extra);
+  }
+
+  private grow(position: number, count: number): Uint8Array {
+    const needed = position + count;
+    let size = this.buf.length * 2;
+    while (size < needed) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, position));
+    this.buf = grown;
+    return grown;
+  }
+
+  /** A copy of the bytes up to {@link pos}, or up to `end` when given. */
+  finish(end: number = this.pos): Uint8Array {
+    return this.buf.slice(0, end);
+  }
+
+  /**
+   * The bytes up to `end` (default {@link pos}) as a string in one native copy: latin1 when all
+   * were ASCII (the usual case), UTF-8 decoding otherwise.
+   */
+  text(end: number = this.pos): string {
+    const view = Buffer.from(this.buf.buffer, this.buf.byteOffset, end);
+    return this.wroteNonAscii ? view.toString('utf8') : view.toString('latin1');
+  }
+
+  /** Copies prebuilt bytes: `set` (a native copy) unless too short to pay for the call. */
+  bytes(piece: Uint8Array): void {
+    const length = piece.length;
+    this.ensure(length);
+    const buf = this.buf;
+    let pos = this.pos;
+    if (length >= SET_THRESHOLD) {
+      buf.set(piece, pos);
+      this.pos = pos + length;
+      return;
+    }
+    for (let i = 0; i < length; i++) buf[pos++] = piece[i] as number;
+    this.pos = pos;
+  }
+
+  /** One ASCII byte (a bracket, comma or quote). */
+  byte(value: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = value;
+  }
+
+  /** A JSON string literal, quotes included. */
+  string(text: string): void {
+    const length = text.length;
+    this.ensure(length * 6 + 2);
+    const buf = this.buf;
+    let pos = this.pos;
+    buf[pos++] = 0x22;
+    // The printable-ASCII loop of putJsonString, repeated here so the common case stays in one frame.
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) {
+        pos = putEscapedFrom(this, buf, pos, text, i);
+        break;
+      }
+      buf[pos++] = code;
+    }
+    buf[pos++] = 0x22;
+    this.pos = pos;
+  }
+
+  /** A safe integer in decimal (`-` first when negative; `-0` as `0`). */
+  integer(value: number): void {
+    this.ensure(17);
+    const buf = this.buf;
+    let pos = this.pos;
+    if (value < 0) {
+      buf[pos++] = 0x2d;
+      value = -value;
+    }
+    this.pos = putJsonInteger(buf, pos, value);
+  }
+
+  /** A safe integer as a quoted decimal string (how proto3 JSON writes an int64). */
+  quotedInteger(value: number): void {
+    this.byte(0x22);
+    this.integer(value);
+    this.byte(0x22);
+  }
+
+  /** Any number as `String(value)` spells it (non-finite values too: quote those yourself if needed). */
+  number(value: number): void {
+    this.ensure(JSON_NUMBER_ROOM);
+    this.pos = putJsonNumber(this.buf, this.pos, value);
+  }
+
+  /** Text known to be ASCII and to need no escaping (number text, parsed addresses), as is. */
+  ascii(text: string): void {
+    this.ensure(text.length);
+    this.pos = putJsonAscii(this.buf, this.pos, text);
+  }
+}
+
+/** Room {@link putJsonString} may need for `text`: each UTF-16 unit may become a 6-byte `\uXXXX`. */
+export function jsonStringRoom(text: string): number {
+  return text.length * 6;
+}
+
+/**
+ * Copies prebuilt bytes (from {@link jsonAsciiBytes}, cached encodings) at `position`; returns
+ * the end. A plain loop: the pieces encoders copy are mostly too short for a native copy to pay.
+ */
+export function putJsonBytes(bytes: Uint8Array, position: number, piece: Uint8Array): number {
+  const length = piece.length;
+  for (let i = 0; i < length; i++) bytes[position++] = piece[i] as number;
+  return position;
+}
+
+/** Writes text known to be ASCII and to need no escaping at `position`; returns the end. */
+export function putJsonAscii(bytes: Uint8Array, position: number, text: string): number {
+  const length = text.length;
+  for (let i = 0; i < length; i++) bytes[position++] = text.charCodeAt(i);
+  return position;
+}
+
+/**
+ * Writes the inside of a JSON string literal for `text` (no quotes, so callers can merge them
+ * into constant pieces), escaped and UTF-8-encoded, at `position` of `bytes`, which must be
+ * `writer`'s current buffer with {@link jsonStringRoom} bytes free; returns the end. Printable
+ * ASCII is copied by a tight loop; from the first character that needs more, the rest takes the
+ * escaping path (which also marks `writer` as holding non-ASCII when it does).
+ */
+export function putJsonString(writer: JsonBytesWriter, bytes: Uint8Array, position: number, text: string): number {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return putEscapedFrom(writer, bytes, position, text, i);
+    bytes[position++] = code;
+  }
+  return position;
+}
+
+/** Writes `true` or `false` at `position`; returns the end. */
+export function putJsonBoolean(bytes: Uint8Array, position: number, value: boolean): number {
+  return putJsonBytes(bytes, position, value ? TRUE : FALSE);
+}
+
+/**
+ * Writes a non-negative safe integer in decimal (at most 16 bytes) at `position`; returns the
+ * end. Values past 2^32 are split into two parts below 2^32, so every step is integer arithmetic
+ * on two digits at a time.
+ */
+export function putJsonInteger(bytes: Uint8Array, position: number, value: number): number {
+  if (value < TWO_POW_32) return putUint32(bytes, position, value);
+  const high = Math.floor(value / 1e8);
+  return putEightDigits(bytes, putUint32(bytes, position, high), value - high * 1e8);
+}
+
+/**
+ * Writes a number as `String(value)` spells it (at most {@link JSON_NUMBER_ROOM} bytes) at
+ * `position`; returns the end. Safe integers skip making the string.
+ */
+export function putJsonNumber(bytes: Uint8Array, position: number, value: number): number {
+  if (Number.isSafeInteger(value)) {
+    if (value >= 0) return putJsonInteger(bytes, position, value); // -0 too: String(-0) is '0'
+    bytes[position] = 0x2d;
+    return putJsonInteger(bytes, position + 1, -value);
+  }
+  // Fractions, exponents, NaN and Infinity: always ASCII with nothing to escape.
+  return putJsonAscii(bytes, position, String(value));
+}
+
+/** The escaping path of {@link putJsonString}, from index `start` of `text`. */
+function putEscapedFrom(writer: JsonBytesWriter, bytes: Uint8Array, position: number, text: string, start: number): number {
+  const length = text.length;
+  for (let i = start; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x20 && code < 0x80) {
+      if (code === 0x22 || code === 0x5c) bytes[position++] = 0x5c;
+      bytes[position++] = code;
+      continue;
+    }
+    if (code < 0x20) {
+      position = putControlEscape(bytes, position, code);
+      continue;
+    }
+    writer.wroteNonAscii = true;
+    if (code < 0x800) {
+      bytes[position++] = 0xc0 | (code >> 6);
+      bytes[position++] = 0x80 | (code & 0x3f);
+    } else if (code < 0xd800 || code > 0xdfff) {
+      bytes[position++] = 0xe0 | (code >> 12);
+      bytes[position++] = 0x80 | ((code >> 6) & 0x3f);
+      bytes[position++] = 0x80 | (code & 0x3f);
+    } else {
+      const next = i + 1 < length ? text.charCodeAt(i + 1) : 0;
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const point = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        bytes[position++] = 0xf0 | (point >> 18);
+        bytes[position++] = 0x80 | ((point >> 12) & 0x3f);
+        bytes[position++] = 0x80 | ((point >> 6) & 0x3f);
+        bytes[position++] = 0x80 | (point & 0x3f);
+        i++;
+      } else {
+        position = putUnicodeEscape(bytes, position, code);
+      }
+    }
+  }
+  return position;
+}
+
+/** Writes `value` (an integer in 0..2^32-1); returns the end. */
+function putUint32(bytes: Uint8Array, position: number, value: number): number {
+  const end = position + digitCount(value);
+  let at = end;
+  while (value >= 100) {
+    const quotient = Math.floor(value / 100);
+    const pair = (value - quotient * 100) * 2;
+    bytes[--at] = DIGIT_PAIRS[pair + 1] as number;
+    bytes[--at] = DIGIT_PAIRS[pair] as number;
+    value = quotient;
+  }
+  if (value >= 10) {
+    bytes[--at] = DIGIT_PAIRS[value * 2 + 1] as number;
+    bytes[--at] = DIGIT_PAIRS[value * 2] as number;
+  } else {
+    bytes[--at] = 0x30 + value;
+  }
+  return end;
+}
+
+/** Writes `value` (0..99999999) as exactly eight digits, zero-padded; returns the end. */
+function putEightDigits(bytes: Uint8Array, position: number, value: number): number {
+  const high = Math.floor(value / 10000);
+  const low = value - high * 10000;
+  const a = Math.floor(high / 100) * 2;
+  const b = (high % 100) * 2;
+  const c = Math.floor(low / 100) * 2;
+  const d = (low % 100) * 2;
+  bytes[position] = DIGIT_PAIRS[a] as number;
+  bytes[position + 1] = DIGIT_PAIRS[a + 1] as number;
+  bytes[position + 2] = DIGIT_PAIRS[b] as number;
+  bytes[position + 3] = DIGIT_PAIRS[b + 1] as number;
+  bytes[position + 4] = DIGIT_PAIRS[c] as number;
+  bytes[position + 5] = DIGIT_PAIRS[c + 1] as number;
+  bytes[position + 6] = DIGIT_PAIRS[d] as number;
+  bytes[position + 7] = DIGIT_PAIRS[d + 1] as number;
+  return position + 8;
+}
+
+function digitCount(value: number): number {
+  if (value < 100000) {
+    if (value < 100) return value < 10 ? 1 : 2;
+    if (value < 10000) return value < 1000 ? 3 : 4;
+    return 5;
+  }
+  if (value < 10000000) return value < 1000000 ? 6 : 7;
+  if (value < 1000000000) return value < 100000000 ? 8 : 9;
+  return 10;
+}
+
+/** A control character's escape, as JSON.stringify writes it: a short form when JSON has one. */
+function putControlEscape(bytes: Uint8Array, position: number, code: number): number {
+  let short = 0;
+  switch (code) {
+    case 0x08:
+      short = 0x62; // b
+      break;
+    case 0x09:
+      short = 0x74; // t
+      break;
+    case 0x0a:
+      short = 0x6e; // n
+      break;
+    case 0x0c:
+      short = 0x66; // f
+      break;
+    case 0x0d:
+      short = 0x72; // r
+      break;
+  }
+  if (short === 0) return putUnicodeEscape(bytes, position, code);
+  bytes[position++] = 0x5c;
+  bytes[position++] = short;
+  return position;
+}
+
+/** `\uXXXX` with lowercase hex, as JSON.stringify writes other controls and lone surrogates. */
+function putUnicodeEscape(bytes: Uint8Array, position: number, code: number): number {
+  bytes[position++] = 0x5c;
+  bytes[position++] = 0x75; // u
+  bytes[position++] = HEX.charCodeAt((code >> 12) & 15);
+  bytes[position++] = HEX.charCodeAt((code >> 8) & 15);
+  bytes[position++] = HEX.charCodeAt((code >> 4) & 15);
+  bytes[position++] = HEX.charCodeAt(code & 15);
+  return position;
+}
