@@ -44,10 +44,12 @@ export function encodeJaegerThriftBatch(spans: readonly Span[], process?: Jaeger
   return writer.finish();
 }
 
-function writeSpan(span: Span): void {
-  // traceIdHigh (2) and traceIdLow (1): the 16 id bytes are high then low, so write them in one
-  // go and slide the low half over to make room for its field header.
-  writer.fieldHeader(ThriftType.I64, 2);
+/**
+ * The trace id as two i64 fields, high (`highField`) then low (`lowField`): the 16 id bytes are
+ * high then low, so they are written in one go and the low half slid over for its field header.
+ */
+function writeTraceIdFields(span: Span, highField: number, lowField: number): void {
+  writer.fieldHeader(ThriftType.I64, highField);
   writer.ensure(19);
   const buffer = writer.bytes;
   const at = writer.offset;
@@ -55,8 +57,12 @@ function writeSpan(span: Span): void {
   buffer.copyWithin(at + 11, at + 8, at + 16);
   buffer[at + 8] = ThriftType.I64;
   buffer[at + 9] = 0;
-  buffer[at + 10] = 1;
+  buffer[at + 10] = lowField;
   writer.offset = at + 19;
+}
+
+function writeSpan(span: Span): void {
+  writeTraceIdFields(span, 2, 1); // Span.traceIdHigh, Span.traceIdLow
 
   writer.fieldHeader(ThriftType.I64, 3);
   writer.ensure(8);
@@ -79,16 +85,7 @@ function writeSpan(span: Span): void {
     if (hasParent) {
       writer.fieldHeader(ThriftType.I32, 1);
       writer.i32(REF_CHILD_OF);
-      writer.fieldHeader(ThriftType.I64, 3);
-      writer.ensure(19);
-      const refBuffer = writer.bytes;
-      const refAt = writer.offset;
-      span.writeTraceId(refBuffer, refAt);
-      refBuffer.copyWithin(refAt + 11, refAt + 8, refAt + 16);
-      refBuffer[refAt + 8] = ThriftType.I64;
-      refBuffer[refAt + 9] = 0;
-      refBuffer[refAt + 10] = 2;
-      writer.offset = refAt + 19;
+      writeTraceIdFields(span, 3, 2); // SpanRef.traceIdHigh, SpanRef.traceIdLow
       writer.fieldHeader(ThriftType.I64, 4);
       writer.ensure(8);
       span.writeParentSpanId(writer.bytes, writer.offset);
