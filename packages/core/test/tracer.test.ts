@@ -186,6 +186,24 @@ describe('context from a carrier', () => {
     expect(outgoing.baggage).toBe('user_id=12345');
   });
 
+  it('injecting a span writes the same headers as injecting its context, flags, state and baggage included', () => {
+    const { tracer } = tracerWithMemory();
+    const incoming = tracer.extractContextFromCarrier({
+      traceparent: `00-${TRACE_ID}-${SPAN_ID}-09`,
+      tracestate: 'congo=t61rcWkgMzE',
+      baggage: 'tenant=acme%20corp',
+    });
+    if (!incoming.ok) throw new Error('setup');
+    const span = tracer.startSpanFromContext(incoming.value, 'forward');
+    const fromSpan: Record<string, string> = {};
+    const fromContext: Record<string, string> = {};
+    tracer.injectContext(span, fromSpan);
+    tracer.injectContext(span.context(), fromContext);
+    expect(fromSpan).toEqual(fromContext);
+    expect(fromSpan).toEqual({ traceparent: `00-${TRACE_ID}-${span.spanId}-09`, tracestate: 'congo=t61rcWkgMzE', baggage: 'tenant=acme%20corp' });
+    expect(span.toTraceparent()).toBe(fromSpan.traceparent);
+  });
+
   it('extractContext gives a context whose state can be updated per W3C', () => {
     const { tracer } = tracerWithMemory();
     const state = TraceState.parse('a=1,b=2');
