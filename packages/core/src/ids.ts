@@ -48,16 +48,38 @@ export function hexToWord(text: string, start: number): number | undefined {
   return word;
 }
 
+/**
+ * Checks `length` characters of `text` from `start` for lowercase hex without slicing:
+ * -1 when one is not lowercase hex, 0 when all are `0`, 1 otherwise.
+ */
+export function scanHexId(text: string, start: number, length: number): number {
+  let nonZero = 0;
+  for (let i = start; i < start + length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 127 || (HEX_VALUE[code] as number) < 0) return -1;
+    nonZero |= code ^ 48;
+  }
+  return nonZero === 0 ? 0 : 1;
+}
+
+/** The byte written as two lowercase hex characters at `start` of `text`, or -1. */
+export function hexByteAt(text: string, start: number): number {
+  const high = text.charCodeAt(start);
+  const low = text.charCodeAt(start + 1);
+  if (high > 127 || low > 127) return -1;
+  const highValue = HEX_VALUE[high] as number;
+  const lowValue = HEX_VALUE[low] as number;
+  return highValue < 0 || lowValue < 0 ? -1 : (highValue << 4) | lowValue;
+}
+
 /** True when `text` is exactly `length` lowercase hex characters and not all zeros. */
 export function isValidHexId(text: string, length: 16 | 32): boolean {
-  if (typeof text !== 'string' || text.length !== length) return false;
-  let nonZero = false;
-  for (let i = 0; i < length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 128 || (HEX_VALUE[code] as number) < 0) return false;
-    if (code !== 48) nonZero = true;
-  }
-  return nonZero;
+  return typeof text === 'string' && text.length === length && scanHexId(text, 0, length) === 1;
+}
+
+/** Two lowercase hex characters for one byte. */
+export function byteToHex(byte: number): string {
+  return HEX_BYTE[byte & 0xff] as string;
 }
 
 // ASCII codes of the high and low hex digit of every byte value.
@@ -66,6 +88,12 @@ const HEX_LOW = new Uint8Array(256);
 for (let i = 0; i < 256; i++) {
   HEX_HIGH[i] = (HEX_BYTE[i] as string).charCodeAt(0);
   HEX_LOW[i] = (HEX_BYTE[i] as string).charCodeAt(1);
+}
+
+/** Writes one byte as 2 lowercase ASCII hex characters into `target` at `offset`. */
+export function writeByteHex(target: Uint8Array, offset: number, byte: number): void {
+  target[offset] = HEX_HIGH[byte & 0xff] as number;
+  target[offset + 1] = HEX_LOW[byte & 0xff] as number;
 }
 
 /** Writes one word as 8 lowercase ASCII hex characters into `target` at `offset` (unrolled: this is on the inject path). */

@@ -58,8 +58,7 @@ export interface TextScratch {
 }
 
 export function createTextScratch(size: number): TextScratch {
-  const bytes = Buffer.allocUnsafe(size) as Buffer & { latin1Slice?: (start: number, end: number) => string };
   // latin1Slice is what toString('latin1') ends in, without its argument handling (~15 % of an inject).
-  if (typeof bytes.latin1Slice === 'function') return { bytes, read: (length) => (bytes.latin1Slice as (start: number, end: number) => string)(0, length) };
-  return { bytes, read: (length) => bytes.toString('latin1', 0, length) };
+  const bytes = Buffer.allocUnsafe(size) as Buffer & { latin1Slice(start: number, end: number): string };
+  return { bytes, read: (length) => bytes.latin1Slice(0, length) };
 }

@@ -11,6 +11,11 @@ import { TraceState } from './trace-state.js';
 export interface Propagator {
   /** Writes `context` into `carrier`. Never throws. */
   inject(context: TraceContext, carrier: unknown, adapter?: CarrierAdapter<unknown>): void;
+  /**
+   * Writes a span's context straight from the span, without making a {@link TraceContext} first;
+   * the tracer uses it when present. Must write what `inject(span.context(), ...)` would.
+   */
+  injectSpan?(span: Span, carrier: unknown, adapter?: CarrierAdapter<unknown>): void;
   /** Reads a context from `carrier`; the error says what was missing or malformed. Never throws. */
   extract(carrier: unknown, adapter?: CarrierAdapter<unknown>): Result<TraceContext>;
   /**
@@ -72,12 +77,21 @@ export class W3CPropagator implements Propagator {
 
   inject(context: TraceContext, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
     if (!isTraceContext(context)) return;
+    const traceparent = this.carriesTraceContext ? formatTraceparent(context.traceId, context.spanId, context.traceFlags) : '';
+    this.writeHeaders(traceparent, context.traceState, context.baggage, carrier, adapter);
+  }
+
+  /** Injects straight from a span: the header comes from the span's id words, with no context object or hex strings. */
+  injectSpan(span: Span, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
+    this.writeHeaders(this.carriesTraceContext ? span.toTraceparent() : '', span.traceState, span.baggage, carrier, adapter);
+  }
+
+  private writeHeaders(traceparent: string, traceState: TraceState, baggage: Baggage, carrier: unknown, adapter: CarrierAdapter<unknown>): void {
     try {
-      if (this.carriesTraceContext) {
-        adapter.set(carrier, TRACEPARENT_HEADER, formatTraceparent(context.traceId, context.spanId, context.traceFlags));
-        if (context.traceState.size > 0) adapter.set(carrier, TRACESTATE_HEADER, context.traceState.serialize());
+      if (traceparent !== '') {
+        adapter.set(carrier, TRACEPARENT_HEADER, traceparent);
+        if (traceState.size > 0) adapter.set(carrier, TRACESTATE_HEADER, traceState.serialize());
       }
-      const baggage = context.baggage;
       if (this.carriesBaggage && baggage.size > 0) {
         const { header } = baggage.serialize();
         if (header !== '') adapter.set(carrier, BAGGAGE_HEADER, header);
@@ -87,27 +101,6 @@ export class W3CPropagator implements Propagator {
       }
     } catch {
       // A carrier whose setter throws (frozen object, exotic Headers) loses the context, not the app.
-    }
-  }
-
-  /**
-   * Injects straight from a span: the header is written from the span's id words, with no
-   * context object or hex strings made on the way (what `tracer.injectContext(span, ...)` uses).
-   */
-  injectSpan(span: Span, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
-    if (this.injectItems || !this.carriesTraceContext) {
-      this.inject(span.context(), carrier, adapter);
-      return;
-    }
-    try {
-      adapter.set(carrier, TRACEPARENT_HEADER, span.toTraceparent());
-      if (span.traceState.size > 0) adapter.set(carrier, TRACESTATE_HEADER, span.traceState.serialize());
-      if (this.carriesBaggage && span.baggage.size > 0) {
-        const { header } = span.baggage.serialize();
-        if (header !== '') adapter.set(carrier, BAGGAGE_HEADER, header);
-      }
-    } catch {
-      // A carrier whose setter throws loses the context, not the app.
     }
   }
 

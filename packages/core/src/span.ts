@@ -2,7 +2,7 @@
 // after that it is only read, by exporters. Ids stay as 32-bit words until their hex is read.
 import { type TagValue, type Tags, sanitizeTagValue, sanitizeTags } from './attributes.js';
 import { Baggage } from './baggage.js';
-import { hexToWord, wordToHex, writeWord, writeWordHex } from './ids.js';
+import { hexToWord, wordToHex, writeByteHex, writeWord, writeWordHex } from './ids.js';
 import { createTextScratch } from './platform.js';
 import type { Result } from './result.js';
 import type { ResolvedSpanLimits } from './span-limits.js';
@@ -64,7 +64,6 @@ const KIND_BY_TAG: Readonly<Record<string, SpanKind>> = Object.freeze({
 });
 
 const SPAN_BRAND = Symbol.for('@trace/core.Span');
-const HEX_DIGIT_CODES = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 
 /** True for a {@link Span} from any copy of this package (ESM or CommonJS). */
 export function isSpan(value: unknown): value is Span {
@@ -256,16 +255,6 @@ export class Span {
   }
 
   /** @internal */
-  get _finished(): boolean {
-    return (this._flags & FLAG_FINISHED) !== 0;
-  }
-
-  /** @internal */
-  get _recording(): boolean {
-    return (this._flags & FLAG_RECORDING) !== 0;
-  }
-
-  /** @internal */
   private noteDropped(what: 'droppedAttributesCount' | 'droppedEventsCount' | 'droppedLinksCount'): this {
     this.extras()[what]++;
     return this;
@@ -332,7 +321,7 @@ export class Span {
 
   /** Epoch microseconds at finish; 0 while the span is open. */
   get endTime(): number {
-    return this._finished ? this.startTime + this.duration : 0;
+    return this.isFinished() ? this.startTime + this.duration : 0;
   }
 
   /** Tags set on the span (a null-prototype object). Read-only: change them with {@link Span.setTag}. */
@@ -554,9 +543,7 @@ export class Span {
     const bytes = TRACEPARENT.bytes;
     this.writeTraceIdHex(bytes, 3);
     this.writeSpanIdHex(bytes, 36);
-    const flags = this._flags & 0xff;
-    bytes[53] = HEX_DIGIT_CODES[flags >>> 4] as number;
-    bytes[54] = HEX_DIGIT_CODES[flags & 0xf] as number;
+    writeByteHex(bytes, 53, this._flags);
     return TRACEPARENT.read(55);
   }
 
@@ -583,20 +570,24 @@ export class Span {
     if (!this.isFinished()) this._owner.finishSpan(this);
   }
 
-  /** @internal sets ids from hex strings that were already validated */
-  _setIdsFromHex(traceId: string, spanId: string | undefined, parentSpanId: string): void {
+  /** @internal from a validated 32-char hex trace id */
+  _setTraceIdFromHex(traceId: string): void {
     this._trace0 = hexToWord(traceId, 0) ?? 0;
     this._trace1 = hexToWord(traceId, 8) ?? 0;
     this._trace2 = hexToWord(traceId, 16) ?? 0;
     this._trace3 = hexToWord(traceId, 24) ?? 0;
-    if (spanId !== undefined) {
-      this._span0 = hexToWord(spanId, 0) ?? 0;
-      this._span1 = hexToWord(spanId, 8) ?? 0;
-    }
-    if (parentSpanId !== '') {
-      this._parent0 = hexToWord(parentSpanId, 0) ?? 0;
-      this._parent1 = hexToWord(parentSpanId, 8) ?? 0;
-    }
+  }
+
+  /** @internal from a validated 16-char hex span id */
+  _setSpanIdFromHex(spanId: string): void {
+    this._span0 = hexToWord(spanId, 0) ?? 0;
+    this._span1 = hexToWord(spanId, 8) ?? 0;
+  }
+
+  /** @internal from a validated 16-char hex span id */
+  _setParentIdFromHex(parentSpanId: string): void {
+    this._parent0 = hexToWord(parentSpanId, 0) ?? 0;
+    this._parent1 = hexToWord(parentSpanId, 8) ?? 0;
   }
 }
 

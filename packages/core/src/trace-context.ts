@@ -1,6 +1,6 @@
 // W3C Trace Context `traceparent`: https://www.w3.org/TR/trace-context/#traceparent-header
 import { Baggage } from './baggage.js';
-import { isValidHexId } from './ids.js';
+import { byteToHex, hexByteAt, isValidHexId, scanHexId } from './ids.js';
 import { type Result, TraceError, err, ok } from './result.js';
 import { TraceState } from './trace-state.js';
 
@@ -100,11 +100,8 @@ export class TraceContext {
 
 Object.defineProperty(TraceContext.prototype, TRACE_CONTEXT_BRAND, { value: true });
 
-const FLAG_HEX: string[] = [];
-for (let i = 0; i < 256; i++) FLAG_HEX.push(i.toString(16).padStart(2, '0'));
-
 export function formatTraceparent(traceId: string, spanId: string, traceFlags: number): string {
-  return `00-${traceId}-${spanId}-${FLAG_HEX[traceFlags & 0xff]}`;
+  return `00-${traceId}-${spanId}-${byteToHex(traceFlags)}`;
 }
 
 /** The parsed fields of a `traceparent`. */
@@ -116,31 +113,6 @@ export interface Traceparent {
 
 const TRACEPARENT_LENGTH = 55;
 
-// Value of each lowercase hex character, -1 for anything else (uppercase is invalid in W3C ids).
-const HEX = new Int8Array(128).fill(-1);
-for (let i = 0; i < 10; i++) HEX[48 + i] = i;
-for (let i = 0; i < 6; i++) HEX[97 + i] = 10 + i;
-
-/** Checks `length` lowercase hex characters of `header` from `start`: -1 if invalid, 0 if all zero, 1 otherwise. */
-function scanHexId(header: string, start: number, length: number): number {
-  let nonZero = 0;
-  for (let i = start; i < start + length; i++) {
-    const code = header.charCodeAt(i);
-    if (code > 127 || (HEX[code] as number) < 0) return -1;
-    nonZero |= code ^ 48;
-  }
-  return nonZero === 0 ? 0 : 1;
-}
-
-function hexByte(header: string, start: number): number {
-  const high = header.charCodeAt(start);
-  const low = header.charCodeAt(start + 1);
-  if (high > 127 || low > 127) return -1;
-  const highValue = HEX[high] as number;
-  const lowValue = HEX[low] as number;
-  return highValue < 0 || lowValue < 0 ? -1 : (highValue << 4) | lowValue;
-}
-
 /**
  * Parses `traceparent` per the Recommendation's processing model: version 00 must be exactly 55
  * characters; a higher version may be longer if a `-` follows the flags; version `ff`, uppercase
@@ -150,7 +122,7 @@ export function parseTraceparent(header: string): Result<Traceparent> {
   if (typeof header !== 'string') return invalid('TRACEPARENT_INVALID', 'traceparent must be a string');
   const length = header.length;
   if (length < TRACEPARENT_LENGTH) return invalid('TRACEPARENT_INVALID_LENGTH', `traceparent is ${length} characters; it needs 55`);
-  const version = hexByte(header, 0);
+  const version = hexByteAt(header, 0);
   if (version < 0) return invalid('TRACEPARENT_INVALID_VERSION', 'traceparent version is not two lowercase hex digits');
   if (version === 0xff) return invalid('TRACEPARENT_INVALID_VERSION', 'traceparent version ff is forbidden');
   if (version === 0 && length !== TRACEPARENT_LENGTH) {
@@ -164,7 +136,7 @@ export function parseTraceparent(header: string): Result<Traceparent> {
   }
   if (scanHexId(header, 3, 32) <= 0) return invalid('TRACEPARENT_INVALID_TRACE_ID', 'trace-id must be 32 lowercase hex characters, not all zero');
   if (scanHexId(header, 36, 16) <= 0) return invalid('TRACEPARENT_INVALID_PARENT_ID', 'parent-id must be 16 lowercase hex characters, not all zero');
-  const flags = hexByte(header, 53);
+  const flags = hexByteAt(header, 53);
   if (flags < 0) return invalid('TRACEPARENT_INVALID_FLAGS', 'trace-flags must be two lowercase hex digits');
   return ok({ traceId: header.slice(3, 35), spanId: header.slice(36, 52), traceFlags: flags });
 }

@@ -150,7 +150,8 @@ export class Tracer implements SpanOwner {
       parameters.parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
       parameters.parentIsRemote = false;
     } else if (parentContext !== undefined) {
-      span._setIdsFromHex(parentContext.traceId, undefined, parentContext.spanId);
+      span._setTraceIdFromHex(parentContext.traceId);
+      span._setParentIdFromHex(parentContext.spanId);
       span.traceState = parentContext.traceState;
       span.baggage = parentContext.baggage;
       parentFlags = parentContext.traceFlags;
@@ -160,7 +161,7 @@ export class Tracer implements SpanOwner {
       parameters.parentIsRemote = parentContext.isRemote;
     } else {
       if (explicitTraceId !== undefined) {
-        span._setIdsFromHex(explicitTraceId, undefined, '');
+        span._setTraceIdFromHex(explicitTraceId);
       } else {
         span._trace0 = randomWord();
         span._trace1 = randomWord();
@@ -173,7 +174,7 @@ export class Tracer implements SpanOwner {
     }
     if (parentSpan !== undefined && debug) span._setParentFlags(false, true);
     if (explicitSpanId !== undefined) {
-      span._setIdsFromHex(span.traceId, explicitSpanId, span.parentSpanId);
+      span._setSpanIdFromHex(explicitSpanId);
     } else {
       span._span0 = randomWord();
       span._span1 = randomWord();
@@ -252,13 +253,10 @@ export class Tracer implements SpanOwner {
 
   /** Writes `context` (or a span's context) into `carrier` with the tracer's propagator. */
   injectContext(context: TraceContext | Span, carrier: unknown, adapter?: CarrierAdapter<unknown>): void {
-    if (!isSpan(context)) {
-      this.propagator.inject(context, carrier, adapter);
-    } else if (this.propagator instanceof W3CPropagator) {
-      this.propagator.injectSpan(context, carrier, adapter);
-    } else {
-      this.propagator.inject(context.context(), carrier, adapter);
-    }
+    const propagator = this.propagator;
+    if (!isSpan(context)) propagator.inject(context, carrier, adapter);
+    else if (propagator.injectSpan !== undefined) propagator.injectSpan(context, carrier, adapter);
+    else propagator.inject(context.context(), carrier, adapter);
   }
 
   /** Reads a context from `carrier` (seed `extract_context_from_carrier`). */
