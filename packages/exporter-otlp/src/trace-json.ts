@@ -7,9 +7,21 @@ import { writeKeyValue } from './attributes-json.js';
 import type { EncodedBatch } from './encoded-batch.js';
 import { utf8Bytes, writeQuotedNanos } from './json-values.js';
 import { type ResourceCatalog, type ResourceGroup, type ScopeGroup, catalogFor, groupSpans } from './resource-catalog.js';
-import { StatusScratch, isFieldTag, otlpLinkFlags, otlpSpanFlags, otlpSpanKind } from './span-mapping.js';
+import {
+  OtelStatusReader,
+  isFieldTag as isFieldTagExport,
+  otelLinkFlags as otelLinkFlagsExport,
+  otelSpanFlags as otelSpanFlagsExport,
+  otelSpanKind as otelSpanKindExport,
+} from '@trace/otel-adapter';
 
-const status = new StatusScratch();
+const status = new OtelStatusReader();
+// The mapping rules are @trace/otel-adapter's, so a span looks the same through the adapter and
+// here. Its CommonJS build re-exports through getters: bound once, not read per span.
+const isFieldTag = isFieldTagExport;
+const otlpLinkFlags = otelLinkFlagsExport;
+const otlpSpanFlags = otelSpanFlagsExport;
+const otlpSpanKind = otelSpanKindExport;
 // Encoding is synchronous and never re-entered, so every call can share one buffer.
 const sharedWriter = new JsonBytesWriter({ initialCapacity: 256 * 1024, maxRetainedCapacity: 8 * 1024 * 1024 });
 

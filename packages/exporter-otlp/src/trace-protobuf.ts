@@ -11,7 +11,13 @@ import { writeAttributes, writeKeyValue } from './attributes-protobuf.js';
 import type { EncodedBatch } from './encoded-batch.js';
 import { ProtoWriter } from './proto-writer.js';
 import { type EncodedResource, type ResourceCatalog, type ResourceGroup, type ScopeGroup, catalogFor, groupSpans } from './resource-catalog.js';
-import { StatusScratch, isFieldTag, otlpLinkFlags, otlpSpanFlags, otlpSpanKind } from './span-mapping.js';
+import {
+  OtelStatusReader,
+  isFieldTag as isFieldTagExport,
+  otelLinkFlags as otelLinkFlagsExport,
+  otelSpanFlags as otelSpanFlagsExport,
+  otelSpanKind as otelSpanKindExport,
+} from '@trace/otel-adapter';
 import { microsToNanosWords } from './unix-nanos.js';
 
 // Room left for container length prefixes that may grow by a byte when they close.
@@ -20,7 +26,13 @@ const CLOSE_MARGIN = 8;
 const SPAN_FLAGS_TAG = 133;
 
 const nanos = new Uint32Array(2);
-const status = new StatusScratch();
+const status = new OtelStatusReader();
+// The mapping rules are @trace/otel-adapter's, so a span looks the same through the adapter and
+// here. Its CommonJS build re-exports through getters: bound once, not read per span.
+const isFieldTag = isFieldTagExport;
+const otlpLinkFlags = otelLinkFlagsExport;
+const otlpSpanFlags = otelSpanFlagsExport;
+const otlpSpanKind = otelSpanKindExport;
 
 /** Writes a length-prefixed byte field from a hex id (link contexts keep their ids as hex). */
 function writeHexIdField(writer: ProtoWriter, tag: number, hex: string, byteLength: number): void {

@@ -5,7 +5,17 @@ export { createResource, createServiceResource, mergeResources, ResourceAttribut
 export { SDK_LANGUAGE, SDK_NAME, SDK_VERSION } from './version.js';
 export { OtelSpanFlags, OtelSpanKind, OtelStatusCode } from './span-data.js';
 export type { OtelAttributes, OtelInstrumentationScope, OtelSpanData, OtelSpanEvent, OtelSpanLink, OtelSpanStatus } from './span-data.js';
-export { ERROR_MESSAGE_TAG, ERROR_TAG, OpenTelemetryTracerAdapter, SPAN_KIND_TAG } from './tracer-adapter.js';
+export { OpenTelemetryTracerAdapter } from './tracer-adapter.js';
+export {
+  ERROR_MESSAGE_TAG,
+  ERROR_TAG,
+  SPAN_KIND_TAG,
+  OtelStatusReader,
+  isFieldTag,
+  otelLinkFlags,
+  otelSpanFlags,
+  otelSpanKind,
+} from './span-rules.js';
 export { microsToNanos, millisToNanos } from './time.js';
 export type { MetricTime } from './time.js';
 export type {

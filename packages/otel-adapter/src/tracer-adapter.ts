@@ -1,23 +1,9 @@
 // Core `Span` → OpenTelemetry span data (seed §7 "Span Conversion").
-import { type Result, type Span, type SpanEvent, type SpanKind, type SpanLink, type TagValue, TraceError, err, isSpan, isValidHexId, ok } from '@trace/core';
+import { type Result, type Span, type SpanEvent, type SpanLink, type TagValue, TraceError, err, isSpan, isValidHexId, ok } from '@trace/core';
 import { type OtelResource, ResourceAttributeKeys, mergeResources } from './resource.js';
-import { type OtelSpanData, type OtelSpanEvent, OtelSpanFlags, OtelSpanKind, type OtelSpanLink, type OtelSpanStatus, OtelStatusCode } from './span-data.js';
+import { type OtelSpanData, type OtelSpanEvent, type OtelSpanLink, type OtelSpanStatus, OtelStatusCode } from './span-data.js';
+import { OtelStatusReader, isFieldTag, otelLinkFlags, otelSpanFlags, otelSpanKind } from './span-rules.js';
 import { microsToNanos } from './time.js';
-
-/** Tag that names the span kind (OpenTracing convention); the kind field carries it instead. */
-export const SPAN_KIND_TAG = 'span.kind';
-/** Tag that flags a failed span (OpenTracing convention); the status carries it instead. */
-export const ERROR_TAG = 'error';
-/** Tag with the error's message; becomes the status message. */
-export const ERROR_MESSAGE_TAG = 'error.message';
-
-const KIND: Readonly<Record<SpanKind, OtelSpanKind>> = Object.freeze({
-  internal: OtelSpanKind.INTERNAL,
-  server: OtelSpanKind.SERVER,
-  client: OtelSpanKind.CLIENT,
-  producer: OtelSpanKind.PRODUCER,
-  consumer: OtelSpanKind.CONSUMER,
-});
 
 const STATUS_UNSET: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.UNSET, message: '' });
 const STATUS_OK: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.OK, message: '' });
@@ -28,33 +14,6 @@ const NO_LINKS: readonly OtelSpanLink[] = Object.freeze([]);
 // Per-service resources are cached so spans of one service share one resource object (an
 // encoder groups by it). Bounded: past this many services, resources are built per span.
 const MAX_CACHED_SERVICE_RESOURCES = 64;
-
-/** `true` / `false` for an `error` tag that is a boolean or the strings "true" / "false"; else undefined. */
-function errorFlag(value: TagValue | undefined): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === 'TRUE' || value === 'True') return true;
-  if (value === 'false' || value === 'FALSE' || value === 'False') return false;
-  return undefined;
-}
-
-// The spellings core's `span.kind` tag handling accepts; any other value is kept as an attribute,
-// since it did not set the kind and would otherwise be lost.
-const KIND_NAMES: ReadonlySet<string> = new Set([
-  'internal',
-  'server',
-  'client',
-  'producer',
-  'consumer',
-  'INTERNAL',
-  'SERVER',
-  'CLIENT',
-  'PRODUCER',
-  'CONSUMER',
-]);
-
-function isKindName(value: TagValue | undefined): boolean {
-  return typeof value === 'string' && KIND_NAMES.has(value);
-}
 
 /**
  * Converts finished core spans into {@link OtelSpanData} (seed §7 `opentelemetry_tracer_adapter`).
@@ -111,22 +70,14 @@ export class OpenTelemetryTracerAdapter {
   /** @internal converts a span that {@link checkSpan} accepted */
   convertChecked(span: Span): OtelSpanData {
     const tags = span.tags;
-    const status = statusOf(span, tags);
+    const status = statusOf(span);
     const attributes: Record<string, TagValue> = {};
     for (const key in tags) {
       const value = tags[key] as TagValue;
-      if (key === SPAN_KIND_TAG) {
-        if (isKindName(value)) continue;
-      } else if (key === ERROR_TAG) {
-        if (errorFlag(value) !== undefined) continue;
-      } else if (key === ERROR_MESSAGE_TAG) {
-        if (value === status.message && value !== '') continue;
-      }
-      attributes[key] = value;
+      if (!isFieldTag(key, value, status.message)) attributes[key] = value;
     }
     const startTimeUnixNano = microsToNanos(span.startTime);
-    let flags = (span.traceFlags & OtelSpanFlags.TRACE_FLAGS_MASK) | OtelSpanFlags.CONTEXT_HAS_IS_REMOTE_MASK;
-    if (span.parentIsRemote) flags |= OtelSpanFlags.CONTEXT_IS_REMOTE_MASK;
+    const flags = otelSpanFlags(span);
     return {
       traceId: span.traceId,
       spanId: span.spanId,
@@ -134,7 +85,7 @@ export class OpenTelemetryTracerAdapter {
       traceState: span.traceState.serialize(),
       flags,
       name: span.operationName,
-      kind: KIND[span.kind] ?? OtelSpanKind.INTERNAL,
+      kind: otelSpanKind(span.kind),
       startTimeUnixNano,
       endTimeUnixNano: microsToNanos(span.startTime + span.duration),
       attributes,
@@ -174,20 +125,13 @@ export function checkSpan(span: unknown): TraceError | undefined {
   return undefined;
 }
 
-function statusOf(span: Span, tags: Readonly<Record<string, TagValue>>): OtelSpanStatus {
-  const tagMessage = tags[ERROR_MESSAGE_TAG];
-  const messageFromTag = typeof tagMessage === 'string' ? tagMessage : '';
-  switch (span.status) {
-    case 'ok':
-      return STATUS_OK;
-    case 'error': {
-      const message = span.statusMessage !== '' ? span.statusMessage : messageFromTag;
-      return message === '' ? STATUS_ERROR : { code: OtelStatusCode.ERROR, message };
-    }
-    default:
-      if (errorFlag(tags[ERROR_TAG]) !== true) return STATUS_UNSET;
-      return messageFromTag === '' ? STATUS_ERROR : { code: OtelStatusCode.ERROR, message: messageFromTag };
-  }
+const statusReader = new OtelStatusReader();
+
+/** The span's status as a frozen constant when it has no message, else a new object. */
+function statusOf(span: Span): OtelSpanStatus {
+  const { code, message } = statusReader.read(span);
+  if (message !== '') return { code, message };
+  return code === OtelStatusCode.OK ? STATUS_OK : code === OtelStatusCode.ERROR ? STATUS_ERROR : STATUS_UNSET;
 }
 
 function convertEvents(events: readonly SpanEvent[]): readonly OtelSpanEvent[] {
@@ -206,8 +150,7 @@ function convertLinks(links: readonly SpanLink[]): readonly OtelSpanLink[] {
   for (let i = 0; i < links.length; i++) {
     const link = links[i] as SpanLink;
     const context = link.context;
-    let flags = (context.traceFlags & OtelSpanFlags.TRACE_FLAGS_MASK) | OtelSpanFlags.CONTEXT_HAS_IS_REMOTE_MASK;
-    if (context.isRemote) flags |= OtelSpanFlags.CONTEXT_IS_REMOTE_MASK;
+    const flags = otelLinkFlags(context);
     out[i] = {
       traceId: context.traceId,
       spanId: context.spanId,

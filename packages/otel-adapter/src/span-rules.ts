@@ -1,0 +1,117 @@
+// How a core span's kind, status, flags and tags map onto OpenTelemetry's fields (seed §7). One
+// implementation, used by this package's adapter and by @trace/otel-adapter users that encode
+// straight from spans (the OTLP exporter), so a span looks the same whichever path sends it.
+// Allocation-free: these run once per span on encode paths.
+import type { Span, SpanKind, TagValue, TraceContext } from '@trace/core';
+import { OtelSpanFlags, OtelSpanKind, OtelStatusCode } from './span-data.js';
+
+export const SPAN_KIND_TAG = 'span.kind';
+export const ERROR_TAG = 'error';
+export const ERROR_MESSAGE_TAG = 'error.message';
+
+const KIND: Readonly<Record<SpanKind, OtelSpanKind>> = Object.freeze({
+  internal: OtelSpanKind.INTERNAL,
+  server: OtelSpanKind.SERVER,
+  client: OtelSpanKind.CLIENT,
+  producer: OtelSpanKind.PRODUCER,
+  consumer: OtelSpanKind.CONSUMER,
+});
+
+/** The OTLP `SpanKind` number of a core span kind. */
+export function otelSpanKind(kind: SpanKind): OtelSpanKind {
+  return KIND[kind] ?? OtelSpanKind.INTERNAL;
+}
+
+/** `Span.flags`: W3C trace flags plus the "is the parent remote" bits. */
+export function otelSpanFlags(span: Span): number {
+  return (
+    (span.traceFlags & OtelSpanFlags.TRACE_FLAGS_MASK) |
+    OtelSpanFlags.CONTEXT_HAS_IS_REMOTE_MASK |
+    (span.parentIsRemote ? OtelSpanFlags.CONTEXT_IS_REMOTE_MASK : 0)
+  );
+}
+
+/** `Span.Link.flags` for a linked context. */
+export function otelLinkFlags(context: TraceContext): number {
+  return (
+    (context.traceFlags & OtelSpanFlags.TRACE_FLAGS_MASK) |
+    OtelSpanFlags.CONTEXT_HAS_IS_REMOTE_MASK |
+    (context.isRemote ? OtelSpanFlags.CONTEXT_IS_REMOTE_MASK : 0)
+  );
+}
+
+/** `true` / `false` for an `error` tag that is a boolean or the strings "true" / "false"; else undefined. */
+function errorFlag(value: TagValue | undefined): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'TRUE' || value === 'True') return true;
+  if (value === 'false' || value === 'FALSE' || value === 'False') return false;
+  return undefined;
+}
+
+// The spellings core's `span.kind` tag handling accepts; any other value is kept as an attribute,
+// since it did not set the kind and would otherwise be lost.
+const KIND_NAMES: ReadonlySet<string> = new Set([
+  'internal',
+  'server',
+  'client',
+  'producer',
+  'consumer',
+  'INTERNAL',
+  'SERVER',
+  'CLIENT',
+  'PRODUCER',
+  'CONSUMER',
+]);
+
+/**
+ * Reads a span's OTel status into `code` and `message` without allocating: the span's status when
+ * set (`ok` → OK; `error` → ERROR with its message, or the `error.message` tag when that is
+ * empty); when unset, an `error` tag of true gives ERROR with the `error.message` tag.
+ */
+export class OtelStatusReader {
+  code: OtelStatusCode = OtelStatusCode.UNSET;
+  message = '';
+
+  read(span: Span): this {
+    const tags = span.tags;
+    const tagMessage = tags[ERROR_MESSAGE_TAG];
+    const messageFromTag = typeof tagMessage === 'string' ? tagMessage : '';
+    switch (span.status) {
+      case 'ok':
+        this.code = OtelStatusCode.OK;
+        this.message = '';
+        break;
+      case 'error':
+        this.code = OtelStatusCode.ERROR;
+        this.message = span.statusMessage !== '' ? span.statusMessage : messageFromTag;
+        break;
+      default:
+        if (errorFlag(tags[ERROR_TAG]) === true) {
+          this.code = OtelStatusCode.ERROR;
+          this.message = messageFromTag;
+        } else {
+          this.code = OtelStatusCode.UNSET;
+          this.message = '';
+        }
+    }
+    return this;
+  }
+}
+
+/**
+ * Whether a tag only encodes what the kind or status fields carry and is left out of the
+ * attributes: `span.kind` naming a kind, `error` as a flag, `error.message` equal to the status
+ * message that was produced.
+ */
+export function isFieldTag(key: string, value: TagValue, statusMessage: string): boolean {
+  switch (key) {
+    case SPAN_KIND_TAG:
+      return typeof value === 'string' && KIND_NAMES.has(value);
+    case ERROR_TAG:
+      return errorFlag(value) !== undefined;
+    case ERROR_MESSAGE_TAG:
+      return value === statusMessage && value !== '';
+    default:
+      return false;
+  }
+}
