@@ -5,6 +5,7 @@ export { sanitizeTagValue } from './attributes.js';
 export {
   Span,
   isSpan,
+  spanKindFromTag,
   toEpochMicros,
   type SpanKind,
   type SpanStatus,

@@ -70,6 +70,11 @@ export function isSpan(value: unknown): value is Span {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SPAN_BRAND] === true;
 }
 
+/** The kind a `span.kind` tag value sets (`'server'`, `'CLIENT'`, ...), or `undefined` for any other value. */
+export function spanKindFromTag(value: unknown): SpanKind | undefined {
+  return typeof value === 'string' && Object.hasOwn(KIND_BY_TAG, value) ? KIND_BY_TAG[value] : undefined;
+}
+
 /** Converts a {@link TimeInput} to epoch microseconds. */
 export function toEpochMicros(time: TimeInput): number {
   return (typeof time === 'number' ? time : time.getTime()) * 1000;
@@ -396,7 +401,7 @@ export class Span {
     if (typeof stored === 'string' && stored.length > 64) this.extras().extraBytes += stored.length;
     tags[key] = stored;
     if (key === 'span.kind' && (flags & FLAG_KIND_EXPLICIT) === 0 && typeof stored === 'string') {
-      const kind = KIND_BY_TAG[stored];
+      const kind = spanKindFromTag(stored);
       if (kind !== undefined) this._flags = (this._flags & ~KIND_MASK) | ((KIND_CODE[kind] as number) << KIND_SHIFT);
     }
     return this;

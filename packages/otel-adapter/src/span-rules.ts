@@ -2,7 +2,7 @@
 // implementation, used by this package's adapter and by @trace/otel-adapter users that encode
 // straight from spans (the OTLP exporter), so a span looks the same whichever path sends it.
 // Allocation-free: these run once per span on encode paths.
-import type { Span, SpanKind, TagValue, TraceContext } from '@trace/core';
+import { type Span, type SpanKind, type TagValue, type TraceContext, spanKindFromTag } from '@trace/core';
 import { OtelSpanFlags, OtelSpanKind, OtelStatusCode } from './span-data.js';
 
 export const SPAN_KIND_TAG = 'span.kind';
@@ -48,21 +48,6 @@ function errorFlag(value: TagValue | undefined): boolean | undefined {
   return undefined;
 }
 
-// The spellings core's `span.kind` tag handling accepts; any other value is kept as an attribute,
-// since it did not set the kind and would otherwise be lost.
-const KIND_NAMES: ReadonlySet<string> = new Set([
-  'internal',
-  'server',
-  'client',
-  'producer',
-  'consumer',
-  'INTERNAL',
-  'SERVER',
-  'CLIENT',
-  'PRODUCER',
-  'CONSUMER',
-]);
-
 /**
  * Reads a span's OTel status into `code` and `message` without allocating: the span's status when
  * set (`ok` → OK; `error` → ERROR with its message, or the `error.message` tag when that is
@@ -106,7 +91,8 @@ export class OtelStatusReader {
 export function isFieldTag(key: string, value: TagValue, statusMessage: string): boolean {
   switch (key) {
     case SPAN_KIND_TAG:
-      return typeof value === 'string' && KIND_NAMES.has(value);
+      // Only a value core read as a kind is dropped; any other value did not set the kind and stays.
+      return spanKindFromTag(value) !== undefined;
     case ERROR_TAG:
       return errorFlag(value) !== undefined;
     case ERROR_MESSAGE_TAG:
