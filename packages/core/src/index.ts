@@ -60,6 +60,7 @@ export {
   putJsonAscii,
   putJsonBoolean,
   putJsonBytes,
+  putJsonEightDigits,
   putJsonInteger,
   putJsonNumber,
   putJsonString,

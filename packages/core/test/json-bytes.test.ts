@@ -8,6 +8,7 @@ import {
   putJsonAscii,
   putJsonBoolean,
   putJsonBytes,
+  putJsonEightDigits,
   putJsonInteger,
   putJsonNumber,
   putJsonString,
@@ -147,6 +148,17 @@ describe('numbers', () => {
     );
   });
 
+  it('putJsonEightDigits writes 0..99999999 as eight digits, zero-padded (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999 }), (value) => {
+        const bytes = new Uint8Array(10).fill(0x78);
+        expect(putJsonEightDigits(bytes, 1, value)).toBe(9);
+        expect(decoder.decode(bytes)).toBe(`x${String(value).padStart(8, '0')}x`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('number() and putJsonNumber write String(value) for any number, within JSON_NUMBER_ROOM (property)', () => {
     fc.assert(
       fc.property(anyNumbers, (value) => {
@@ -171,13 +183,15 @@ describe('buffer', () => {
     writer.reset();
     const parts: string[] = [];
     const piece = jsonAsciiBytes('{"key":');
+    // Pieces of 16 bytes and more are copied natively, shorter ones by a loop: both must land.
+    const longPiece = jsonAsciiBytes('{"a.much.longer.key.name":');
     for (let i = 0; i < 500; i++) {
-      writer.bytes(piece);
+      writer.bytes(i % 3 === 0 ? longPiece : piece);
       writer.string(`välue ${i} 😀`);
       writer.byte(0x2c);
       writer.integer(-i * 1_000_003);
       writer.byte(0x7d);
-      parts.push(`{"key":${JSON.stringify(`välue ${i} 😀`)},${-i * 1_000_003}}`);
+      parts.push(`${i % 3 === 0 ? '{"a.much.longer.key.name":' : '{"key":'}${JSON.stringify(`välue ${i} 😀`)},${-i * 1_000_003}}`);
     }
     expect(writer.buf.length).toBeGreaterThan(8);
     expect(decoder.decode(writer.finish())).toBe(parts.join(''));
@@ -187,8 +201,8 @@ describe('buffer', () => {
     let expected = parts.join('');
     for (let i = 0; i < 200; i++) {
       const text = `k${i}\t"x"`;
-      const bytes = writer.room(position, jsonStringRoom(text) + JSON_NUMBER_ROOM + 8);
-      position = putJsonBytes(bytes, position, piece);
+      const bytes = writer.room(position, jsonStringRoom(text) + JSON_NUMBER_ROOM + 40);
+      position = putJsonBytes(bytes, position, i % 2 === 0 ? piece : longPiece);
       bytes[position++] = 0x22;
       position = putJsonString(writer, bytes, position, text);
       bytes[position++] = 0x22;
@@ -196,7 +210,7 @@ describe('buffer', () => {
       position = putJsonNumber(bytes, position, i / 8);
       position = putJsonAscii(bytes, position, ',');
       position = putJsonBoolean(bytes, position, i % 2 === 0);
-      expected += `{"key":${JSON.stringify(text)},${i / 8},${i % 2 === 0}`;
+      expected += `${i % 2 === 0 ? '{"key":' : '{"a.much.longer.key.name":'}${JSON.stringify(text)},${i / 8},${i % 2 === 0}`;
     }
     expect(decoder.decode(writer.finish(position))).toBe(expected);
   });
