@@ -280,6 +280,16 @@ export class Span {
     return this._parent0 === 0 && this._parent1 === 0 ? '' : wordToHex(this._parent0) + wordToHex(this._parent1);
   }
 
+  /** True when `other` belongs to the same trace: compares id words, builds no strings. */
+  hasSameTraceId(other: Span): boolean {
+    return this._trace0 === other._trace0 && this._trace1 === other._trace1 && this._trace2 === other._trace2 && this._trace3 === other._trace3;
+  }
+
+  /** True when `other` has the same parent span id (or is a root, as this one is): compares id words. */
+  hasSameParentSpanId(other: Span): boolean {
+    return this._parent0 === other._parent0 && this._parent1 === other._parent1;
+  }
+
   get hasParent(): boolean {
     return this._parent0 !== 0 || this._parent1 !== 0;
   }

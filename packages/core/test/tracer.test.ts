@@ -64,6 +64,24 @@ describe('spans', () => {
     expect(tracer.startSpan('x', undefined, { parent: null }).serviceName).toBe('test-service');
   });
 
+  it('compare trace and parent ids by word, as their hex compares', () => {
+    const { tracer } = tracerWithMemory();
+    const root = tracer.startSpan('root', undefined, { parent: null });
+    const first = tracer.startChildSpan(root, 'a');
+    const second = tracer.startChildSpan(root, 'b');
+    const grandchild = tracer.startChildSpan(first, 'c');
+    const other = tracer.startSpan('other', undefined, { parent: null });
+    const spans = [root, first, second, grandchild, other];
+    for (const a of spans) {
+      for (const b of spans) {
+        expect(a.hasSameTraceId(b)).toBe(a.traceId === b.traceId);
+        expect(a.hasSameParentSpanId(b)).toBe(a.parentSpanId === b.parentSpanId);
+      }
+    }
+    expect(first.hasSameParentSpanId(second)).toBe(true);
+    expect(root.hasSameTraceId(other)).toBe(false);
+  });
+
   it('measure duration on a monotonic clock and stamp epoch microseconds', async () => {
     const { tracer } = tracerWithMemory();
     const before = Date.now() * 1000;
