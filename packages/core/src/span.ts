@@ -80,6 +80,17 @@ export function toEpochMicros(time: TimeInput): number {
   return (typeof time === 'number' ? time : time.getTime()) * 1000;
 }
 
+/**
+ * `time` in epoch microseconds, or `undefined` when it is not a time a span can carry: not a
+ * number or a `Date`, not finite (an invalid `Date` too), before 1970, or past 2^53 µs (year
+ * 2255). Callers then take the current time, so no exporter ever sees NaN or Infinity.
+ */
+export function validEpochMicros(time: unknown): number | undefined {
+  const ms = typeof time === 'number' ? time : time instanceof Date ? time.getTime() : Number.NaN;
+  const micros = ms * 1000;
+  return micros >= 0 && micros <= Number.MAX_SAFE_INTEGER ? micros : undefined;
+}
+
 /** Rough bytes a finished span holds, for the export queue's byte bound. */
 const SPAN_BASE_BYTES = 320;
 /** Rough bytes of one tag whose value is not a long string. */
@@ -501,7 +512,7 @@ export class Span {
       attributes === undefined
         ? { tags: EMPTY_TAGS, dropped: 0 }
         : sanitizeTags(attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit);
-    const at = time === undefined ? Date.now() * 1000 : toEpochMicros(time);
+    const at = (time === undefined ? undefined : validEpochMicros(time)) ?? Date.now() * 1000;
     const eventName = String(name);
     events.push({ name: eventName, time: at, attributes: clean.tags, droppedAttributesCount: clean.dropped });
     extras.extraBytes += 64 + eventName.length + 64 * Object.keys(clean.tags).length;

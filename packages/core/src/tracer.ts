@@ -21,7 +21,7 @@ import {
   type SpanOwner,
   type TimeInput,
   isSpan,
-  toEpochMicros,
+  validEpochMicros,
 } from './span.js';
 import { TRACE_FLAG_SAMPLED, type TraceContext, isTraceContext } from './trace-context.js';
 
@@ -198,7 +198,8 @@ export class Tracer implements SpanOwner {
       return span;
     }
     span._flags = (span._flags & ~0xff) | (parentFlags & 0xff) | TRACE_FLAG_SAMPLED;
-    span.startTime = options?.startTime === undefined ? monotonicToEpochMicros(monotonicNowMs()) : toEpochMicros(options.startTime);
+    const startTime = options?.startTime;
+    span.startTime = (startTime === undefined ? undefined : validEpochMicros(startTime)) ?? monotonicToEpochMicros(monotonicNowMs());
     if (options !== undefined) {
       if (options.kind !== undefined) span.setKind(options.kind);
       if (options.tags !== undefined) span.setTags(options.tags);
@@ -226,7 +227,7 @@ export class Tracer implements SpanOwner {
       return ok();
     }
     // The start time came from the same monotonic clock, so a wall-clock step cannot bite.
-    const end = endTime === undefined ? monotonicToEpochMicros(monotonicNowMs()) : toEpochMicros(endTime);
+    const end = (endTime === undefined ? undefined : validEpochMicros(endTime)) ?? monotonicToEpochMicros(monotonicNowMs());
     span.duration = wholeMicros(end - span.startTime);
     span._flags = flags | FLAG_FINISHED;
     const pipelines = this.pipelines;

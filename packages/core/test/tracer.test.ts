@@ -95,6 +95,28 @@ describe('spans', () => {
     expect(span.endTime).toBeCloseTo(span.startTime + span.duration, 3);
   });
 
+  it('take the current time for an invalid start, end or event time, without throwing', () => {
+    const { tracer } = tracerWithMemory();
+    const invalid: unknown[] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -5, new Date('not a date'), '2024-01-01', 1e300];
+    for (const time of invalid) {
+      const before = Date.now() * 1000;
+      const span = tracer.startSpan('t', undefined, { parent: null, startTime: time as number });
+      span.addEvent('e', undefined, time as number);
+      expect(span.end(time as number).ok).toBe(true);
+      const after = Date.now() * 1000;
+      for (const micros of [span.startTime, span.events[0]?.time as number, span.startTime + span.duration]) {
+        expect(Number.isFinite(micros)).toBe(true);
+        expect(micros).toBeGreaterThanOrEqual(before - 1000);
+        expect(micros).toBeLessThanOrEqual(after + 1000);
+      }
+    }
+    // Valid times are kept as given, a Date included.
+    const span = tracer.startSpan('t', undefined, { parent: null, startTime: new Date(1_700_000_000_000) });
+    span.addEvent('e', undefined, 1_700_000_000_500);
+    span.end(1_700_000_001_000);
+    expect([span.startTime, span.events[0]?.time, span.duration]).toEqual([1_700_000_000_000_000, 1_700_000_000_500_000, 1_000_000]);
+  });
+
   it('never report a negative duration when the wall clock steps back', () => {
     const { tracer } = tracerWithMemory();
     const realNow = Date.now;
