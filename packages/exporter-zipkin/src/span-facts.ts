@@ -42,9 +42,49 @@ export interface RemoteEndpoint {
   readonly port: number;
 }
 
+/** What a tag key means to the Zipkin mapping ({@link tagRole}); most keys mean nothing special. */
+export const TAG_ROLE_NONE = 0;
+const TAG_ROLE_PEER_SERVICE = 1;
+const TAG_ROLE_NETWORK_PEER_ADDRESS = 2;
+const TAG_ROLE_NET_PEER_IP = 3;
+const TAG_ROLE_SERVER_ADDRESS = 4;
+const TAG_ROLE_NETWORK_PEER_PORT = 5;
+const TAG_ROLE_NET_PEER_PORT = 6;
+const TAG_ROLE_SERVER_PORT = 7;
+/** The span's own `error` tag: replaced by the status message when the status is error. */
+export const TAG_ROLE_ERROR = 8;
+/** `span.kind`: never written as a tag, the span's `kind` says it. */
+export const TAG_ROLE_SPAN_KIND = 9;
+
+/** The role of a tag key: a peer tag, `error`, `span.kind`, or {@link TAG_ROLE_NONE}. */
+export function tagRole(key: string): number {
+  switch (key) {
+    case 'peer.service':
+      return TAG_ROLE_PEER_SERVICE;
+    case 'network.peer.address':
+      return TAG_ROLE_NETWORK_PEER_ADDRESS;
+    case 'net.peer.ip':
+      return TAG_ROLE_NET_PEER_IP;
+    case 'server.address':
+      return TAG_ROLE_SERVER_ADDRESS;
+    case 'network.peer.port':
+      return TAG_ROLE_NETWORK_PEER_PORT;
+    case 'net.peer.port':
+      return TAG_ROLE_NET_PEER_PORT;
+    case 'server.port':
+      return TAG_ROLE_SERVER_PORT;
+    case 'error':
+      return TAG_ROLE_ERROR;
+    case 'span.kind':
+      return TAG_ROLE_SPAN_KIND;
+    default:
+      return TAG_ROLE_NONE;
+  }
+}
+
 /**
- * Peer and error tags of one span, found by one scan of its tags. One instance per encode call is
- * reused for every span, so scanning allocates nothing.
+ * Peer and error tags of one span, noted while its tags are read. One instance per encode call is
+ * reused for every span, so noting allocates nothing.
  */
 export class TagScan {
   peerService: string | undefined = undefined;
@@ -57,8 +97,8 @@ export class TagScan {
   /** The span's own `error` tag, replaced by the status message when the status is error. */
   userError: TagValue | undefined = undefined;
 
-  /** Scans `tags`; afterwards the fields describe this span only. */
-  scan(tags: Readonly<Record<string, TagValue>>): void {
+  /** Forgets the previous span. */
+  reset(): void {
     this.peerService = undefined;
     this.networkPeerAddress = undefined;
     this.netPeerIp = undefined;
@@ -67,34 +107,44 @@ export class TagScan {
     this.netPeerPort = 0;
     this.serverPort = 0;
     this.userError = undefined;
+  }
+
+  /** Notes one tag whose key has `role` (see {@link tagRole}). */
+  note(role: number, value: TagValue): void {
+    switch (role) {
+      case TAG_ROLE_PEER_SERVICE:
+        this.peerService = stringTag(value);
+        break;
+      case TAG_ROLE_NETWORK_PEER_ADDRESS:
+        this.networkPeerAddress = stringTag(value);
+        break;
+      case TAG_ROLE_NET_PEER_IP:
+        this.netPeerIp = stringTag(value);
+        break;
+      case TAG_ROLE_SERVER_ADDRESS:
+        this.serverAddress = stringTag(value);
+        break;
+      case TAG_ROLE_NETWORK_PEER_PORT:
+        this.networkPeerPort = portTag(value);
+        break;
+      case TAG_ROLE_NET_PEER_PORT:
+        this.netPeerPort = portTag(value);
+        break;
+      case TAG_ROLE_SERVER_PORT:
+        this.serverPort = portTag(value);
+        break;
+      case TAG_ROLE_ERROR:
+        this.userError = value;
+        break;
+    }
+  }
+
+  /** Resets, then notes every tag of `tags`. */
+  scan(tags: Readonly<Record<string, TagValue>>): void {
+    this.reset();
     for (const key in tags) {
-      // Keys from a for-in are internalized strings, so these comparisons are pointer checks.
-      switch (key) {
-        case 'peer.service':
-          this.peerService = stringTag(tags[key]);
-          break;
-        case 'network.peer.address':
-          this.networkPeerAddress = stringTag(tags[key]);
-          break;
-        case 'net.peer.ip':
-          this.netPeerIp = stringTag(tags[key]);
-          break;
-        case 'server.address':
-          this.serverAddress = stringTag(tags[key]);
-          break;
-        case 'network.peer.port':
-          this.networkPeerPort = portTag(tags[key]);
-          break;
-        case 'net.peer.port':
-          this.netPeerPort = portTag(tags[key]);
-          break;
-        case 'server.port':
-          this.serverPort = portTag(tags[key]);
-          break;
-        case 'error':
-          this.userError = tags[key];
-          break;
-      }
+      const role = tagRole(key);
+      if (role !== TAG_ROLE_NONE) this.note(role, tags[key] as TagValue);
     }
   }
 
@@ -122,12 +172,12 @@ export class TagScan {
   }
 }
 
-function stringTag(value: TagValue | undefined): string | undefined {
+function stringTag(value: TagValue): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
 /** A port from a number or numeric string tag; 0 when it is not an integer in 1-65535. */
-function portTag(value: TagValue | undefined): number {
+function portTag(value: TagValue): number {
   const port = typeof value === 'number' ? value : typeof value === 'string' && value.length <= 5 ? Number(value) : 0;
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : 0;
 }
@@ -199,17 +249,21 @@ export function wellFormed(value: string): string {
   return (value as unknown as WellFormedString).isWellFormed() ? value : (value as unknown as WellFormedString).toWellFormed();
 }
 
-/** Epoch µs as the integer Zipkin requires. */
+/**
+ * Epoch µs as the integer Zipkin requires; 0 (left out) for anything that is not a safe
+ * non-negative number. Core never makes such times; the digit writers must never see NaN or
+ * Infinity, on which they would not end.
+ */
 export function micros(value: number): number {
-  return Math.round(value);
+  return value >= 0 && value <= Number.MAX_SAFE_INTEGER ? Math.round(value) : 0;
 }
 
 /**
- * Duration in integer µs, at least 1 (the schema's minimum: Zipkin rounds shorter ones up). Not
- * `Math.max`: a NaN duration must become 1 too.
+ * Duration in integer µs, at least 1 (the schema's minimum: Zipkin rounds shorter ones up) and
+ * at most 2^53. Not `Math.max`: a NaN duration must become 1 too.
  */
 export function durationMicros(value: number): number {
   const rounded = Math.round(value);
-  if (rounded >= 1) return rounded;
+  if (rounded >= 1) return Math.min(rounded, Number.MAX_SAFE_INTEGER);
   return 1;
 }

@@ -1,9 +1,10 @@
-// Properties of the encoders over generated input: any string survives JSON escaping, any IP
-// literal lands in the right endpoint field with the right bytes, anything else is left out.
+// Properties of the encoders over generated input: any string survives JSON escaping, a batch is
+// exactly its spans encoded one by one (what the JSON encoder copies from earlier spans is right),
+// any IP literal lands in the right endpoint field with the right bytes, anything else is left out.
 import { isIP } from 'node:net';
-import { Tracer } from '@trace/core';
+import { JsonBytesWriter, type Span, type SpanKind, type TagValue, Tracer } from '@trace/core';
 import fc from 'fast-check';
-import { encodeZipkinJson, encodeZipkinProto } from '../src/index';
+import { encodeZipkinJson, encodeZipkinJsonBytes, encodeZipkinJsonInto, encodeZipkinProto } from '../src/index';
 import { type DecodedSpan, decodeProtoSpans, idlAvailable, ipv6Text, loadListOfSpansType } from './support/idl';
 
 const tracer = new Tracer({ serviceName: 'svc' });
@@ -29,6 +30,100 @@ test('any string (controls, quotes, lone surrogates) round-trips through the JSO
     }),
     { numRuns: 300 },
   );
+});
+
+test('spans and events given invalid times still encode to valid JSON and protobuf', () => {
+  const spans = [Number.NaN, Number.POSITIVE_INFINITY, -5, new Date('not a date')].map((time) => {
+    const span = tracer.startSpan('t', undefined, { parent: null, startTime: time });
+    span.addEvent('e', undefined, time);
+    span.end(time);
+    return span;
+  });
+  const decoded = JSON.parse(encodeZipkinJson(spans)) as DecodedSpan[];
+  for (const span of decoded) {
+    expect(Number.isSafeInteger(span.timestamp)).toBe(true);
+    expect(Number.isSafeInteger(span.annotations?.[0]?.timestamp)).toBe(true);
+  }
+  expect(encodeZipkinProto(spans).length).toBeGreaterThan(0);
+});
+
+describe('a batch is its spans encoded one by one', () => {
+  // Small pools, so that generated batches repeat trace ids, parents, names, tag keys and values,
+  // pairs and event names the way real batches do (the JSON encoder copies those from earlier
+  // spans), with escapes, non-ASCII text and the tags that have roles mixed in.
+  const text = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('GET', 'SELECT 1', 'rows fetched', 'a', '', 'héllo', 'x"y\\z', 'line\nbreak', '😀', 'tab\tin') },
+    { weight: 1, arbitrary: utf16String },
+  );
+  const tagKey = fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom('http.method', 'db.statement', 'count', 'ratio', 'ok', 'ünïcode', 'quote"key') },
+    { weight: 1, arbitrary: fc.constantFrom('span.kind', 'error', 'peer.service', 'net.peer.ip', 'server.port') },
+  );
+  const tagValue: fc.Arbitrary<TagValue> = fc.oneof(text, fc.constantFrom(200, 0.75, -1, 1e21, true, false), fc.constantFrom<TagValue>(['a', 'b'], [1, 2.5]));
+  const spanSpec = fc.record({
+    parent: fc.nat(6),
+    newTrace: fc.boolean(),
+    name: text,
+    kind: fc.constantFrom<SpanKind>('internal', 'server', 'client', 'producer', 'consumer'),
+    tags: fc.array(fc.tuple(tagKey, tagValue), { maxLength: 7 }),
+    // Most spans of a real batch carry the tags of the span before, some values changed.
+    sameTagsAsPrevious: fc.boolean(),
+    changedTag: fc.nat(6),
+    // Batches hold spans in the order they finished, children before their parents, interleaved.
+    finishRank: fc.nat(12),
+    // Epoch µs whose first 8 digits change (every 100 s) or not.
+    startOffsetMs: fc.constantFrom(0, 1, 99_999, 100_000, 250_000),
+    events: fc.array(fc.constantFrom('rows fetched', 'retry', 'ünï'), { maxLength: 3 }),
+    status: fc.constantFrom('unset', 'ok', 'error'),
+    message: fc.constantFrom('', 'boom', 'bäd "x"'),
+  });
+
+  type SpanSpec = typeof spanSpec extends fc.Arbitrary<infer T> ? T : never;
+
+  function buildBatch(specs: SpanSpec[]): Span[] {
+    const spans: Span[] = [];
+    let previousTags: [string, TagValue][] = [];
+    for (const spec of specs) {
+      const tags = spec.sameTagsAsPrevious
+        ? previousTags.map(([key, value], i): [string, TagValue] => [key, i === spec.changedTag ? `${spans.length}` : value])
+        : spec.tags;
+      previousTags = tags;
+      const parent = spec.newTrace || spans.length === 0 ? null : (spans[spec.parent % spans.length] as Span);
+      const startTime = 1_700_000_000_000 + spec.startOffsetMs + spans.length;
+      const span = tracer.startSpan(spec.name, undefined, { parent, kind: spec.kind, startTime });
+      for (const [key, value] of tags) span.setTag(key, value);
+      for (const name of spec.events) span.addEvent(name, undefined, startTime + 0.5);
+      if (spec.status !== 'unset') span.setStatus(spec.status as 'ok' | 'error', spec.message);
+      span.end(startTime + 100);
+      spans.push(span);
+    }
+    const ranks = new Map(spans.map((span, i) => [span, (specs[i] as SpanSpec).finishRank]));
+    return spans.slice().sort((a, b) => (ranks.get(a) as number) - (ranks.get(b) as number));
+  }
+
+  test('the whole batch equals the single-span encodings joined, byte for byte', () => {
+    fc.assert(
+      fc.property(fc.array(spanSpec, { minLength: 1, maxLength: 12 }), (specs) => {
+        const spans = buildBatch(specs);
+        const oneByOne = spans.map((span) => encodeZipkinJson([span]).slice(1, -1));
+        expect(encodeZipkinJson(spans)).toBe(`[${oneByOne.join(',')}]`);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('a writer that starts tiny and grows mid-batch gives the same bytes, without a copy', () => {
+    fc.assert(
+      fc.property(fc.array(spanSpec, { minLength: 1, maxLength: 12 }), (specs) => {
+        const spans = buildBatch(specs);
+        const writer = new JsonBytesWriter({ initialCapacity: 16 });
+        const body = encodeZipkinJsonInto(writer, spans);
+        expect(Buffer.from(body)).toEqual(Buffer.from(encodeZipkinJsonBytes(spans)));
+        expect(body.buffer).toBe(writer.buf.buffer);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
 
 (idlAvailable() ? describe : describe.skip)('peer addresses', () => {
