@@ -7,6 +7,7 @@ import {
   type ExportOptions,
   type ExportResult,
   type HttpTransport,
+  JsonBytesWriter,
   type Span,
   type TraceExportConfig,
   type TransportStatistics,
@@ -15,7 +16,7 @@ import {
 } from '@trace/core';
 import { createDefaultTransport } from '@trace/transport-http';
 import { parseIpAddress } from './ip-address.js';
-import { encodeZipkinJsonBytes } from './json-encoder.js';
+import { encodeZipkinJsonBytes, encodeZipkinJsonInto } from './json-encoder.js';
 import { encodeZipkinProto } from './proto-encoder.js';
 import type { ZipkinEncodeOptions, ZipkinEndpointAddress } from './span-facts.js';
 
@@ -33,6 +34,9 @@ export interface ZipkinExporterConfig extends TraceExportConfig<ZipkinFormat> {
 
 /** Zipkin's HTTP path for spans (zipkin2-api.yaml `POST /spans` under `basePath: /api/v2`). */
 export const ZIPKIN_SPANS_PATH = '/api/v2/spans';
+
+/** Idle body writers kept for reuse: one export is in flight by default, a second may overlap. */
+const MAX_IDLE_WRITERS = 2;
 
 const CONTENT_TYPE: Readonly<Record<ZipkinFormat, string>> = Object.freeze({
   zipkin_json: 'application/json',
@@ -58,6 +62,8 @@ export class ZipkinExporter extends BaseSpanExporter {
   private readonly timeoutMs: number;
   private readonly compression: 'gzip' | 'none';
   private readonly encodeOptions: ZipkinEncodeOptions;
+  /** JSON body buffers not in use by an export in flight (only with the exporter's own transport). */
+  private idleWriters: JsonBytesWriter[] = [];
 
   constructor(config: ZipkinExporterConfig, transport?: HttpTransport) {
     super();
@@ -88,7 +94,21 @@ export class ZipkinExporter extends BaseSpanExporter {
   }
 
   protected async send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
-    const body = this.format === 'zipkin_json' ? encodeZipkinJsonBytes(spans, this.encodeOptions) : encodeZipkinProto(spans, this.encodeOptions);
+    if (this.format === 'zipkin_protobuf') return this.post(encodeZipkinProto(spans, this.encodeOptions), options);
+    // A transport passed in may keep the body after send settles (a test's recorder does): it
+    // gets a copy of its own.
+    if (!this.ownsTransport) return this.post(encodeZipkinJsonBytes(spans, this.encodeOptions), options);
+    // The exporter's own transport is done with a body once send settles, so the body is written
+    // into a buffer of the exporter's and sent from there: no fresh ~240 KB copy per batch.
+    const writer = this.idleWriters.pop() ?? new JsonBytesWriter();
+    try {
+      return await this.post(encodeZipkinJsonInto(writer, spans, this.encodeOptions), options);
+    } finally {
+      if (this.idleWriters.length < MAX_IDLE_WRITERS && !this.isShutdown) this.idleWriters.push(writer);
+    }
+  }
+
+  private async post(body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
     const result = await this.transport.send({
       url: this.url,
       method: 'POST',
@@ -109,6 +129,7 @@ export class ZipkinExporter extends BaseSpanExporter {
   override async shutdown(): Promise<void> {
     if (this.isShutdown) return;
     await super.shutdown();
+    this.idleWriters = [];
     if (this.ownsTransport) await this.transport.close();
   }
 }

@@ -1,6 +1,6 @@
 // The exporter against a real HTTP server on 127.0.0.1: what it POSTs (decoded with the official
 // schemas), how it classifies answers, and the retry / no-retry paths through a real Tracer.
-import { ConfigError, Tracer } from '@trace/core';
+import { ConfigError, type Span, Tracer } from '@trace/core';
 import { createStubTransport } from '@trace/core/testing';
 import { createDefaultTransport } from '@trace/transport-http';
 import { ZipkinExporter, createZipkinExporter, encodeZipkinJson, encodeZipkinJsonBytes } from '../src/index';
@@ -231,5 +231,19 @@ describe('createZipkinExporter with the default transport', () => {
     expect(exporter.url).toBe(`${server.origin}/api/v2/spans`);
     expect((await exporter.exportSpans(buildFixture().spans)).ok).toBe(true);
     expect(server.requests).toHaveLength(1);
+  });
+
+  test('bodies written into reused buffers arrive whole, for overlapping and later exports', async () => {
+    // With its own transport the exporter sends JSON from buffers it reuses: an export still in
+    // flight must keep its buffer while another export writes its body.
+    const exporter = createZipkinExporter(server.origin, 'zipkin_json');
+    closers.push(() => exporter.shutdown());
+    const { spans } = buildFixture();
+    const batches = [spans, spans.slice(1), spans.slice(0, 2), spans.slice(2), spans.slice().reverse()];
+    const results = await Promise.all([exporter.exportSpans(batches[0] as Span[]), exporter.exportSpans(batches[1] as Span[])]);
+    for (const batch of batches.slice(2)) results.push(await exporter.exportSpans(batch));
+    expect(results.every((result) => result.ok)).toBe(true);
+    const received = server.requests.map((request) => request.body.toString('utf8')).sort();
+    expect(received).toEqual(batches.map((batch) => encodeZipkinJson(batch)).sort());
   });
 });
