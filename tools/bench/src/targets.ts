@@ -1,4 +1,5 @@
-// The targets of issue 4, judged on the median of the per-round ratios of the same run.
+// The targets of issue 4 (and issue 7's Zipkin JSON aim), judged on the median of the per-round
+// ratios of the same run.
 import type { WorkloadResult } from './runner.js';
 
 export interface Target {
@@ -19,6 +20,7 @@ export const TARGETS: readonly Target[] = [
   { id: 'W6-finished', kind: 'bytes', value: 0.35 },
   { id: 'W6-live', kind: 'bytes', value: 0.4 },
   { id: 'W8', kind: 'ns', value: 50 },
+  { id: 'W3-json', kind: 'speedup', value: 2 },
 ];
 
 export type Verdict = 'PASS' | 'MISS' | 'n/a';

@@ -1,6 +1,6 @@
 // Every workload, in the order a full run goes through them.
 import type { Workload } from '../workload.js';
-import { w2Json, w2Protobuf, w3Json, w3Proto, w4Thrift } from './encoders.js';
+import { w2Json, w2Protobuf, w3Json, w3JsonString, w3Proto, w4Thrift } from './encoders.js';
 import { w7EndToEnd } from './end-to-end.js';
 import { w6Finished, w6Live } from './memory.js';
 import { w5BaggageExtract, w5BaggageInject, w5TraceparentExtract, w5TraceparentInject } from './propagation.js';
@@ -20,6 +20,7 @@ export const WORKLOADS: readonly Workload[] = [
   w2Protobuf,
   w2Json,
   w3Json,
+  w3JsonString,
   w3Proto,
   w4Thrift,
   w7EndToEnd,
