@@ -50,24 +50,36 @@ const MAP_VALUE = 0x12;
 
 const TWO_POW_32 = 4294967296;
 
+// Encoding is synchronous, so these serve every call. They, and one writer holding an op of each
+// kind this encoder makes, live for the process on purpose: V8 drops the hidden classes of
+// objects of which none is alive at a full GC, and throws away the optimised code built on them.
+// protobufjs allocates its op and state objects per field and lets them go at finish, so without
+// the kept writer every batch after a GC ran about 3x slower (1.3 ms -> 4.1 ms for 512 spans).
+const idBytes = new Uint8Array(16);
+const tagScan = new TagScan();
+const shapeKeeper = protobuf.Writer.create();
+shapeKeeper.uint32(1).fork().string('k').bytes(idBytes).fixed32(1).uint64(TWO_POW_32).int32(1).bool(true);
+// Pinned where the GC sees it: a module variable no function reads would not keep it alive.
+(globalThis as Record<symbol, unknown>)[Symbol.for('@trace/exporter-zipkin.protoShapeKeeper')] = shapeKeeper;
+
 /**
  * Encodes spans as `zipkin.proto3.ListOfSpans`, the `application/x-protobuf` body of
  * `POST /api/v2/spans`. Same mapping as {@link encodeZipkinJson}, with ids and IPs as raw bytes.
  */
 export function encodeZipkinProto(spans: readonly Span[], options?: ZipkinEncodeOptions): Uint8Array {
   const writer = protobuf.Writer.create();
-  const local = new LocalEndpointProto(options);
-  const scan = new TagScan();
-  const idBytes = new Uint8Array(16);
+  const local = localEndpoint;
+  local.configure(options);
+  const scan = tagScan;
   for (let i = 0; i < spans.length; i++) {
     writer.uint32(LIST_SPANS).fork();
-    writeSpan(writer, spans[i] as Span, local, scan, idBytes);
+    writeSpan(writer, spans[i] as Span, local, scan);
     writer.ldelim();
   }
   return writer.finish();
 }
 
-function writeSpan(writer: Writer, span: Span, local: LocalEndpointProto, scan: TagScan, idBytes: Uint8Array): void {
+function writeSpan(writer: Writer, span: Span, local: LocalEndpointProto, scan: TagScan): void {
   const shared = isSharedSpan(span);
   span.writeTraceId(idBytes, 0);
   writeIdBytes(writer.uint32(SPAN_TRACE_ID).uint32(16), idBytes, 16);
@@ -162,14 +174,16 @@ function varintLength(value: number): number {
 
 /** Encoded `Endpoint` messages for `local_endpoint`; the last service name's is kept. */
 class LocalEndpointProto {
-  private readonly override: string | undefined;
-  private readonly ipv4: Uint8Array | undefined;
-  private readonly ipv6: Uint8Array | undefined;
-  private readonly port: number;
+  private override: string | undefined = undefined;
+  private ipv4: Uint8Array | undefined = undefined;
+  private ipv6: Uint8Array | undefined = undefined;
+  private port = 0;
   private lastService: string | undefined = undefined;
   private lastBytes: Uint8Array = new Uint8Array(0);
 
-  constructor(options: ZipkinEncodeOptions | undefined) {
+  /** Takes the options of an encode call; forgets the last service's bytes. */
+  configure(options: ZipkinEncodeOptions | undefined): void {
+    this.lastService = undefined;
     this.override = options?.serviceName;
     const endpoint = options?.localEndpoint;
     const ipv4 = endpoint?.ipv4 === undefined ? undefined : parseIpAddress(endpoint.ipv4);
@@ -194,3 +208,6 @@ class LocalEndpointProto {
     return this.lastBytes;
   }
 }
+
+// One instance for every call, kept for the process like `tagScan` (see `shapeKeeper`).
+const localEndpoint = new LocalEndpointProto();
