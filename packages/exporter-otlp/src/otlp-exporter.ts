@@ -77,6 +77,13 @@ async function loadGrpcModule(): Promise<GrpcModule> {
   return (await import('@trace/transport-grpc')) as GrpcModule;
 }
 
+/** True when loading failed because the package itself is not installed (not one it needs). */
+function isPackageMissing(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && message.includes(GRPC_PACKAGE);
+}
+
 /** A failure that is not worth retrying. */
 function failure(code: string, message: string): Err<ExportError> {
   return err(new ExportError(code, message, false));
@@ -324,13 +331,24 @@ export class OtlpExporter extends BaseSpanExporter {
       let module: GrpcModule;
       try {
         module = await loadGrpcModule();
-      } catch {
+      } catch (error) {
+        if (isPackageMissing(error)) {
+          return failure(
+            'GRPC_TRANSPORT_MISSING',
+            `format otlp_grpc needs the optional package ${GRPC_PACKAGE}: install it (npm install ${GRPC_PACKAGE}) or pass a GrpcTransport`,
+          );
+        }
+        // Installed but broken (a dependency of it missing, a load-time error): say what failed.
         return failure(
-          'GRPC_TRANSPORT_MISSING',
-          `format otlp_grpc needs the optional package ${GRPC_PACKAGE}: install it (npm install ${GRPC_PACKAGE}) or pass a GrpcTransport`,
+          'GRPC_TRANSPORT_LOAD_FAILED',
+          `format otlp_grpc could not load ${GRPC_PACKAGE}: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
-      transport = module.createDefaultGrpcTransport();
+      try {
+        transport = module.createDefaultGrpcTransport();
+      } catch (error) {
+        return failure('GRPC_TRANSPORT_LOAD_FAILED', `${GRPC_PACKAGE} failed to create a transport: ${error instanceof Error ? error.message : String(error)}`);
+      }
       this.ownsGrpcTransport = true;
     }
     const target = this.grpcTarget as GrpcTarget;
