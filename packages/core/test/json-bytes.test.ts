@@ -83,6 +83,28 @@ describe('string escaping', () => {
     );
   });
 
+  it('equals JSON.stringify for long strings, mostly plain ASCII, flat or concatenated (property)', () => {
+    // Long plain strings take a native copy; one escape or non-ASCII character sends them back to
+    // the loop. Concatenated strings are V8 ropes, read differently from flat ones.
+    const mostlyPlain = fc.string({
+      unit: fc.oneof(
+        { weight: 30, arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)) },
+        { weight: 1, arbitrary: fc.constantFrom('"', '\\', '\n', '\u007f', 'é', '😀', '\ud800') },
+      ),
+      minLength: 24,
+      maxLength: 300,
+    });
+    fc.assert(
+      fc.property(mostlyPlain, fc.nat(40), (text, cut) => {
+        for (const variant of [text, text.slice(0, cut) + text.slice(cut)]) {
+          expect(stringBytes(variant)).toEqual(utf8.encode(JSON.stringify(variant)));
+          expect(putStringBytes(variant)).toEqual(utf8.encode(JSON.stringify(variant).slice(1, -1)));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('tracks whether anything non-ASCII was written, and text() decodes either way', () => {
     const writer = new JsonBytesWriter();
     writer.reset();
