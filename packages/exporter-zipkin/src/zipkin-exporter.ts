@@ -104,7 +104,11 @@ export class ZipkinExporter extends BaseSpanExporter {
     try {
       return await this.post(encodeZipkinJsonInto(writer, spans, this.encodeOptions), options);
     } finally {
-      if (this.idleWriters.length < MAX_IDLE_WRITERS && !this.isShutdown) this.idleWriters.push(writer);
+      if (this.idleWriters.length < MAX_IDLE_WRITERS && !this.isShutdown) {
+        // reset() lets go of a buffer one huge batch grew past 4 MiB now, not at the next export.
+        writer.reset();
+        this.idleWriters.push(writer);
+      }
     }
   }
 
