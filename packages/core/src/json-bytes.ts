@@ -149,19 +149,10 @@ export class JsonBytesWriter {
     return this.wroteNonAscii ? view.toString('utf8') : view.toString('latin1');
   }
 
-  /** Copies prebuilt bytes: `set` (a native copy) unless too short to pay for the call. */
+  /** Copies prebuilt bytes (see {@link putJsonBytes}). */
   bytes(piece: Uint8Array): void {
-    const length = piece.length;
-    this.ensure(length);
-    const buf = this.buf;
-    let pos = this.pos;
-    if (length >= SET_THRESHOLD) {
-      buf.set(piece, pos);
-      this.pos = pos + length;
-      return;
-    }
-    for (let i = 0; i < length; i++) buf[pos++] = piece[i] as number;
-    this.pos = pos;
+    this.ensure(piece.length);
+    this.pos = putJsonBytes(this.buf, this.pos, piece);
   }
 
   /** One ASCII byte (a bracket, comma or quote). */
@@ -172,28 +163,12 @@ export class JsonBytesWriter {
 
   /** A JSON string literal, quotes included. */
   string(text: string): void {
-    const length = text.length;
-    this.ensure(length * 6 + 2);
+    this.ensure(jsonStringRoom(text) + 2);
     const buf = this.buf;
-    let pos = this.pos;
-    buf[pos++] = 0x22;
-    if (length >= NATIVE_STRING_LENGTH && !NOT_PLAIN.test(text)) {
-      pos += latin1Write.call(buf, text, pos);
-      buf[pos++] = 0x22;
-      this.pos = pos;
-      return;
-    }
-    // The printable-ASCII loop of putJsonString, repeated here so the common case stays in one frame.
-    for (let i = 0; i < length; i++) {
-      const code = text.charCodeAt(i);
-      if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) {
-        pos = putEscapedFrom(this, buf, pos, text, i);
-        break;
-      }
-      buf[pos++] = code;
-    }
-    buf[pos++] = 0x22;
-    this.pos = pos;
+    buf[this.pos] = 0x22;
+    const end = putJsonString(this, buf, this.pos + 1, text);
+    buf[end] = 0x22;
+    this.pos = end + 1;
   }
 
   /** A safe integer in decimal (`-` first when negative; `-0` as `0`). */
