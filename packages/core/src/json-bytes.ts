@@ -257,12 +257,18 @@ export function putJsonBoolean(bytes: Uint8Array, position: number, value: boole
 /**
  * Writes a non-negative safe integer in decimal (at most 16 bytes) at `position`; returns the
  * end. Values past 2^32 are split into two parts below 2^32, so every step is integer arithmetic
- * on two digits at a time.
+ * on two digits at a time. Anything else (negative, NaN, Infinity, past 2^53) is written as
+ * `String(value)`: wrong for JSON, but the digit loops would never end on Infinity.
  */
 export function putJsonInteger(bytes: Uint8Array, position: number, value: number): number {
-  if (value < TWO_POW_32) return putUint32(bytes, position, value);
-  const high = Math.floor(value / 1e8);
-  return putJsonEightDigits(bytes, putUint32(bytes, position, high), value - high * 1e8);
+  if (value >= 0) {
+    if (value < TWO_POW_32) return putUint32(bytes, position, value);
+    if (value <= Number.MAX_SAFE_INTEGER) {
+      const high = Math.floor(value / 1e8);
+      return putJsonEightDigits(bytes, putUint32(bytes, position, high), value - high * 1e8);
+    }
+  }
+  return putJsonAscii(bytes, position, String(value));
 }
 
 /**

@@ -170,6 +170,14 @@ describe('numbers', () => {
     );
   });
 
+  it('putJsonInteger writes values outside its range as String() does, and always returns', () => {
+    for (const value of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, -5, 2 ** 60, 1e300]) {
+      const bytes = new Uint8Array(JSON_NUMBER_ROOM);
+      const end = putJsonInteger(bytes, 0, value);
+      expect(decoder.decode(bytes.subarray(0, end))).toBe(String(value));
+    }
+  });
+
   it('putJsonEightDigits writes 0..99999999 as eight digits, zero-padded (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 99_999_999 }), (value) => {

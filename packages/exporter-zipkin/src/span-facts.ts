@@ -249,21 +249,17 @@ export function wellFormed(value: string): string {
   return (value as unknown as WellFormedString).isWellFormed() ? value : (value as unknown as WellFormedString).toWellFormed();
 }
 
-/**
- * Epoch µs as the integer Zipkin requires; 0 (left out) for anything that is not a safe
- * non-negative number. Core never makes such times; the digit writers must never see NaN or
- * Infinity, on which they would not end.
- */
+/** Epoch µs as the integer Zipkin requires. */
 export function micros(value: number): number {
-  return value >= 0 && value <= Number.MAX_SAFE_INTEGER ? Math.round(value) : 0;
+  return Math.round(value);
 }
 
 /**
- * Duration in integer µs, at least 1 (the schema's minimum: Zipkin rounds shorter ones up) and
- * at most 2^53. Not `Math.max`: a NaN duration must become 1 too.
+ * Duration in integer µs, at least 1 (the schema's minimum: Zipkin rounds shorter ones up). Not
+ * `Math.max`: a NaN duration must become 1 too.
  */
 export function durationMicros(value: number): number {
   const rounded = Math.round(value);
-  if (rounded >= 1) return Math.min(rounded, Number.MAX_SAFE_INTEGER);
+  if (rounded >= 1) return rounded;
   return 1;
 }
