@@ -82,61 +82,36 @@ export function tagRole(key: string): number {
   }
 }
 
+/** Roles are indexes into {@link TagScan}'s values: one past the highest. */
+const TAG_ROLE_COUNT = 10;
+
 /**
- * Peer and error tags of one span, noted while its tags are read. One instance per encode call is
- * reused for every span, so noting allocates nothing.
+ * Peer and error tags of one span, noted by role while its tags are read. One instance serves
+ * every span, so noting allocates nothing.
  */
 export class TagScan {
-  peerService: string | undefined = undefined;
-  networkPeerAddress: string | undefined = undefined;
-  netPeerIp: string | undefined = undefined;
-  serverAddress: string | undefined = undefined;
-  networkPeerPort = 0;
-  netPeerPort = 0;
-  serverPort = 0;
-  /** The span's own `error` tag, replaced by the status message when the status is error. */
-  userError: TagValue | undefined = undefined;
+  /** The value of the span's tag with each role, by role; `undefined` when it has none. */
+  private readonly values: (TagValue | undefined)[] = new Array<TagValue | undefined>(TAG_ROLE_COUNT).fill(undefined);
+
+  /** Whether anything was noted since the last reset: most spans have no such tag. */
+  private noted = false;
 
   /** Forgets the previous span. */
   reset(): void {
-    this.peerService = undefined;
-    this.networkPeerAddress = undefined;
-    this.netPeerIp = undefined;
-    this.serverAddress = undefined;
-    this.networkPeerPort = 0;
-    this.netPeerPort = 0;
-    this.serverPort = 0;
-    this.userError = undefined;
+    if (!this.noted) return;
+    this.values.fill(undefined);
+    this.noted = false;
   }
 
   /** Notes one tag whose key has `role` (see {@link tagRole}). */
   note(role: number, value: TagValue): void {
-    switch (role) {
-      case TAG_ROLE_PEER_SERVICE:
-        this.peerService = stringTag(value);
-        break;
-      case TAG_ROLE_NETWORK_PEER_ADDRESS:
-        this.networkPeerAddress = stringTag(value);
-        break;
-      case TAG_ROLE_NET_PEER_IP:
-        this.netPeerIp = stringTag(value);
-        break;
-      case TAG_ROLE_SERVER_ADDRESS:
-        this.serverAddress = stringTag(value);
-        break;
-      case TAG_ROLE_NETWORK_PEER_PORT:
-        this.networkPeerPort = portTag(value);
-        break;
-      case TAG_ROLE_NET_PEER_PORT:
-        this.netPeerPort = portTag(value);
-        break;
-      case TAG_ROLE_SERVER_PORT:
-        this.serverPort = portTag(value);
-        break;
-      case TAG_ROLE_ERROR:
-        this.userError = value;
-        break;
-    }
+    this.values[role] = value;
+    this.noted = true;
+  }
+
+  /** The span's own `error` tag, replaced by the status message when the status is error. */
+  get userError(): TagValue | undefined {
+    return this.values[TAG_ROLE_ERROR];
   }
 
   /** Resets, then notes every tag of `tags`. */
@@ -155,29 +130,32 @@ export class TagScan {
    * one among `network.peer.port`, `net.peer.port`, `server.port`.
    */
   remoteEndpoint(): RemoteEndpoint | undefined {
-    if (this.peerService === undefined && this.networkPeerAddress === undefined && this.netPeerIp === undefined && this.serverAddress === undefined) {
-      return undefined;
-    }
-    let address = cachedIp(this.networkPeerAddress) ?? cachedIp(this.netPeerIp);
-    let serviceName = this.peerService;
-    if (this.serverAddress !== undefined) {
-      const server = cachedIp(this.serverAddress);
-      if (server === undefined) serviceName ??= this.serverAddress;
+    const values = this.values;
+    const peerService = stringTag(values[TAG_ROLE_PEER_SERVICE]);
+    const networkPeerAddress = stringTag(values[TAG_ROLE_NETWORK_PEER_ADDRESS]);
+    const netPeerIp = stringTag(values[TAG_ROLE_NET_PEER_IP]);
+    const serverAddress = stringTag(values[TAG_ROLE_SERVER_ADDRESS]);
+    if (peerService === undefined && networkPeerAddress === undefined && netPeerIp === undefined && serverAddress === undefined) return undefined;
+    let address = cachedIp(networkPeerAddress) ?? cachedIp(netPeerIp);
+    let serviceName = peerService;
+    if (serverAddress !== undefined) {
+      const server = cachedIp(serverAddress);
+      if (server === undefined) serviceName ??= serverAddress;
       else address ??= server;
     }
     if (serviceName === '') serviceName = undefined;
     if (serviceName === undefined && address === undefined) return undefined;
-    const port = this.networkPeerPort || this.netPeerPort || this.serverPort;
+    const port = portTag(values[TAG_ROLE_NETWORK_PEER_PORT]) || portTag(values[TAG_ROLE_NET_PEER_PORT]) || portTag(values[TAG_ROLE_SERVER_PORT]);
     return { serviceName, address, port };
   }
 }
 
-function stringTag(value: TagValue): string | undefined {
+function stringTag(value: TagValue | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
 /** A port from a number or numeric string tag; 0 when it is not an integer in 1-65535. */
-function portTag(value: TagValue): number {
+function portTag(value: TagValue | undefined): number {
   const port = typeof value === 'number' ? value : typeof value === 'string' && value.length <= 5 ? Number(value) : 0;
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : 0;
 }
