@@ -15,9 +15,9 @@ import {
   putJsonNumber,
   putJsonString,
 } from '@trace/core';
-import { parseIpAddress } from './ip-address.js';
 import {
   JSON_KIND,
+  type LocalAddress,
   type RemoteEndpoint,
   TAG_ROLE_ERROR,
   TAG_ROLE_NONE,
@@ -27,6 +27,7 @@ import {
   durationMicros,
   errorTagValue,
   isSharedSpan,
+  localAddress,
   micros,
   tagRole,
   tagValueString,
@@ -95,10 +96,8 @@ const SPAN_ROOM = 320;
 const ANNOTATION_ROOM = 64;
 /** Room for one tag besides its key and value: `,"tags":{"`, `":"`, `"`, `}`. */
 const TAG_ROOM = 16;
-/** Room for a remote endpoint besides its service name and address text. */
-const REMOTE_ROOM = 64;
-/** Room for a local endpoint besides its constant start, service name and address members. */
-const LOCAL_ROOM = 24;
+/** Room for an endpoint besides its service name and address texts: its constant pieces and a port. */
+const ENDPOINT_ROOM = 80;
 
 /**
  * Encodes spans as a Zipkin v2 JSON array, the `application/json` body of `POST /api/v2/spans`,
@@ -206,7 +205,7 @@ class BatchState {
   parentIdStart = 0;
   /** `serviceName` and address members every `localEndpoint` gets from the options. */
   serviceNameOverride: string | undefined = undefined;
-  localAddress = '';
+  localEndpointAddress: LocalAddress = localAddress(undefined);
   /** The last local service name, and where its `,"localEndpoint":{...}` is. */
   localName: string | undefined = undefined;
   localStart = 0;
@@ -218,7 +217,7 @@ class BatchState {
   begin(writer: JsonBytesWriter, options: ZipkinEncodeOptions | undefined): void {
     this.writer = writer;
     this.serviceNameOverride = options?.serviceName;
-    this.localAddress = localAddressJson(options);
+    this.localEndpointAddress = localAddress(options);
   }
 
   end(): void {
@@ -492,13 +491,23 @@ function writeTags(batch: BatchState, span: Span, position: number): number {
   return position;
 }
 
-function writeRemoteEndpoint(writer: JsonBytesWriter, remote: RemoteEndpoint, position: number): number {
-  const serviceName = remote.serviceName;
-  const address = remote.address;
-  // Both address texts come from the IP parser: hex digits, dots and colons only.
-  const addressText = address === undefined ? '' : (address.ipv4 ?? (address.ipv6 as string));
-  const bytes = writer.room(position, REMOTE_ROOM + (serviceName === undefined ? 0 : stringRoom(serviceName)) + addressText.length);
-  position = putBytes(bytes, position, REMOTE_ENDPOINT);
+/**
+ * Writes `open` (`,"remoteEndpoint":{` or `,"localEndpoint":{`), the members of a Zipkin
+ * `Endpoint` that are there, and `}`; returns the end. Address texts come from the IP parser:
+ * hex digits, dots and colons only.
+ */
+function writeEndpoint(
+  writer: JsonBytesWriter,
+  position: number,
+  open: Uint8Array,
+  serviceName: string | undefined,
+  ipv4: string | undefined,
+  ipv6: string | undefined,
+  port: number,
+): number {
+  const room = ENDPOINT_ROOM + (serviceName === undefined ? 0 : stringRoom(serviceName)) + (ipv4?.length ?? 0) + (ipv6?.length ?? 0);
+  const bytes = writer.room(position, room);
+  position = putBytes(bytes, position, open);
   let first = true;
   if (serviceName !== undefined) {
     position = putBytes(bytes, position, SERVICE_NAME);
@@ -506,19 +515,31 @@ function writeRemoteEndpoint(writer: JsonBytesWriter, remote: RemoteEndpoint, po
     bytes[position++] = QUOTE;
     first = false;
   }
-  if (address !== undefined) {
-    if (address.ipv4 !== undefined) position = putBytes(bytes, position, first ? FIRST_IPV4 : NEXT_IPV4);
-    else position = putBytes(bytes, position, first ? FIRST_IPV6 : NEXT_IPV6);
-    position = putAscii(bytes, position, addressText);
+  if (ipv4 !== undefined) {
+    position = putBytes(bytes, position, first ? FIRST_IPV4 : NEXT_IPV4);
+    position = putAscii(bytes, position, ipv4);
     bytes[position++] = QUOTE;
     first = false;
   }
-  if (remote.port !== 0) {
+  if (ipv6 !== undefined) {
+    position = putBytes(bytes, position, first ? FIRST_IPV6 : NEXT_IPV6);
+    position = putAscii(bytes, position, ipv6);
+    bytes[position++] = QUOTE;
+    first = false;
+  }
+  if (port !== 0) {
     position = putBytes(bytes, position, first ? FIRST_PORT : NEXT_PORT);
-    position = putInteger(bytes, position, remote.port);
+    position = putInteger(bytes, position, port);
   }
   bytes[position++] = CLOSE_BRACE;
   return position;
+}
+
+/** Writes `,"remoteEndpoint":{...}` at `position`; returns the end. Zipkin takes one address. */
+function writeRemoteEndpoint(writer: JsonBytesWriter, remote: RemoteEndpoint, position: number): number {
+  const address = remote.address;
+  const ipv4 = address?.ipv4;
+  return writeEndpoint(writer, position, REMOTE_ENDPOINT, remote.serviceName, ipv4, ipv4 === undefined ? address?.ipv6 : undefined, remote.port);
 }
 
 /**
@@ -531,33 +552,10 @@ function writeLocalEndpoint(batch: BatchState, spanServiceName: string, position
   if (name === batch.localName) {
     return putRepeat(writer.room(position, batch.localLength), position, batch.localStart, batch.localLength);
   }
-  const address = batch.localAddress;
-  const bytes = writer.room(position, LOCAL_ENDPOINT.length + LOCAL_ROOM + stringRoom(name) + address.length);
-  const start = position;
-  position = putBytes(bytes, position, LOCAL_ENDPOINT);
-  if (name !== '') {
-    position = putBytes(bytes, position, SERVICE_NAME);
-    position = putString(writer, bytes, position, name);
-    bytes[position++] = QUOTE;
-    if (address !== '') bytes[position++] = COMMA;
-  }
-  position = putAscii(bytes, position, address);
-  bytes[position++] = CLOSE_BRACE;
+  const address = batch.localEndpointAddress;
+  const end = writeEndpoint(writer, position, LOCAL_ENDPOINT, name === '' ? undefined : name, address.ipv4?.ipv4, address.ipv6?.ipv6, address.port);
   batch.localName = name;
-  batch.localStart = start;
-  batch.localLength = position - start;
-  return position;
-}
-
-function localAddressJson(options: ZipkinEncodeOptions | undefined): string {
-  const endpoint = options?.localEndpoint;
-  if (endpoint === undefined) return '';
-  const parts: string[] = [];
-  const ipv4 = endpoint.ipv4 === undefined ? undefined : parseIpAddress(endpoint.ipv4);
-  if (ipv4?.ipv4 !== undefined) parts.push(`"ipv4":"${ipv4.ipv4}"`);
-  const ipv6 = endpoint.ipv6 === undefined ? undefined : parseIpAddress(endpoint.ipv6);
-  if (ipv6?.ipv6 !== undefined) parts.push(`"ipv6":"${ipv6.ipv6}"`);
-  const port = endpoint.port;
-  if (port !== undefined && Number.isInteger(port) && port >= 1 && port <= 65535) parts.push(`"port":${port}`);
-  return parts.join(',');
+  batch.localStart = position;
+  batch.localLength = end - position;
+  return end;
 }

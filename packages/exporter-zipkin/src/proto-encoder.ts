@@ -7,7 +7,6 @@
 //   Endpoint: service_name 1, ipv4 2, ipv6 3, port 4 · Annotation: timestamp 1, value 2
 import type { Span, TagValue } from '@trace/core';
 import protobuf from 'protobufjs/minimal.js';
-import { parseIpAddress } from './ip-address.js';
 import {
   PROTO_KIND,
   type RemoteEndpoint,
@@ -16,6 +15,7 @@ import {
   durationMicros,
   errorTagValue,
   isSharedSpan,
+  localAddress,
   micros,
   tagValueString,
   wellFormed,
@@ -185,13 +185,10 @@ class LocalEndpointProto {
   configure(options: ZipkinEncodeOptions | undefined): void {
     this.lastService = undefined;
     this.override = options?.serviceName;
-    const endpoint = options?.localEndpoint;
-    const ipv4 = endpoint?.ipv4 === undefined ? undefined : parseIpAddress(endpoint.ipv4);
-    this.ipv4 = ipv4?.ipv4 !== undefined ? ipv4.bytes : undefined;
-    const ipv6 = endpoint?.ipv6 === undefined ? undefined : parseIpAddress(endpoint.ipv6);
-    this.ipv6 = ipv6?.ipv6 !== undefined ? ipv6.bytes : undefined;
-    const port = endpoint?.port;
-    this.port = port !== undefined && Number.isInteger(port) && port >= 1 && port <= 65535 ? port : 0;
+    const address = localAddress(options);
+    this.ipv4 = address.ipv4?.bytes;
+    this.ipv6 = address.ipv6?.bytes;
+    this.port = address.port;
   }
 
   forService(serviceName: string): Uint8Array {

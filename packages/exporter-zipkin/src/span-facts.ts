@@ -22,6 +22,28 @@ export interface ZipkinEncodeOptions {
   localEndpoint?: ZipkinEndpointAddress;
 }
 
+/**
+ * The address members every span's `localEndpoint` gets from the options: each IP parsed (one
+ * that is not an IP literal of its family is left out), the port, 0 when absent or not 1-65535.
+ */
+export interface LocalAddress {
+  readonly ipv4: IpAddress | undefined;
+  readonly ipv6: IpAddress | undefined;
+  readonly port: number;
+}
+
+export function localAddress(options: ZipkinEncodeOptions | undefined): LocalAddress {
+  const endpoint = options?.localEndpoint;
+  const ipv4 = endpoint?.ipv4 === undefined ? undefined : parseIpAddress(endpoint.ipv4);
+  const ipv6 = endpoint?.ipv6 === undefined ? undefined : parseIpAddress(endpoint.ipv6);
+  const port = endpoint?.port;
+  return {
+    ipv4: ipv4?.ipv4 === undefined ? undefined : ipv4,
+    ipv6: ipv6?.ipv6 === undefined ? undefined : ipv6,
+    port: port !== undefined && Number.isInteger(port) && port >= 1 && port <= 65535 ? port : 0,
+  };
+}
+
 /** Zipkin `Span.kind` per span kind; internal spans carry none (the schema has no INTERNAL). */
 export const JSON_KIND: Readonly<Record<string, string>> = Object.freeze({
   internal: '',

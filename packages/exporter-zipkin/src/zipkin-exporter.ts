@@ -15,10 +15,9 @@ import {
   retryOnServerErrors,
 } from '@trace/core';
 import { createDefaultTransport } from '@trace/transport-http';
-import { parseIpAddress } from './ip-address.js';
 import { encodeZipkinJsonBytes, encodeZipkinJsonInto } from './json-encoder.js';
 import { encodeZipkinProto } from './proto-encoder.js';
-import type { ZipkinEncodeOptions, ZipkinEndpointAddress } from './span-facts.js';
+import { type ZipkinEncodeOptions, type ZipkinEndpointAddress, localAddress } from './span-facts.js';
 
 /** The two Zipkin wire formats. */
 export type ZipkinFormat = 'zipkin_json' | 'zipkin_protobuf';
@@ -185,14 +184,14 @@ function buildHeaders(custom: Readonly<Record<string, string>> | undefined, cont
 function validateLocalEndpoint(endpoint: ZipkinEndpointAddress | undefined): void {
   if (endpoint === undefined) return;
   if (endpoint === null || typeof endpoint !== 'object') throw new ConfigError('ZipkinExporter localEndpoint must be an object');
-  if (endpoint.ipv4 !== undefined && parseIpAddress(endpoint.ipv4)?.ipv4 === undefined) {
+  const parsed = localAddress({ localEndpoint: endpoint });
+  if (endpoint.ipv4 !== undefined && parsed.ipv4 === undefined) {
     throw new ConfigError(`ZipkinExporter localEndpoint.ipv4 is not an IPv4 address: ${String(endpoint.ipv4)}`);
   }
-  if (endpoint.ipv6 !== undefined && parseIpAddress(endpoint.ipv6)?.ipv6 === undefined) {
+  if (endpoint.ipv6 !== undefined && parsed.ipv6 === undefined) {
     throw new ConfigError(`ZipkinExporter localEndpoint.ipv6 is not an IPv6 address: ${String(endpoint.ipv6)}`);
   }
-  const port = endpoint.port;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
-    throw new ConfigError(`ZipkinExporter localEndpoint.port must be an integer in 1-65535, got ${String(port)}`);
+  if (endpoint.port !== undefined && parsed.port === 0) {
+    throw new ConfigError(`ZipkinExporter localEndpoint.port must be an integer in 1-65535, got ${String(endpoint.port)}`);
   }
 }
