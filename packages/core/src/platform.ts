@@ -44,11 +44,26 @@ export function requireOptional(name: string): Record<string, unknown> | undefin
     try {
       return attempt() as Record<string, unknown>;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
+      // A package that is there but fails to load (one of its own dependencies missing, say)
+      // is an error to report, not an absent package.
+      if (!isPackageNotInstalled(error, name)) throw error;
     }
   }
   return undefined;
+}
+
+/**
+ * True when `error`, thrown by `require(name)` or `import(name)`, says the package `name` itself
+ * is not installed (or has no entry point this loader can use), rather than that something it
+ * needs is missing. Node names the missing module first, quoted; a require error then lists the
+ * requiring files, whose paths contain the package that needed it.
+ */
+export function isPackageNotInstalled(error: unknown, name: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return message.includes(name);
+  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return false;
+  return (message.split('\n', 1)[0] as string).includes(`'${name}'`);
 }
 
 /** A reusable byte buffer whose first bytes read back as an ASCII string in one native call. */

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   ConsoleExporter,
   InMemoryExporter,
@@ -8,6 +11,7 @@ import {
   createExporter,
   getSupportedFormats,
   globalTracer,
+  isPackageNotInstalled,
   readEnvironment,
   setGlobalTracer,
   startTracing,
@@ -209,5 +213,49 @@ describe('exporter factory', () => {
     expect(output.warnings).toEqual([
       'jaeger_thrift exporter not started: format jaeger_thrift needs @trace/exporter-jaeger: npm install @trace/exporter-jaeger',
     ]);
+  });
+});
+
+describe('isPackageNotInstalled', () => {
+  // A folder with one package that is installed but needs a module that is not.
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'trace-optional-'));
+    const broken = join(dir, 'node_modules', 'broken-install');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'package.json'), JSON.stringify({ name: 'broken-install', main: 'index.js' }));
+    writeFileSync(join(broken, 'index.js'), "require('dependency-that-is-missing');\n");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function requireError(name: string): unknown {
+    try {
+      createRequire(join(dir, 'index.js'))(name);
+    } catch (error) {
+      return error;
+    }
+    throw new Error(`${name} loaded`);
+  }
+
+  it('tells a missing package from an installed one that fails to load (require)', () => {
+    expect(isPackageNotInstalled(requireError('package-that-is-absent'), 'package-that-is-absent')).toBe(true);
+    // The require stack of this error names broken-install's own path: that must not count.
+    const broken = requireError('broken-install');
+    expect(String(broken)).toContain('broken-install');
+    expect(isPackageNotInstalled(broken, 'broken-install')).toBe(false);
+    expect(isPackageNotInstalled(new Error("Cannot find module 'x'"), 'x')).toBe(false); // no code: not Node's
+  });
+
+  const built = existsSync(join(__dirname, '../dist/cjs/index.js'));
+  (built ? it : it.skip)('does the same for import() in a plain Node process', () => {
+    const core = pathToFileURL(join(__dirname, '../dist/cjs/index.js')).href;
+    writeFileSync(
+      join(dir, 'check.mjs'),
+      `import core from '${core}';
+      const verdict = async (name) => { try { await import(name); return 'loaded'; } catch (error) { return core.isPackageNotInstalled(error, name); } };
+      process.stdout.write(JSON.stringify([await verdict('package-that-is-absent'), await verdict('broken-install')]));`,
+    );
+    const run = spawnSync(process.execPath, [join(dir, 'check.mjs')], { cwd: dir, encoding: 'utf8', timeout: 10_000, env: { ...process.env, NODE_PATH: '' } });
+    expect(JSON.parse(run.stdout)).toEqual([true, false]);
   });
 });

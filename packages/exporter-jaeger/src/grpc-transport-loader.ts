@@ -10,9 +10,16 @@ interface GrpcTransportModule {
   createDefaultGrpcTransport?: (options?: Record<string, unknown>) => GrpcTransport;
 }
 
-function isModuleNotFound(error: unknown): boolean {
+/**
+ * core's `isPackageNotInstalled`, restated: this module must import nothing at run time (see
+ * above). The missing module is named first, quoted; a require error then lists the requiring
+ * files, whose paths contain the package that needed it.
+ */
+function isPackageNotInstalled(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n', 1)[0] as string).includes(`'${GRPC_TRANSPORT_PACKAGE}'`);
 }
 
 /**
@@ -26,10 +33,9 @@ export async function loadDefaultGrpcTransport(): Promise<Result<GrpcTransport, 
     loaded = (typeof require === 'function' ? require('@trace/transport-grpc') : await import('@trace/transport-grpc')) as GrpcTransportModule;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const message =
-      isModuleNotFound(error) && reason.includes(GRPC_TRANSPORT_PACKAGE)
-        ? `the jaeger_grpc format needs ${GRPC_TRANSPORT_PACKAGE}, which is not installed: run \`npm install ${GRPC_TRANSPORT_PACKAGE}\` (or pass a GrpcTransport)`
-        : `the jaeger_grpc format could not load ${GRPC_TRANSPORT_PACKAGE}: ${reason}`;
+    const message = isPackageNotInstalled(error)
+      ? `the jaeger_grpc format needs ${GRPC_TRANSPORT_PACKAGE}, which is not installed: run \`npm install ${GRPC_TRANSPORT_PACKAGE}\` (or pass a GrpcTransport)`
+      : `the jaeger_grpc format could not load ${GRPC_TRANSPORT_PACKAGE}: ${reason}`;
     return { ok: false, error: message };
   }
   const factory = loaded.createDefaultGrpcTransport;

@@ -18,6 +18,7 @@ import {
   classifyTransportError,
   err,
   exportSucceeded,
+  isPackageNotInstalled,
   ok,
   retryOnOtlpStatuses,
 } from '@trace/core';
@@ -75,13 +76,6 @@ type SendOutcome = Result<PartialSuccess, ExportError>;
 async function loadGrpcModule(): Promise<GrpcModule> {
   if (typeof require === 'function') return require('@trace/transport-grpc') as GrpcModule;
   return (await import('@trace/transport-grpc')) as GrpcModule;
-}
-
-/** True when loading failed because the package itself is not installed (not one it needs). */
-function isPackageMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') && message.includes(GRPC_PACKAGE);
 }
 
 /** A failure that is not worth retrying. */
@@ -332,7 +326,7 @@ export class OtlpExporter extends BaseSpanExporter {
       try {
         module = await loadGrpcModule();
       } catch (error) {
-        if (isPackageMissing(error)) {
+        if (isPackageNotInstalled(error, GRPC_PACKAGE)) {
           return failure(
             'GRPC_TRANSPORT_MISSING',
             `format otlp_grpc needs the optional package ${GRPC_PACKAGE}: install it (npm install ${GRPC_PACKAGE}) or pass a GrpcTransport`,
