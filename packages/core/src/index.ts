@@ -107,5 +107,6 @@ export {
 } from './transport.js';
 export { startTracing, type StartTracingOptions, type TracingHandle } from './setup/start-tracing.js';
 export { isPackageNotInstalled } from './platform.js';
+export { ByteBuffer, type ByteBufferOptions } from './byte-buffer.js';
 export { createExporter, getSupportedFormats, defaultResource, type ExportBackend, type ExporterResource } from './setup/exporter-factory.js';
 export { readEnvironment, type Environment, type EnvironmentSettings } from './setup/env-config.js';

@@ -8,10 +8,9 @@
 // return the new position, so an encoder can keep both in locals and ask for room once per part
 // instead of once per piece (its per-byte loops then touch no object fields).
 import { Buffer } from 'node:buffer';
+import { ByteBuffer, type ByteBufferOptions } from './byte-buffer.js';
 
 const HEX = '0123456789abcdef';
-const DEFAULT_INITIAL_CAPACITY = 64 * 1024;
-const DEFAULT_MAX_RETAINED_CAPACITY = 4 * 1024 * 1024;
 const TWO_POW_32 = 4294967296;
 // Prebuilt pieces this long or longer are copied with `set`; shorter ones faster byte by byte.
 const SET_THRESHOLD = 16;
@@ -54,21 +53,13 @@ export function jsonAsciiBytes(text: string): Uint8Array {
 const TRUE = jsonAsciiBytes('true');
 const FALSE = jsonAsciiBytes('false');
 
-/** Options of a {@link JsonBytesWriter}. */
-export interface JsonBytesWriterOptions {
-  /** Bytes allocated up front (and again after a shrink). Default 64 KiB. */
-  readonly initialCapacity?: number;
-  /**
-   * A buffer grown past this by one huge body is replaced at the next {@link JsonBytesWriter.reset},
-   * so one outlier does not pin its memory for the life of the process. Default 4 MiB.
-   */
-  readonly maxRetainedCapacity?: number;
-}
+/** Options of a {@link JsonBytesWriter}: those of its {@link ByteBuffer}. */
+export type JsonBytesWriterOptions = ByteBufferOptions;
 
 /**
- * A growable, reused UTF-8 buffer that JSON is written into in one pass. Encoding is synchronous,
- * so an encoder can keep one module-level writer and {@link reset} it per body; {@link finish}
- * (or {@link text}) copies the result out, because the buffer is reused by the next body.
+ * A {@link ByteBuffer} that JSON is written into in one pass, UTF-8 encoded. Encoding is
+ * synchronous, so an encoder can keep one module-level writer and {@link reset} it per body;
+ * {@link finish} (or {@link text}) copies the result out, because the buffer is reused.
  *
  * String escaping is exactly the well-formed `JSON.stringify`'s: `"`, `\`, `\b \t \n \f \r`, other
  * control characters as `\u00xx`, lone surrogates as `\udxxx` (lowercase hex), so the output is
@@ -82,62 +73,14 @@ export interface JsonBytesWriterOptions {
  * writer.byte(0x7d);
  * const body = writer.finish(); // UTF-8 of {"name":"héllo \"you\""}
  */
-export class JsonBytesWriter {
-  /** The buffer; replaced when it grows, so re-read it after {@link ensure} or {@link room}. */
-  buf: Uint8Array;
-  /** Where the method API writes next (the `putJson*` functions carry their own position). */
-  pos = 0;
+export class JsonBytesWriter extends ByteBuffer {
   /** False while every byte written is ASCII: {@link text} can then read the bytes as latin1. */
   wroteNonAscii = false;
-  private readonly initialCapacity: number;
-  private readonly maxRetainedCapacity: number;
-
-  constructor(options?: JsonBytesWriterOptions) {
-    this.initialCapacity = options?.initialCapacity ?? DEFAULT_INITIAL_CAPACITY;
-    this.maxRetainedCapacity = options?.maxRetainedCapacity ?? DEFAULT_MAX_RETAINED_CAPACITY;
-    this.buf = new Uint8Array(this.initialCapacity);
-  }
 
   /** Starts a new body; returns its start position (0) for callers that pass positions. */
-  reset(): number {
-    if (this.buf.length > this.maxRetainedCapacity) this.buf = new Uint8Array(this.initialCapacity);
-    this.pos = 0;
+  override reset(): number {
     this.wroteNonAscii = false;
-    return 0;
-  }
-
-  /**
-   * The buffer, with room for `count` bytes at `position`. It may be a new, larger buffer holding
-   * what was written so far: callers write into what this returns.
-   */
-  room(position: number, count: number): Uint8Array {
-    const buf = this.buf;
-    if (position + count <= buf.length) return buf;
-    return this.grow(position, count);
-  }
-
-  /** Makes room for `extra` more bytes at {@link pos}. */
-  ensure(extra: number): void {
-    if (this.pos + extra > this.buf.length) this.grow(this.pos, extra);
-  }
-
-  private grow(position: number, count: number): Uint8Array {
-    const needed = position + count;
-    let size = this.buf.length * 2;
-    while (size < needed) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.buf.subarray(0, position));
-    this.buf = grown;
-    return grown;
-  }
-
-  /** A copy of the bytes up to {@link pos}, or up to `end` when given. */
-  finish(end: number = this.pos): Uint8Array {
-    // `slice` zero-fills a new buffer and then copies into it; every byte is overwritten here,
-    // so an uninitialised one is enough (about 2.5x cheaper for a 240 KB body).
-    const copy = new Uint8Array(Buffer.allocUnsafeSlow(end).buffer, 0, end);
-    copy.set(this.buf.subarray(0, end));
-    return copy;
+    return super.reset();
   }
 
   /**

@@ -51,14 +51,14 @@ export function encodeJaegerThriftBatch(spans: readonly Span[], process?: Jaeger
 function writeTraceIdFields(span: Span, highField: number, lowField: number): void {
   writer.fieldHeader(ThriftType.I64, highField);
   writer.ensure(19);
-  const buffer = writer.bytes;
-  const at = writer.offset;
+  const buffer = writer.buf;
+  const at = writer.pos;
   span.writeTraceId(buffer, at);
   buffer.copyWithin(at + 11, at + 8, at + 16);
   buffer[at + 8] = ThriftType.I64;
   buffer[at + 9] = 0;
   buffer[at + 10] = lowField;
-  writer.offset = at + 19;
+  writer.pos = at + 19;
 }
 
 function writeSpan(span: Span): void {
@@ -66,13 +66,13 @@ function writeSpan(span: Span): void {
 
   writer.fieldHeader(ThriftType.I64, 3);
   writer.ensure(8);
-  span.writeSpanId(writer.bytes, writer.offset);
-  writer.offset += 8;
+  span.writeSpanId(writer.buf, writer.pos);
+  writer.pos += 8;
 
   writer.fieldHeader(ThriftType.I64, 4);
   writer.ensure(8);
-  span.writeParentSpanId(writer.bytes, writer.offset);
-  writer.offset += 8;
+  span.writeParentSpanId(writer.buf, writer.pos);
+  writer.pos += 8;
 
   writer.fieldHeader(ThriftType.STRING, 5);
   writer.string(span.operationName);
@@ -88,8 +88,8 @@ function writeSpan(span: Span): void {
       writeTraceIdFields(span, 3, 2); // SpanRef.traceIdHigh, SpanRef.traceIdLow
       writer.fieldHeader(ThriftType.I64, 4);
       writer.ensure(8);
-      span.writeParentSpanId(writer.bytes, writer.offset);
-      writer.offset += 8;
+      span.writeParentSpanId(writer.buf, writer.pos);
+      writer.pos += 8;
       writer.fieldStop();
     }
     for (let i = 0; i < links.length; i++) {
@@ -99,16 +99,16 @@ function writeSpan(span: Span): void {
       const traceId = context.traceId;
       writer.fieldHeader(ThriftType.I64, 3);
       writer.ensure(8);
-      writeHexBytes(writer.bytes, writer.offset, traceId, 0, 8);
-      writer.offset += 8;
+      writeHexBytes(writer.buf, writer.pos, traceId, 0, 8);
+      writer.pos += 8;
       writer.fieldHeader(ThriftType.I64, 2);
       writer.ensure(8);
-      writeHexBytes(writer.bytes, writer.offset, traceId, 16, 8);
-      writer.offset += 8;
+      writeHexBytes(writer.buf, writer.pos, traceId, 16, 8);
+      writer.pos += 8;
       writer.fieldHeader(ThriftType.I64, 4);
       writer.ensure(8);
-      writeHexBytes(writer.bytes, writer.offset, context.spanId, 0, 8);
-      writer.offset += 8;
+      writeHexBytes(writer.buf, writer.pos, context.spanId, 0, 8);
+      writer.pos += 8;
       writer.fieldStop();
     }
   }

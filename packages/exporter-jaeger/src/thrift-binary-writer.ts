@@ -5,6 +5,7 @@
 //   list:   [elemType:1][size:i32 BE]  elements      (size backfilled, so one pass suffices)
 //   string: [length:i32 BE][utf-8 bytes]              (length backfilled after encoding)
 //   struct: fields...  [STOP:1]
+import { ByteBuffer } from '@trace/core';
 
 /** TBinaryProtocol type bytes (Thrift `TType`). */
 export const ThriftType = {
@@ -24,69 +25,44 @@ const INITIAL_CAPACITY = 64 * 1024;
 const utf8 = new TextEncoder();
 
 /**
- * Big-endian TBinaryProtocol writer. One instance is reused across batches: the buffer only ever
- * grows (doubling), so steady-state encoding allocates nothing but the final copy.
+ * Big-endian TBinaryProtocol writer over core's reusable {@link ByteBuffer}: one instance serves
+ * every batch, so steady-state encoding allocates nothing but the final copy.
  */
-export class ThriftBinaryWriter {
-  private buffer: Uint8Array;
+export class ThriftBinaryWriter extends ByteBuffer {
   private view: DataView;
-  /** Write position. */
-  offset = 0;
 
   constructor(initialCapacity: number = INITIAL_CAPACITY) {
-    this.buffer = new Uint8Array(initialCapacity);
-    this.view = new DataView(this.buffer.buffer);
+    super({ initialCapacity });
+    this.view = new DataView(this.buf.buffer);
   }
 
-  /** Starts a new message at offset 0, keeping the buffer. */
-  reset(): void {
-    this.offset = 0;
-  }
-
-  /** Makes room for `bytes` more bytes. */
-  ensure(bytes: number): void {
-    const needed = this.offset + bytes;
-    if (needed <= this.buffer.length) return;
-    let capacity = this.buffer.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const next = new Uint8Array(capacity);
-    next.set(this.buffer.subarray(0, this.offset));
-    this.buffer = next;
+  protected override replaceBuffer(next: Uint8Array): void {
+    super.replaceBuffer(next);
     this.view = new DataView(next.buffer);
-  }
-
-  /** The raw buffer, for callers that write bytes directly (ids) after `ensure`. */
-  get bytes(): Uint8Array {
-    return this.buffer;
-  }
-
-  /** A copy of everything written since `reset` (the caller owns it; the buffer is reused). */
-  finish(): Uint8Array {
-    return this.buffer.slice(0, this.offset);
   }
 
   fieldHeader(type: number, id: number): void {
     this.ensure(3);
-    const buffer = this.buffer;
-    const offset = this.offset;
-    buffer[offset] = type;
-    buffer[offset + 1] = id >>> 8;
-    buffer[offset + 2] = id;
-    this.offset = offset + 3;
+    const buf = this.buf;
+    const offset = this.pos;
+    buf[offset] = type;
+    buf[offset + 1] = id >>> 8;
+    buf[offset + 2] = id;
+    this.pos = offset + 3;
   }
 
   fieldStop(): void {
     this.ensure(1);
-    this.buffer[this.offset++] = ThriftType.STOP;
+    this.buf[this.pos++] = ThriftType.STOP;
   }
 
   /** Writes a list header and returns the offset of its size, for {@link patchListSize}. */
   listHeader(elementType: number, size: number): number {
     this.ensure(5);
-    this.buffer[this.offset] = elementType;
-    const sizeOffset = this.offset + 1;
+    this.buf[this.pos] = elementType;
+    const sizeOffset = this.pos + 1;
     this.view.setInt32(sizeOffset, size);
-    this.offset += 5;
+    this.pos += 5;
     return sizeOffset;
   }
 
@@ -97,13 +73,13 @@ export class ThriftBinaryWriter {
 
   bool(value: boolean): void {
     this.ensure(1);
-    this.buffer[this.offset++] = value ? 1 : 0;
+    this.buf[this.pos++] = value ? 1 : 0;
   }
 
   i32(value: number): void {
     this.ensure(4);
-    this.view.setInt32(this.offset, value | 0);
-    this.offset += 4;
+    this.view.setInt32(this.pos, value | 0);
+    this.pos += 4;
   }
 
   /**
@@ -114,15 +90,15 @@ export class ThriftBinaryWriter {
     this.ensure(8);
     const high = Math.floor(value / TWO_POW_32);
     const low = value - high * TWO_POW_32;
-    this.view.setUint32(this.offset, high >>> 0);
-    this.view.setUint32(this.offset + 4, low >>> 0);
-    this.offset += 8;
+    this.view.setUint32(this.pos, high >>> 0);
+    this.view.setUint32(this.pos + 4, low >>> 0);
+    this.pos += 8;
   }
 
   double(value: number): void {
     this.ensure(8);
-    this.view.setFloat64(this.offset, value);
-    this.offset += 8;
+    this.view.setFloat64(this.pos, value);
+    this.pos += 8;
   }
 
   /** A Thrift string: i32 byte length, then UTF-8. ASCII takes a copy loop, the rest TextEncoder. */
@@ -130,20 +106,20 @@ export class ThriftBinaryWriter {
     const length = value.length;
     // UTF-16 → UTF-8 is at most 3 bytes per code unit.
     this.ensure(4 + length * 3);
-    const buffer = this.buffer;
-    const start = this.offset + 4;
+    const buf = this.buf;
+    const start = this.pos + 4;
     let offset = start;
     let i = 0;
     for (; i < length; i++) {
       const code = value.charCodeAt(i);
       if (code >= 0x80) break;
-      buffer[offset++] = code;
+      buf[offset++] = code;
     }
     if (i < length) {
-      const { written } = utf8.encodeInto(i === 0 ? value : value.slice(i), buffer.subarray(offset));
+      const { written } = utf8.encodeInto(i === 0 ? value : value.slice(i), buf.subarray(offset));
       offset += written;
     }
     this.view.setInt32(start - 4, offset - start);
-    this.offset = offset;
+    this.pos = offset;
   }
 }

@@ -5,6 +5,7 @@
 //   [tag][len?.. reserved ..][ body ... ][ next field ...
 //         ▲ start                        ▲ pos: body length known now; if its varint needs
 //                                          more or fewer bytes than reserved, the body moves.
+import { ByteBuffer } from '@trace/core';
 
 const INITIAL_CAPACITY = 64 * 1024;
 const TWO_POW_32 = 4_294_967_296;
@@ -23,38 +24,20 @@ export function varintSize(value: number): number {
 }
 
 /**
- * Single-pass protobuf writer over one reusable buffer. It knows wire types, not messages: the
+ * Single-pass protobuf writer over core's reusable {@link ByteBuffer}. It knows wire types, not messages: the
  * OTLP encoders drive it field by field, so there is no reflection and no generated code.
  */
-export class ProtoWriter {
-  buf: Uint8Array;
-  pos = 0;
+export class ProtoWriter extends ByteBuffer {
   private view: DataView;
 
-  constructor(capacity: number = INITIAL_CAPACITY) {
-    this.buf = new Uint8Array(capacity);
+  constructor(initialCapacity: number = INITIAL_CAPACITY) {
+    super({ initialCapacity });
     this.view = new DataView(this.buf.buffer);
   }
 
-  reset(): void {
-    this.pos = 0;
-  }
-
-  /** Makes room for `extra` more bytes. */
-  ensure(extra: number): void {
-    const needed = this.pos + extra;
-    if (needed <= this.buf.length) return;
-    let capacity = this.buf.length * 2;
-    while (capacity < needed) capacity *= 2;
-    const next = new Uint8Array(capacity);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
+  protected override replaceBuffer(next: Uint8Array): void {
+    super.replaceBuffer(next);
     this.view = new DataView(next.buffer);
-  }
-
-  /** A copy of what was written (the buffer itself is reused). */
-  finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
   }
 
   /** Writes one byte; the caller has ensured room. Used for single-byte tags. */
