@@ -147,6 +147,7 @@ export class Tracer implements SpanOwner {
       span.baggage = parentSpan.baggage;
       parentFlags = parentSpan.traceFlags;
       debug = parentSpan.debug;
+      if (debug) span._setParentFlags(false, true);
       parameters.parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
       parameters.parentIsRemote = false;
     } else if (parentContext !== undefined) {
@@ -172,7 +173,6 @@ export class Tracer implements SpanOwner {
       parameters.parentSampled = undefined;
       parameters.parentIsRemote = false;
     }
-    if (parentSpan !== undefined && debug) span._setParentFlags(false, true);
     if (explicitSpanId !== undefined) {
       span._setSpanIdFromHex(explicitSpanId);
     } else {
