@@ -27,6 +27,8 @@ export class ByteBuffer {
   buf: Uint8Array;
   /** Where writing goes on (callers that carry their own position leave it alone). */
   pos = 0;
+  /** A DataView of {@link buf}, for big-endian and float writes; renewed with the buffer. */
+  view: DataView;
   private readonly initialCapacity: number;
   private readonly maxRetainedCapacity: number;
 
@@ -34,6 +36,7 @@ export class ByteBuffer {
     this.initialCapacity = options?.initialCapacity ?? DEFAULT_INITIAL_CAPACITY;
     this.maxRetainedCapacity = options?.maxRetainedCapacity ?? DEFAULT_MAX_RETAINED_CAPACITY;
     this.buf = new Uint8Array(this.initialCapacity);
+    this.view = new DataView(this.buf.buffer);
   }
 
   /** Starts a new body; returns its start position (0) for callers that pass positions. */
@@ -67,9 +70,9 @@ export class ByteBuffer {
     return copy;
   }
 
-  /** Installs a new buffer. Subclasses that keep a view of it (a DataView) renew it here. */
-  protected replaceBuffer(next: Uint8Array): void {
+  private replaceBuffer(next: Uint8Array): void {
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 
   private grow(position: number, count: number): Uint8Array {

@@ -29,16 +29,8 @@ const utf8 = new TextEncoder();
  * every batch, so steady-state encoding allocates nothing but the final copy.
  */
 export class ThriftBinaryWriter extends ByteBuffer {
-  private view: DataView;
-
   constructor(initialCapacity: number = INITIAL_CAPACITY) {
     super({ initialCapacity });
-    this.view = new DataView(this.buf.buffer);
-  }
-
-  protected override replaceBuffer(next: Uint8Array): void {
-    super.replaceBuffer(next);
-    this.view = new DataView(next.buffer);
   }
 
   fieldHeader(type: number, id: number): void {

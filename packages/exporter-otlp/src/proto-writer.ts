@@ -28,16 +28,8 @@ export function varintSize(value: number): number {
  * OTLP encoders drive it field by field, so there is no reflection and no generated code.
  */
 export class ProtoWriter extends ByteBuffer {
-  private view: DataView;
-
   constructor(initialCapacity: number = INITIAL_CAPACITY) {
     super({ initialCapacity });
-    this.view = new DataView(this.buf.buffer);
-  }
-
-  protected override replaceBuffer(next: Uint8Array): void {
-    super.replaceBuffer(next);
-    this.view = new DataView(next.buffer);
   }
 
   /** Writes one byte; the caller has ensured room. Used for single-byte tags. */
