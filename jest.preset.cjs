@@ -11,7 +11,7 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }],
   },
   moduleNameMapper: {
-    '^@trace/([a-z-]+)/testing$': path.join(packagesDir, '$1/src/testing.ts'),
+    '^@trace/([a-z-]+)/([a-z-]+)$': path.join(packagesDir, '$1/src/$2.ts'),
     '^@trace/([a-z-]+)$': path.join(packagesDir, '$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

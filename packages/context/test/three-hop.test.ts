@@ -155,7 +155,7 @@ describe.each(CONFIGURATIONS)('three hops with OTEL_PROPAGATORS=$names', ({ name
     const tracerA = new Tracer({ serviceName: 'a', propagator });
     const portB = await startChain(new Tracer({ serviceName: 'b', propagator }), new Tracer({ serviceName: 'c', propagator }));
 
-    const root = tracerA.startSpan('checkout', 'a', { kind: 'server' });
+    const root = tracerA.startSpan('checkout', { serviceName: 'a', kind: 'server' });
     root.setBaggage('user_id', '12345');
     root.setBaggage('note', 'a b,c');
     const client = tracerA.startChildSpan(root, 'call-b', { kind: 'client' });
@@ -239,7 +239,7 @@ describe.each(CONFIGURATIONS)('three hops with OTEL_PROPAGATORS=$names', ({ name
     tracers.push(tracerA, tracerB, tracerC);
     const portB = await startChain(tracerB, tracerC);
 
-    const root = tracerA.startSpan('checkout', 'a', { kind: 'client' });
+    const root = tracerA.startSpan('checkout', { serviceName: 'a', kind: 'client' });
     const headers: Record<string, string> = {};
     tracerA.injectContext(root, headers);
     const hopB = await get(portB, (outgoing) => {

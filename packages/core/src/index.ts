@@ -50,21 +50,7 @@ export {
   BAGGAGE_HEADER,
   BAGGAGE_ITEM_PREFIX,
 } from './propagator.js';
-export { isValidHexId, generateSpanId, generateTraceId, writeHexBytes } from './ids.js';
-export {
-  JsonBytesWriter,
-  type JsonBytesWriterOptions,
-  JSON_NUMBER_ROOM,
-  jsonAsciiBytes,
-  jsonStringRoom,
-  putJsonAscii,
-  putJsonBoolean,
-  putJsonBytes,
-  putJsonEightDigits,
-  putJsonInteger,
-  putJsonNumber,
-  putJsonString,
-} from './json-bytes.js';
+export { isValidHexId, generateSpanId, generateTraceId } from './ids.js';
 export { type Sampler, type SamplingParameters, type ParentBasedOptions, alwaysOn, alwaysOff, traceIdRatio, parentBased } from './sampler.js';
 export { type SpanLimits, DEFAULT_SPAN_LIMITS } from './span-limits.js';
 export { type Scheduler, realScheduler } from './scheduler.js';
@@ -107,6 +93,5 @@ export {
 } from './transport.js';
 export { startTracing, type StartTracingOptions, type TracingHandle } from './setup/start-tracing.js';
 export { isPackageNotInstalled } from './platform.js';
-export { ByteBuffer, type ByteBufferOptions } from './byte-buffer.js';
 export { createExporter, getSupportedFormats, defaultResource, type ExportBackend, type ExporterResource } from './setup/exporter-factory.js';
 export { readEnvironment, type Environment, type EnvironmentSettings } from './setup/env-config.js';

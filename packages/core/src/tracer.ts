@@ -103,11 +103,11 @@ export class Tracer implements SpanOwner {
    * Starts a span. Its parent is `options.parent` when given, else the current span; with
    * neither (or `parent: null`) it starts a new trace.
    */
-  startSpan(operation: string, service?: string, options?: StartSpanOptions): Span {
+  startSpan(operation: string, options?: StartSpanOptions): Span {
     const parent = options?.parent === undefined ? spanStorage.getStore() : options.parent;
-    if (parent === null || parent === undefined) return this.createSpan(operation, service, undefined, undefined, options);
-    if (isSpan(parent)) return this.createSpan(operation, service, parent, undefined, options);
-    return this.createSpan(operation, service, undefined, parent, options);
+    if (parent === null || parent === undefined) return this.createSpan(operation, undefined, undefined, undefined, options);
+    if (isSpan(parent)) return this.createSpan(operation, undefined, parent, undefined, options);
+    return this.createSpan(operation, undefined, undefined, parent, options);
   }
 
   /** Starts a child of `parent` (seed `start_child_span`); the service defaults to the parent's. */
@@ -294,7 +294,7 @@ export class Tracer implements SpanOwner {
    * span and passed on unchanged.
    */
   withSpan<T>(operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
-    const span = this.startSpan(operation, undefined, options);
+    const span = this.startSpan(operation, options);
     if (spanObservers.length !== 0) notifyActivate(span);
     let result: T;
     try {
@@ -319,11 +319,6 @@ export class Tracer implements SpanOwner {
     }
     this.finishSpan(span);
     return result;
-  }
-
-  /** A span for `using span = tracer.scoped('op')`: finished when the block exits. */
-  scoped(operation: string, options?: StartSpanOptions): Span {
-    return this.startSpan(operation, undefined, options);
   }
 
   // ── export ───────────────────────────────────────────────────────────────────────────────────
@@ -426,7 +421,7 @@ export function traceChildSpan<T>(parent: Span, operation: string, fn: (span: Sp
 // the process (a module-level constant nobody reads could be collected), prevent it.
 {
   const tracer = new Tracer({ serviceName: 'shape-keeper' });
-  const root = tracer.startSpan('shape-keeper', undefined, { parent: null, kind: 'server' });
+  const root = tracer.startSpan('shape-keeper', { parent: null, kind: 'server' });
   root.setTag('shape', 'kept').setStatus('error', 'kept');
   root.addEvent('kept');
   const child = tracer.startChildSpan(root, 'shape-keeper-child');

@@ -28,7 +28,7 @@ function setup(settings: Record<string, unknown> = {}, exporter: BaseSpanExporte
   const tracer = new Tracer({ serviceName: 'svc', exportSettings: { scheduler, retry: { jitter: 0 }, ...settings } });
   tracer.addExporter(exporter);
   const finish = (count: number) => {
-    for (let i = 0; i < count; i++) tracer.startSpan(`op-${i}`, undefined, { parent: null }).end();
+    for (let i = 0; i < count; i++) tracer.startSpan(`op-${i}`, { parent: null }).end();
   };
   return { scheduler, tracer, exporter, finish };
 }
@@ -110,7 +110,7 @@ describe('bounds and drops', () => {
   it('bounds the queue by estimated bytes and drops a span larger than the bound', async () => {
     const { finish, tracer } = setup({ batchSize: 100, maxQueueSize: 1000, maxQueueBytes: 2000 });
     finish(20); // ~320 bytes each: about six fit
-    const big = tracer.startSpan('big', undefined, { parent: null });
+    const big = tracer.startSpan('big', { parent: null });
     big.setTag('payload', 'x'.repeat(5000));
     big.end();
     const stats = tracer.getExportStats()[0];
@@ -362,7 +362,7 @@ describe('soak', () => {
     let peak = 0;
     for (let chunk = 0; chunk < 100; chunk++) {
       for (let i = 0; i < 10_000; i++) {
-        const span = tracer.startSpan('soak', undefined, { parent: null });
+        const span = tracer.startSpan('soak', { parent: null });
         span.setTag('i', i);
         span.end();
       }

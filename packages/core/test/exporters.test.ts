@@ -21,7 +21,7 @@ describe('ConsoleExporter', () => {
     const output: string[] = [];
     const exporter = new ConsoleExporter({ write: (text) => output.push(text) });
     const tracer = new Tracer({ serviceName: 'api-gateway', exporters: [exporter], exportSettings: { batchSize: 1, maxQueueSize: 100 } });
-    const root = tracer.startSpan('POST /api/orders', undefined, { kind: 'server', tags: { 'http.method': 'POST', 'http.status_code': 201 } });
+    const root = tracer.startSpan('POST /api/orders', { kind: 'server', tags: { 'http.method': 'POST', 'http.status_code': 201 } });
     const validate = tracer.startChildSpan(root, 'validate_request');
     validate.end();
     const call = tracer.startChildSpan(root, 'call order-service', { kind: 'client' });
@@ -60,7 +60,7 @@ describe('ConsoleExporter', () => {
     const output: string[] = [];
     const exporter = new ConsoleExporter({ write: (text) => output.push(text), printOnFlushOnly: true });
     const tracer = new Tracer({ exporters: [exporter], exportSettings: { batchSize: 1, maxQueueSize: 100 } });
-    const root = tracer.startSpan('publish', undefined, { parent: null, kind: 'producer' });
+    const root = tracer.startSpan('publish', { parent: null, kind: 'producer' });
     const context = root.context();
     root.end();
     await flushMicrotasks();
@@ -74,7 +74,7 @@ describe('ConsoleExporter', () => {
 
   it('formatTraceTree survives forged cyclic ids', () => {
     const tracer = new Tracer();
-    const a = tracer.startSpan('a', undefined, { parent: null });
+    const a = tracer.startSpan('a', { parent: null });
     a.end();
     expect(() => formatTraceTree([a, a])).not.toThrow();
   });

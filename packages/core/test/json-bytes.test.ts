@@ -12,7 +12,7 @@ import {
   putJsonInteger,
   putJsonNumber,
   putJsonString,
-} from '@trace/core';
+} from '@trace/core/encoding';
 import fc from 'fast-check';
 
 const utf8 = new TextEncoder();

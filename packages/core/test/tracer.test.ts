@@ -31,7 +31,7 @@ describe('spans', () => {
     const { tracer } = tracerWithMemory();
     const ids = new Set<string>();
     for (let i = 0; i < 2000; i++) {
-      const span = tracer.startSpan('op', undefined, { parent: null });
+      const span = tracer.startSpan('op', { parent: null });
       expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
       expect(span.spanId).toMatch(/^[0-9a-f]{16}$/);
       expect(span.traceId).not.toBe('0'.repeat(32));
@@ -55,22 +55,22 @@ describe('spans', () => {
 
   it('children share the trace, point at the parent and inherit the service', () => {
     const { tracer } = tracerWithMemory();
-    const parent = tracer.startSpan('handle_request', 'api-gateway');
+    const parent = tracer.startSpan('handle_request', { serviceName: 'api-gateway' });
     const child = tracer.startChildSpan(parent, 'validate_input');
     expect(child.traceId).toBe(parent.traceId);
     expect(child.parentSpanId).toBe(parent.spanId);
     expect(child.serviceName).toBe('api-gateway');
     expect(parent.serviceName).toBe('api-gateway');
-    expect(tracer.startSpan('x', undefined, { parent: null }).serviceName).toBe('test-service');
+    expect(tracer.startSpan('x', { parent: null }).serviceName).toBe('test-service');
   });
 
   it('compare trace and parent ids by word, as their hex compares', () => {
     const { tracer } = tracerWithMemory();
-    const root = tracer.startSpan('root', undefined, { parent: null });
+    const root = tracer.startSpan('root', { parent: null });
     const first = tracer.startChildSpan(root, 'a');
     const second = tracer.startChildSpan(root, 'b');
     const grandchild = tracer.startChildSpan(first, 'c');
-    const other = tracer.startSpan('other', undefined, { parent: null });
+    const other = tracer.startSpan('other', { parent: null });
     const spans = [root, first, second, grandchild, other];
     for (const a of spans) {
       for (const b of spans) {
@@ -100,7 +100,7 @@ describe('spans', () => {
     const invalid: unknown[] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -5, new Date('not a date'), '2024-01-01', 1e300];
     for (const time of invalid) {
       const before = Date.now() * 1000;
-      const span = tracer.startSpan('t', undefined, { parent: null, startTime: time as number });
+      const span = tracer.startSpan('t', { parent: null, startTime: time as number });
       span.addEvent('e', undefined, time as number);
       expect(span.end(time as number).ok).toBe(true);
       const after = Date.now() * 1000;
@@ -111,7 +111,7 @@ describe('spans', () => {
       }
     }
     // Valid times are kept as given, a Date included.
-    const span = tracer.startSpan('t', undefined, { parent: null, startTime: new Date(1_700_000_000_000) });
+    const span = tracer.startSpan('t', { parent: null, startTime: new Date(1_700_000_000_000) });
     span.addEvent('e', undefined, 1_700_000_000_500);
     span.end(1_700_000_001_000);
     expect([span.startTime, span.events[0]?.time, span.duration]).toEqual([1_700_000_000_000_000, 1_700_000_000_500_000, 1_000_000]);
@@ -134,7 +134,7 @@ describe('spans', () => {
     const { tracer } = tracerWithMemory();
     const fromTag = tracer.startSpan('a').setTag('span.kind', 'server');
     expect(fromTag.kind).toBe('server');
-    const explicit = tracer.startSpan('b', undefined, { kind: 'client' }).setTag('span.kind', 'server');
+    const explicit = tracer.startSpan('b', { kind: 'client' }).setTag('span.kind', 'server');
     expect(explicit.kind).toBe('client');
     expect(tracer.startSpan('c').kind).toBe('internal');
   });
@@ -175,7 +175,7 @@ describe('spans', () => {
   it('record links within the limit', () => {
     const { tracer } = tracerWithMemory({ spanLimits: { linkCountLimit: 1 } });
     const other = tracer.startSpan('other');
-    const span = tracer.startSpan('op', undefined, { links: [other, new TraceContext({ traceId: TRACE_ID, spanId: SPAN_ID })] });
+    const span = tracer.startSpan('op', { links: [other, new TraceContext({ traceId: TRACE_ID, spanId: SPAN_ID })] });
     expect(span.links).toHaveLength(1);
     expect(span.links[0]?.context.spanId).toBe(other.spanId);
     expect(span.droppedLinksCount).toBe(1);
@@ -269,7 +269,7 @@ describe('debug and parent ids in the context', () => {
 
   it('a span context carries the span parent id (for B3)', () => {
     const { tracer } = tracerWithMemory();
-    const root = tracer.startSpan('root', undefined, { parent: null });
+    const root = tracer.startSpan('root', { parent: null });
     const child = tracer.startChildSpan(root, 'child');
     expect(root.context().parentSpanId).toBe('');
     expect(child.context().parentSpanId).toBe(root.spanId);
@@ -305,13 +305,13 @@ describe('sampling', () => {
   it('traceIdRatio samples about the ratio, and the same trace id always gets the same answer', () => {
     const { tracer } = tracerWithMemory({ sampler: traceIdRatio(0.25) });
     let sampled = 0;
-    for (let i = 0; i < 4000; i++) if (tracer.startSpan('x', undefined, { parent: null }).sampled) sampled++;
+    for (let i = 0; i < 4000; i++) if (tracer.startSpan('x', { parent: null }).sampled) sampled++;
     expect(sampled).toBeGreaterThan(800);
     expect(sampled).toBeLessThan(1200);
     // Same ratio, same trace id: every service decides the same way.
     const downstream = new Tracer({ sampler: traceIdRatio(0.25) });
     for (let i = 0; i < 200; i++) {
-      const span = tracer.startSpan('x', undefined, { parent: null });
+      const span = tracer.startSpan('x', { parent: null });
       const context = new TraceContext({ traceId: span.traceId, spanId: SPAN_ID, traceFlags: 0 });
       expect(downstream.startSpanFromContext(context, 'y', { parent: null }).sampled).toBe(span.sampled);
     }
@@ -429,7 +429,7 @@ describe('current span across async code', () => {
   it('`using` finishes a scoped span when the block exits', async () => {
     const { tracer, exporter } = tracerWithMemory();
     {
-      using span = tracer.scoped('scoped-work');
+      using span = tracer.startSpan('scoped-work');
       span.setTag('inside', true);
     }
     await tracer.flush();

@@ -1,6 +1,7 @@
 // Span → `jaeger.api_v2.PostSpansRequest` (jaeger-idl proto/api_v2/collector.proto + model.proto)
 // with protobufjs's minimal Writer: hand-written field order, no reflection, no generated code.
-import { type Span, type TagValue, type Tags, writeHexBytes } from '@trace/core';
+import type { Span, TagValue, Tags } from '@trace/core';
+import { writeHexBytes } from '@trace/core/encoding';
 import protobuf from 'protobufjs/minimal.js';
 import type { JaegerProcess } from './jaeger-process.js';
 

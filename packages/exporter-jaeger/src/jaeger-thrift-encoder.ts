@@ -1,6 +1,7 @@
 // Span → Jaeger Thrift `Batch` (jaeger-idl thrift/jaeger.thrift) in TBinaryProtocol, in one pass
 // over each span into a reused buffer.
-import { type Span, type TagValue, type Tags, writeHexBytes } from '@trace/core';
+import type { Span, TagValue, Tags } from '@trace/core';
+import { writeHexBytes } from '@trace/core/encoding';
 import type { JaegerProcess } from './jaeger-process.js';
 import { ThriftBinaryWriter, ThriftType } from './thrift-binary-writer.js';
 

@@ -5,7 +5,7 @@
 //   list:   [elemType:1][size:i32 BE]  elements      (size backfilled, so one pass suffices)
 //   string: [length:i32 BE][utf-8 bytes]              (length backfilled after encoding)
 //   struct: fields...  [STOP:1]
-import { ByteBuffer } from '@trace/core';
+import { ByteBuffer } from '@trace/core/encoding';
 
 /** TBinaryProtocol type bytes (Thrift `TType`). */
 export const ThriftType = {

@@ -140,7 +140,7 @@ describeWithIdl('encodeJaegerThriftBatch, decoded with jaeger.thrift', () => {
   it('keeps status message over an error.message tag and writes each derived tag once', async () => {
     const memory = new InMemoryExporter();
     const tracer = new Tracer({ serviceName: 's', exporters: [memory] });
-    const span = tracer.startSpan('op', undefined, { parent: null, tags: { 'span.kind': 'PRODUCER', error: 'yes', 'error.message': 'old' } });
+    const span = tracer.startSpan('op', { parent: null, tags: { 'span.kind': 'PRODUCER', error: 'yes', 'error.message': 'old' } });
     span.setStatus('error', 'new message');
     span.end();
     await tracer.shutdown();
@@ -156,7 +156,7 @@ describeWithIdl('encodeJaegerThriftBatch, decoded with jaeger.thrift', () => {
     const big = 'x'.repeat(2000);
     const many: Span[] = [];
     for (let i = 0; i < 600; i++) {
-      const span = tracer.startSpan(`op-${i}`, undefined, { parent: null, tags: { payload: big, index: i } });
+      const span = tracer.startSpan(`op-${i}`, { parent: null, tags: { payload: big, index: i } });
       span.end();
       many.push(span);
     }
@@ -283,7 +283,7 @@ describeWithIdl('encodeJaegerProtoPostSpans, decoded with model.proto + collecto
   it('encodes a link context of a span made from a TraceContext', () => {
     const memory = new InMemoryExporter();
     const tracer = new Tracer({ exporters: [memory] });
-    const span = tracer.startSpan('linked', undefined, { parent: null, links: [new TraceContext({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) })] });
+    const span = tracer.startSpan('linked', { parent: null, links: [new TraceContext({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) })] });
     span.end();
     const request = decode(encodeJaegerProtoPostSpans([span]));
     expect(request.batch.spans[0].references.map((r: Decoded) => [r.refType, hex(r.traceId), hex(r.spanId)])).toEqual([

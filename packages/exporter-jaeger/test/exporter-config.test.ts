@@ -18,7 +18,7 @@ import ts from 'typescript';
 
 async function oneSpan() {
   const tracer = new Tracer({ serviceName: 'svc', exporters: [new InMemoryExporter()] });
-  const span = tracer.startSpan('op', undefined, { parent: null });
+  const span = tracer.startSpan('op', { parent: null });
   span.end();
   await tracer.shutdown();
   return span;

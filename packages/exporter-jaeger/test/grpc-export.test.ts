@@ -168,7 +168,7 @@ describeWithIdl('JaegerExporter jaeger_grpc over a real gRPC server', () => {
         exporters: [jaeger],
         exportSettings: { flushInterval: 60_000, retry: { maxRetries: 3, baseRetryDelay: 5, maxRetryDelay: 20, jitter: 0 } },
       });
-      tracer.startSpan('work', undefined, { parent: null }).end();
+      tracer.startSpan('work', { parent: null }).end();
       await tracer.flush({ deadlineMs: 5000 });
       const stats = jaeger.getStats();
       await tracer.shutdown({ deadlineMs: 1000 });

@@ -189,8 +189,8 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
         exporters: [jaeger],
         exportSettings: { flushInterval: 60_000, retry: { maxRetries: 3, baseRetryDelay: 5, maxRetryDelay: 20, jitter: 0 } },
       });
-      tracer.startSpan('work', undefined, { parent: null }).end();
-      tracer.startSpan('more-work', undefined, { parent: null }).end();
+      tracer.startSpan('work', { parent: null }).end();
+      tracer.startSpan('more-work', { parent: null }).end();
       await tracer.flush({ deadlineMs: 5000 });
       const stats = jaeger.getStats();
       await tracer.shutdown({ deadlineMs: 1000 });

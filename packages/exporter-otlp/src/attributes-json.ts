@@ -1,6 +1,7 @@
 // Attribute values in the OTLP/JSON mapping: `{"key":..,"value":{"stringValue":..}}`, int64 as a
 // decimal string, doubles as JSON numbers (or "NaN" / "Infinity" / "-Infinity").
-import { type JsonBytesWriter, type TagValue, jsonAsciiBytes } from '@trace/core';
+import type { TagValue } from '@trace/core';
+import { type JsonBytesWriter, jsonAsciiBytes } from '@trace/core/encoding';
 import { utf8Bytes, writeDouble } from './json-values.js';
 
 /** A JSON string literal. */

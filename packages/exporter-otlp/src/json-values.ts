@@ -1,6 +1,6 @@
 // OTLP/JSON value forms written on top of core's JsonBytesWriter: the proto3 JSON spellings of
 // int64 nanosecond times and of doubles, which plain JSON numbers cannot carry.
-import { type JsonBytesWriter, putJsonInteger } from '@trace/core';
+import { type JsonBytesWriter, putJsonInteger } from '@trace/core/encoding';
 
 const textEncoder = new TextEncoder();
 // The CommonJS build of @trace/core re-exports through getters: bound once, not read per call.

@@ -5,7 +5,7 @@
 //   [tag][len?.. reserved ..][ body ... ][ next field ...
 //         ▲ start                        ▲ pos: body length known now; if its varint needs
 //                                          more or fewer bytes than reserved, the body moves.
-import { ByteBuffer } from '@trace/core';
+import { ByteBuffer } from '@trace/core/encoding';
 
 const INITIAL_CAPACITY = 64 * 1024;
 const TWO_POW_32 = 4_294_967_296;

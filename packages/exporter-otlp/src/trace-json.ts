@@ -1,7 +1,8 @@
 // OTLP `ExportTraceServiceRequest` in the OTLP/JSON mapping, written directly as UTF-8 bytes into
 // one reused buffer: ids as lowercase hex (copied from the span's id words), enums as integers,
 // 64-bit integers (times) as decimal strings, lowerCamelCase keys. No per-span strings or objects.
-import { type InstrumentationScope, JsonBytesWriter, type Span, type SpanEvent, type SpanLink, type TagValue, jsonAsciiBytes } from '@trace/core';
+import type { InstrumentationScope, Span, SpanEvent, SpanLink, TagValue } from '@trace/core';
+import { JsonBytesWriter, jsonAsciiBytes } from '@trace/core/encoding';
 import type { OtelResource } from '@trace/otel-adapter';
 import { writeKeyValue } from './attributes-json.js';
 import type { EncodedBatch } from './encoded-batch.js';

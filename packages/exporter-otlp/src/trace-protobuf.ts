@@ -5,7 +5,8 @@
 //   ExportTraceServiceRequest
 //     1 resource_spans ─ ResourceSpans { 1 resource, 3 schema_url, 2 scope_spans ─ ScopeSpans {
 //                                          1 scope, 2 spans ─ Span ... } }
-import { type InstrumentationScope, type Span, type SpanEvent, type SpanLink, type TagValue, writeHexBytes } from '@trace/core';
+import type { InstrumentationScope, Span, SpanEvent, SpanLink, TagValue } from '@trace/core';
+import { writeHexBytes } from '@trace/core/encoding';
 import type { OtelResource } from '@trace/otel-adapter';
 import { writeAttributes, writeKeyValue } from './attributes-protobuf.js';
 import type { EncodedBatch } from './encoded-batch.js';

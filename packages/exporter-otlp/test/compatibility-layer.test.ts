@@ -17,7 +17,7 @@ describeWithIdl('compatibility layer over OTLP/HTTP protobuf', () => {
     try {
       expect(compat.initialize().ok).toBe(true);
       const tracer = new Tracer({ serviceName: 'payment-service' });
-      const span = tracer.startSpan('charge_card', undefined, { kind: 'client', tags: { 'payment.amount': 99.99 } });
+      const span = tracer.startSpan('charge_card', { kind: 'client', tags: { 'payment.amount': 99.99 } });
       span.end();
       expect(compat.exportSpans([span]).ok).toBe(true);
       expect(compat.exportMetrics([{ type: 'counter', name: 'payments.processed', points: [{ value: 3, attributes: { currency: 'EUR' } }] }]).ok).toBe(true);

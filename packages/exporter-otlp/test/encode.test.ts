@@ -175,7 +175,7 @@ describeWithIdl('OTLP trace encoding, decoded with the official protos', () => {
     a.startSpan('a1').end();
     b.startSpan('b1').end();
     a.startSpan('a2').end();
-    a.startSpan('other-service', 'payments').end();
+    a.startSpan('other-service', { serviceName: 'payments' }).end();
     const spans = await memory.waitForSpans(4);
     const resource = testResource('checkout');
     for (const plain of [
@@ -206,7 +206,7 @@ describeWithIdl('OTLP trace encoding, decoded with the official protos', () => {
   it('handles long and non-ASCII strings whose length prefix needs more bytes', async () => {
     const { tracer, memory } = memoryTracer();
     const long = 'x'.repeat(300) + 'é'.repeat(100);
-    tracer.startSpan('é'.repeat(70), undefined, { tags: { long } }).end();
+    tracer.startSpan('é'.repeat(70), { tags: { long } }).end();
     const spans = await memory.waitForSpans(1);
     const plain = protobufTraceBodyToPlain(encodeOtlpTraceProtobuf(spans, testResource())) as Plain;
     const span = plain.resourceSpans[0].scopeSpans[0].spans[0];
@@ -231,7 +231,7 @@ describeWithIdl('OTLP/JSON bytes', () => {
     const { tracer, memory } = memoryTracer();
     const tags: Record<string, string> = {};
     for (let i = 0; i < TRICKY.length; i++) tags[`key ${TRICKY[i]} ${i}`] = TRICKY[i] as string;
-    tracer.startSpan(TRICKY.join('|'), undefined, { tags }).addEvent('event "é"\n', { nested: '\\"' }).end();
+    tracer.startSpan(TRICKY.join('|'), { tags }).addEvent('event "é"\n', { nested: '\\"' }).end();
     const spans = await memory.waitForSpans(1);
     const body = encodeOtlpTraceJson(spans, testResource());
     const text = jsonBodyText(body);
@@ -246,9 +246,7 @@ describeWithIdl('OTLP/JSON bytes', () => {
     // Round trip through the OTLP/JSON rules still equals the protobuf message for well-formed text.
     const { tracer: plainTracer, memory: plainMemory } = memoryTracer();
     const wellFormed = TRICKY.slice(0, 3);
-    plainTracer
-      .startSpan(wellFormed.join('|'), undefined, { tags: { a: wellFormed[0] as string, b: wellFormed[1] as string, c: wellFormed[2] as string } })
-      .end();
+    plainTracer.startSpan(wellFormed.join('|'), { tags: { a: wellFormed[0] as string, b: wellFormed[1] as string, c: wellFormed[2] as string } }).end();
     const plainSpans = await plainMemory.waitForSpans(1);
     expect(jsonTraceBodyToPlain(encodeOtlpTraceJson(plainSpans, testResource()))).toEqual(
       protobufTraceBodyToPlain(encodeOtlpTraceProtobuf(plainSpans, testResource())),
@@ -261,7 +259,7 @@ describeWithIdl('OTLP/JSON bytes', () => {
     const ints = [0, -1, 7, 99_999_999, 100_000_000, 100_000_001, -1_000_000_007, 2 ** 40, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
     for (let i = 0; i < startsMs.length; i++) {
       const start = startsMs[i] as number;
-      tracer.startSpan(`t${i}`, undefined, { startTime: start, tags: { n: ints[i] as number, m: ints[i + 2] as number } }).end(start + 0.0015 * i);
+      tracer.startSpan(`t${i}`, { startTime: start, tags: { n: ints[i] as number, m: ints[i + 2] as number } }).end(start + 0.0015 * i);
     }
     const spans = await memory.waitForSpans(startsMs.length);
     const parsed = JSON.parse(jsonBodyText(encodeOtlpTraceJson(spans, testResource())));

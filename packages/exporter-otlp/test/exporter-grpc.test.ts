@@ -68,7 +68,7 @@ describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', ()
     server = await startGrpcServer();
     const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc', headers: { Authorization: 'Bearer s3cret' } }, testResource());
     const { tracer, memory } = memoryTracer({ instrumentationScope: { name: 'grpc-lib', version: '2.0.0' } });
-    tracer.startSpan('rpc', undefined, { kind: 'client', tags: { 'rpc.system': 'grpc' } }).end();
+    tracer.startSpan('rpc', { kind: 'client', tags: { 'rpc.system': 'grpc' } }).end();
     const result = await exporter.exportSpans(await memory.waitForSpans(1));
     expect(result.ok).toBe(true);
     expect(server.received.trace).toHaveLength(1);
@@ -99,7 +99,7 @@ describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', ()
     };
     const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc', enableCompression: true }, testResource(), transport);
     const { tracer, memory } = memoryTracer();
-    for (let i = 0; i < 10; i++) tracer.startSpan(`op-${i}`, undefined, { tags: { payload: 'z'.repeat(500) } }).end();
+    for (let i = 0; i < 10; i++) tracer.startSpan(`op-${i}`, { tags: { payload: 'z'.repeat(500) } }).end();
     expect((await exporter.exportSpans(await memory.waitForSpans(10))).ok).toBe(true);
     const plain = protobufTraceBodyToPlain(server.received.trace[0]!.body) as Plain;
     expect(plain.resourceSpans[0].scopeSpans[0].spans).toHaveLength(10);

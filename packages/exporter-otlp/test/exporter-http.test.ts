@@ -19,7 +19,7 @@ const FAST_RETRY = { maxRetries: 3, baseRetryDelay: 1, maxRetryDelay: 5, maxRetr
 
 async function finishedSpans(count: number, tagBytes = 8): Promise<Span[]> {
   const { tracer, memory } = memoryTracer();
-  for (let i = 0; i < count; i++) tracer.startSpan(`op-${i}`, undefined, { tags: { payload: 'p'.repeat(tagBytes), index: i } }).end();
+  for (let i = 0; i < count; i++) tracer.startSpan(`op-${i}`, { tags: { payload: 'p'.repeat(tagBytes), index: i } }).end();
   return memory.waitForSpans(count);
 }
 
@@ -79,9 +79,9 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
       const limit = 4096;
       const exporter = new OtlpExporter({ endpoint: server.url, format, maxRequestBytes: limit }, testResource());
       const { tracer, memory } = memoryTracer();
-      for (let i = 0; i < 30; i++) tracer.startSpan(`op-${i}`, undefined, { tags: { payload: 'p'.repeat(300) } }).end();
-      tracer.startSpan('huge', undefined, { tags: { payload: 'h'.repeat(10_000) } }).end();
-      tracer.startSpan('after', undefined).end();
+      for (let i = 0; i < 30; i++) tracer.startSpan(`op-${i}`, { tags: { payload: 'p'.repeat(300) } }).end();
+      tracer.startSpan('huge', { tags: { payload: 'h'.repeat(10_000) } }).end();
+      tracer.startSpan('after').end();
       const spans = await memory.waitForSpans(32);
       const result = await exporter.exportSpans(spans);
       expect(result.ok).toBe(true);
@@ -112,7 +112,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
       // Three services (resources) and two scopes, interleaved.
       const service = i % 3 === 0 ? 'payments' : i % 3 === 1 ? undefined : 'search';
       const source = i % 2 === 0 ? tracer : other;
-      source.startSpan(`op-${i}`, service, { tags: { payload: 'q'.repeat(150), index: i } }).end();
+      source.startSpan(`op-${i}`, { serviceName: service, tags: { payload: 'q'.repeat(150), index: i } }).end();
     }
     const spans = await memory.waitForSpans(24);
     // The unsplit body gives the grouped order every split must keep.

@@ -1,10 +1,9 @@
 // Zipkin v2 JSON (`ListOfSpans` of zipkin2-api.yaml), written straight into UTF-8 bytes: no span
 // objects are built, nothing goes through JSON.stringify, and no string is concatenated per span.
+import type { Span, TagValue } from '@trace/core';
 import {
   JSON_NUMBER_ROOM,
   JsonBytesWriter,
-  type Span,
-  type TagValue,
   jsonAsciiBytes,
   jsonStringRoom,
   putJsonAscii,
@@ -14,7 +13,7 @@ import {
   putJsonInteger,
   putJsonNumber,
   putJsonString,
-} from '@trace/core';
+} from '@trace/core/encoding';
 import {
   JSON_KIND,
   type LocalAddress,

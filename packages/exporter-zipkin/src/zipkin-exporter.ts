@@ -7,13 +7,13 @@ import {
   type ExportOptions,
   type ExportResult,
   type HttpTransport,
-  JsonBytesWriter,
   type Span,
   type TraceExportConfig,
   type TransportStatistics,
   classifyHttpResult,
   retryOnServerErrors,
 } from '@trace/core';
+import { JsonBytesWriter } from '@trace/core/encoding';
 import { createDefaultTransport } from '@trace/transport-http';
 import { encodeZipkinJsonBytes, encodeZipkinJsonInto } from './json-encoder.js';
 import { encodeZipkinProto } from './proto-encoder.js';

@@ -2,7 +2,8 @@
 // exactly its spans encoded one by one (what the JSON encoder copies from earlier spans is right),
 // any IP literal lands in the right endpoint field with the right bytes, anything else is left out.
 import { isIP } from 'node:net';
-import { JsonBytesWriter, type Span, type SpanKind, type TagValue, Tracer } from '@trace/core';
+import { type Span, type SpanKind, type TagValue, Tracer } from '@trace/core';
+import { JsonBytesWriter } from '@trace/core/encoding';
 import fc from 'fast-check';
 import { encodeZipkinJson, encodeZipkinJsonBytes, encodeZipkinJsonInto, encodeZipkinProto } from '../src/index';
 import { type DecodedSpan, decodeProtoSpans, idlAvailable, ipv6Text, loadListOfSpansType } from './support/idl';
@@ -11,7 +12,7 @@ const tracer = new Tracer({ serviceName: 'svc' });
 const utf16String = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), maxLength: 40 });
 
 function spanWith(tags: Record<string, string | number>, name = 'op') {
-  const span = tracer.startSpan(name, undefined, { parent: null, kind: 'client', tags });
+  const span = tracer.startSpan(name, { parent: null, kind: 'client', tags });
   span.end();
   return span;
 }
@@ -34,7 +35,7 @@ test('any string (controls, quotes, lone surrogates) round-trips through the JSO
 
 test('spans and events given invalid times still encode to valid JSON and protobuf', () => {
   const spans = [Number.NaN, Number.POSITIVE_INFINITY, -5, new Date('not a date')].map((time) => {
-    const span = tracer.startSpan('t', undefined, { parent: null, startTime: time });
+    const span = tracer.startSpan('t', { parent: null, startTime: time });
     span.addEvent('e', undefined, time);
     span.end(time);
     return span;
@@ -90,7 +91,7 @@ describe('a batch is its spans encoded one by one', () => {
       previousTags = tags;
       const parent = spec.newTrace || spans.length === 0 ? null : (spans[spec.parent % spans.length] as Span);
       const startTime = 1_700_000_000_000 + spec.startOffsetMs + spans.length;
-      const span = tracer.startSpan(spec.name, undefined, { parent, kind: spec.kind, startTime });
+      const span = tracer.startSpan(spec.name, { parent, kind: spec.kind, startTime });
       for (const [key, value] of tags) span.setTag(key, value);
       for (const name of spec.events) span.addEvent(name, undefined, startTime + 0.5);
       if (spec.status !== 'unset') span.setStatus(spec.status as 'ok' | 'error', spec.message);

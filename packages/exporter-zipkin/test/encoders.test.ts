@@ -113,7 +113,7 @@ describeWithIdl('encodeZipkinProto', () => {
 
   test('timestamps beyond 2^32 and durations beyond 2^32 µs survive', () => {
     const tracer = new Tracer();
-    const span = tracer.startSpan('long', 'svc', { parent: null, startTime: 1_700_000_000_000 });
+    const span = tracer.startSpan('long', { serviceName: 'svc', parent: null, startTime: 1_700_000_000_000 });
     span.end(1_700_000_000_000 + 5_000_000); // 5e9 µs > 2^32
     const [decoded] = decodeProtoSpans(ListOfSpans, encodeZipkinProto([span]));
     expect(decoded?.timestamp).toBe(1_700_000_000_000_000);

@@ -124,7 +124,7 @@ describeWithIdl('ZipkinExporter over HTTP', () => {
     server.answers = [503];
     const exporter = exporterFor();
     const tracer = tracerFor(exporter);
-    const span = tracer.startSpan('pay', undefined, { parent: null, kind: 'client', tags: { 'peer.service': 'bank' } });
+    const span = tracer.startSpan('pay', { parent: null, kind: 'client', tags: { 'peer.service': 'bank' } });
     span.end();
     expect((await tracer.flush({ deadlineMs: 5000 })).ok).toBe(true);
     expect(server.requests).toHaveLength(2);
@@ -145,8 +145,8 @@ describeWithIdl('ZipkinExporter over HTTP', () => {
     server.answers = [400];
     const exporter = exporterFor({ format: 'zipkin_protobuf' });
     const tracer = tracerFor(exporter);
-    tracer.startSpan('a', undefined, { parent: null }).end();
-    tracer.startSpan('b', undefined, { parent: null }).end();
+    tracer.startSpan('a', { parent: null }).end();
+    tracer.startSpan('b', { parent: null }).end();
     expect((await tracer.flush({ deadlineMs: 5000 })).ok).toBe(true);
     expect(server.requests).toHaveLength(1);
     expect(decodeProtoSpans(ListOfSpans, server.requests[0]?.body ?? new Uint8Array()).map((span) => span.name)).toEqual(['a', 'b']);

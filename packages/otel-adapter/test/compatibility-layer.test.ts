@@ -25,7 +25,7 @@ const tracer = new Tracer({ serviceName: 'my-service' });
 function finishedSpans(count: number, tags?: Record<string, string>): Span[] {
   const spans: Span[] = [];
   for (let i = 0; i < count; i++) {
-    const span = tracer.startSpan(`op-${i}`, undefined, { parent: null, tags });
+    const span = tracer.startSpan(`op-${i}`, { parent: null, tags });
     span.end();
     spans.push(span);
   }
@@ -206,7 +206,7 @@ describe('with sinks', () => {
   it('refuses a batch holding anything but finished spans, taking none of it', () => {
     const layer = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: new InMemoryExporter() });
     layer.initialize();
-    const open = tracer.startSpan('open', undefined, { parent: null });
+    const open = tracer.startSpan('open', { parent: null });
     const result = layer.exportSpans([...finishedSpans(2), open]);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(/^span 2: .*not finished/);

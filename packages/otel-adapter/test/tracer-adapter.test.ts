@@ -40,7 +40,7 @@ describe('OpenTelemetryTracerAdapter', () => {
 
   it('converts ids, name, times, kind, scope and resource of real spans', async () => {
     const [child, root] = await finished((tracer) => {
-      const rootSpan = tracer.startSpan('HTTP GET /orders', undefined, { kind: 'server', startTime: 1_700_000_000_000.5 });
+      const rootSpan = tracer.startSpan('HTTP GET /orders', { kind: 'server', startTime: 1_700_000_000_000.5 });
       const childSpan = tracer.startChildSpan(rootSpan, 'query', { kind: 'client', startTime: 1_700_000_000_001 });
       childSpan.end(1_700_000_000_003.25);
       rootSpan.end(1_700_000_000_010);
@@ -70,8 +70,8 @@ describe('OpenTelemetryTracerAdapter', () => {
 
   it('maps every kind, including one set through the span.kind tag', async () => {
     const spans = await finished((tracer) => {
-      for (const kind of ['internal', 'server', 'client', 'producer', 'consumer'] as const) tracer.startSpan(kind, undefined, { kind }).end();
-      tracer.startSpan('tagged', undefined, { tags: { 'span.kind': 'consumer' } }).end();
+      for (const kind of ['internal', 'server', 'client', 'producer', 'consumer'] as const) tracer.startSpan(kind, { kind }).end();
+      tracer.startSpan('tagged', { tags: { 'span.kind': 'consumer' } }).end();
     });
     const kinds = spans.map((span) => convertOne(adapter, span).kind);
     expect(kinds).toEqual([1, 2, 3, 4, 5, 5]);
@@ -80,7 +80,7 @@ describe('OpenTelemetryTracerAdapter', () => {
   });
 
   it('keeps a span.kind tag that names no kind (it set nothing, so it is information)', async () => {
-    const [span] = await finished((tracer) => tracer.startSpan('odd', undefined, { tags: { 'span.kind': 'gateway' } }).end());
+    const [span] = await finished((tracer) => tracer.startSpan('odd', { tags: { 'span.kind': 'gateway' } }).end());
     const otel = convertOne(adapter, span as Span);
     expect(otel.kind).toBe(OtelSpanKind.INTERNAL);
     expect(otel.attributes['span.kind']).toBe('gateway');
@@ -89,7 +89,7 @@ describe('OpenTelemetryTracerAdapter', () => {
   it('derives ERROR from the error / error.message tags when the status is unset (seed §7 example)', async () => {
     const [span] = await finished((tracer) =>
       tracer
-        .startSpan('process', undefined, {
+        .startSpan('process', {
           tags: { 'span.kind': 'server', error: 'true', 'error.message': 'Connection refused', 'http.method': 'GET', 'error.type': 'ECONNREFUSED' },
         })
         .end(),
@@ -104,8 +104,8 @@ describe('OpenTelemetryTracerAdapter', () => {
 
   it('gives ERROR without message for a boolean error tag alone, and UNSET for error=false', async () => {
     const [failed, fine] = await finished((tracer) => {
-      tracer.startSpan('a', undefined, { tags: { error: true } }).end();
-      tracer.startSpan('b', undefined, { tags: { error: 'false', 'error.message': 'stale text' } }).end();
+      tracer.startSpan('a', { tags: { error: true } }).end();
+      tracer.startSpan('b', { tags: { error: 'false', 'error.message': 'stale text' } }).end();
     });
     expect(convertOne(adapter, failed as Span).status).toEqual({ code: OtelStatusCode.ERROR, message: '' });
     const otelFine = convertOne(adapter, fine as Span);
@@ -117,15 +117,15 @@ describe('OpenTelemetryTracerAdapter', () => {
   it('lets an explicit span status win over the tags', async () => {
     const [okSpan, errorSpan, errorNoMessage] = await finished((tracer) => {
       tracer
-        .startSpan('ok', undefined, { tags: { error: true, 'error.message': 'ignored' } })
+        .startSpan('ok', { tags: { error: true, 'error.message': 'ignored' } })
         .setStatus('ok')
         .end();
       tracer
-        .startSpan('err', undefined, { tags: { 'error.message': 'from tag' } })
+        .startSpan('err', { tags: { 'error.message': 'from tag' } })
         .setStatus('error', 'from status')
         .end();
       tracer
-        .startSpan('err2', undefined, { tags: { 'error.message': 'tag only' } })
+        .startSpan('err2', { tags: { 'error.message': 'tag only' } })
         .setStatus('error')
         .end();
     });
@@ -194,8 +194,8 @@ describe('OpenTelemetryTracerAdapter', () => {
 
   it('reports spans of another service under a resource with that service.name, shared per service', async () => {
     const spans = await finished((tracer) => {
-      tracer.startSpan('a', 'inventory').end();
-      tracer.startSpan('b', 'inventory').end();
+      tracer.startSpan('a', { serviceName: 'inventory' }).end();
+      tracer.startSpan('b', { serviceName: 'inventory' }).end();
       tracer.startSpan('c').end();
     });
     const [a, b, c] = spans.map((span) => convertOne(adapter, span));

@@ -13,7 +13,7 @@ export const SERVICE_NAME = 'bench-service';
 export async function traceBatch(count = BATCH_SIZE): Promise<Span[]> {
   const exporter = new InMemoryExporter();
   const tracer = new Tracer({ serviceName: SERVICE_NAME, exporters: [exporter], exportSettings: { maxQueueSize: count, batchSize: Math.min(512, count) } });
-  const root = tracer.startSpan('GET /api/users/:id', undefined, { kind: 'server', parent: null });
+  const root = tracer.startSpan('GET /api/users/:id', { kind: 'server', parent: null });
   for (let i = 1; i < count; i++) {
     const span = tracer.startChildSpan(root, `SELECT users ${i % 16}`, { kind: 'client' });
     span.setTag('http.request.method', 'GET');

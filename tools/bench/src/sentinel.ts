@@ -9,7 +9,7 @@ const held: { span?: Span; child?: Span; context?: TraceContext } = {};
 
 export function keepSentinelAlive(): void {
   const tracer = new Tracer();
-  const span = tracer.startSpan('sentinel', undefined, { parent: null });
+  const span = tracer.startSpan('sentinel', { parent: null });
   span.setTag('sentinel', true);
   const child = tracer.startChildSpan(span, 'sentinel child');
   child.end();

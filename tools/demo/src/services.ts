@@ -22,7 +22,7 @@ function startServerSpan(tracer: Tracer, serviceName: string, incoming: Incoming
   const context = tracer.extractContextFromCarrier(incoming.headers);
   const span = context.ok
     ? tracer.startSpanFromContext(context.value, operation, { kind: 'server', serviceName })
-    : tracer.startSpan(operation, serviceName, { kind: 'server', parent: null });
+    : tracer.startSpan(operation, { serviceName, kind: 'server', parent: null });
   span.setTag('http.method', incoming.method ?? 'GET').setTag('http.route', operation.split(' ')[1] ?? '/');
   return span;
 }
@@ -118,7 +118,7 @@ function consume(tracer: Tracer, serviceName: string, work: (span: Span, deliver
       const context = tracer.extractContextFromCarrier(delivery.headers);
       const span = context.ok
         ? tracer.startSpanFromContext(context.value, operation, { kind: 'consumer', serviceName })
-        : tracer.startSpan(operation, serviceName, { kind: 'consumer', parent: null });
+        : tracer.startSpan(operation, { serviceName, kind: 'consumer', parent: null });
       span
         .setTag('messaging.system', MESSAGING_SYSTEM)
         .setTag('messaging.destination', delivery.topic)

@@ -47,7 +47,7 @@ export async function makeSpans(serviceName = 'checkout'): Promise<SpanFixture> 
   client.recordException(new TypeError('connection reset'), START_MS + 3);
   client.end(START_MS + 4.25);
   server.end(START_MS + 10);
-  const root = tracer.startSpan('nightly-job', undefined, { parent: null, startTime: START_MS });
+  const root = tracer.startSpan('nightly-job', { parent: null, startTime: START_MS });
   root.end(START_MS + 1000);
   await tracer.shutdown();
   return { server, client, root };

@@ -16,7 +16,7 @@ export function buildFixture(): Fixture {
   const spans: Span[] = [];
 
   // 0: root server span with peer IPv4 tags, all tag value types, an event.
-  const root = tracer.startSpan('GET /users', undefined, {
+  const root = tracer.startSpan('GET /users', {
     parent: null,
     kind: 'server',
     startTime: T0 + 0.25,
@@ -83,7 +83,8 @@ export function buildFixture(): Fixture {
   spans.push(producer);
 
   // 5: consumer with an IPv4-mapped IPv6 peer address; error status without a message.
-  const consumer = tracer.startSpan('receive orders', 'billing', {
+  const consumer = tracer.startSpan('receive orders', {
+    serviceName: 'billing',
     parent: null,
     kind: 'consumer',
     startTime: T0 + 7,
@@ -94,7 +95,12 @@ export function buildFixture(): Fixture {
   spans.push(consumer);
 
   // 6: error status, no message, no error tag; an invalid peer port and a garbage address.
-  const broken = tracer.startSpan('job', 'worker', { parent: null, startTime: T0 + 9, tags: { 'net.peer.ip': 'not-an-ip', 'net.peer.port': 70000 } });
+  const broken = tracer.startSpan('job', {
+    serviceName: 'worker',
+    parent: null,
+    startTime: T0 + 9,
+    tags: { 'net.peer.ip': 'not-an-ip', 'net.peer.port': 70000 },
+  });
   broken.setStatus('error');
   broken.end(T0 + 9.5);
   spans.push(broken);
