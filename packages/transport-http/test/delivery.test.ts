@@ -148,7 +148,7 @@ describe('a received status is the outcome', () => {
   });
 
   test('a redirect is not followed, and the Location it returns carries no credentials of the request URL', async () => {
-    const backend = await server((request, response) => {
+    const backend = await server((_request, response) => {
       response.writeHead(307, { Location: '/moved' });
       response.end();
     });
