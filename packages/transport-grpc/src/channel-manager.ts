@@ -136,9 +136,14 @@ export class GrpcChannelManager {
     this.#config = resolveChannelConfig(config);
     this.connectTimeoutMs = this.#config.connectTimeoutMs;
     const { useTls, rootCertificates, privateKey, certChain } = this.#config;
-    this.#credentials = new UnrefCredentials(
-      useTls ? grpcCredentials.createSsl(rootCertificates ?? null, privateKey ?? null, certChain ?? null) : grpcCredentials.createInsecure(),
-    );
+    let inner: ChannelCredentials;
+    try {
+      inner = useTls ? grpcCredentials.createSsl(rootCertificates ?? null, privateKey ?? null, certChain ?? null) : grpcCredentials.createInsecure();
+    } catch {
+      // OpenSSL's own error is dropped: it may quote the material it could not parse.
+      throw new ConfigError('rootCertificates, privateKey or certChain is not valid PEM (or the key does not match the certificate chain)');
+    }
+    this.#credentials = new UnrefCredentials(inner);
     if (useTls) {
       const hash = createHash('sha256');
       for (const part of [rootCertificates, privateKey, certChain]) hash.update(part ?? '-').update('\0');

@@ -144,8 +144,14 @@ function waitForConnection(channel: ChannelInterface, limitMs: number, signal: A
     const check = (): void => {
       if (settled) return;
       const state = channel.getConnectivityState(true);
-      if (state === connectivityState.READY) return finish('ready');
-      if (state === connectivityState.TRANSIENT_FAILURE || state === connectivityState.SHUTDOWN) return finish('failed');
+      if (state === connectivityState.READY) {
+        finish('ready');
+        return;
+      }
+      if (state === connectivityState.TRANSIENT_FAILURE || state === connectivityState.SHUTDOWN) {
+        finish('failed');
+        return;
+      }
       try {
         channel.watchConnectivityState(state, Number.POSITIVE_INFINITY, check);
       } catch {
@@ -291,7 +297,9 @@ export class DefaultGrpcTransport implements GrpcTransport {
       if (connectTimeoutMs < timeoutMs) return err(new TransportError('connection', `could not connect to ${target} within ${connectTimeoutMs} ms`, true));
       this.#countStatus(GrpcStatusCode.DEADLINE_EXCEEDED);
       return err(
-        new TransportError('timeout', `gRPC call ${call} to ${target} exceeded its ${timeoutMs} ms deadline`, true, { grpcCode: GrpcStatusCode.DEADLINE_EXCEEDED }),
+        new TransportError('timeout', `gRPC call ${call} to ${target} exceeded its ${timeoutMs} ms deadline`, true, {
+          grpcCode: GrpcStatusCode.DEADLINE_EXCEEDED,
+        }),
       );
     }
     // 'ready' sends the call; 'failed' sends it too, so that it fails at once with grpc-js's
@@ -383,9 +391,14 @@ export class DefaultGrpcTransport implements GrpcTransport {
     const details = typeof error.details === 'string' ? error.details : '';
     if (code === GrpcStatusCode.UNAVAILABLE && details.startsWith(CONNECTION_FAILURE_PREFIX) && !callState.receivedHeaders) {
       if (TLS_FAILURE.test(details)) {
-        return new TransportError('tls', `TLS handshake with ${target} failed: ${tlsProblem(details)} (check rootCertificates and the server certificate)`, false, {
-          grpcCode: code,
-        });
+        return new TransportError(
+          'tls',
+          `TLS handshake with ${target} failed: ${tlsProblem(details)} (check rootCertificates and the server certificate)`,
+          false,
+          {
+            grpcCode: code,
+          },
+        );
       }
       const systemCode = connectionCode(details);
       return new TransportError('connection', `could not connect to ${target}${systemCode === undefined ? '' : ` (${systemCode})`}`, true, { grpcCode: code });
