@@ -11,9 +11,9 @@
 // dropped, never turned into a failure that would make the caller resend a delivered batch.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { ClientRequest, ClientRequestArgs, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { inspect, promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import {
@@ -52,9 +52,8 @@ class InFlightRequest {
 
   readonly onSignalAbort = (): void => this.end('aborted');
   readonly onTimeout = (): void => this.end('timeout');
-  /** Sees the real request: to unref its socket, and to end the read at once when a connection closes mid-body. */
+  /** Sees the real request so that a connection closed mid-body ends the read at once. */
   readonly watch = (request: ClientRequest): void => {
-    request.on('socket', unrefSocket);
     request.once('response', this.onResponse);
   };
   private readonly onResponse = (response: IncomingMessage): void => {
@@ -64,11 +63,39 @@ class InFlightRequest {
   };
 }
 
-// A tracing backend must never hold an app's exit. The agent refs a pooled socket again each time
-// it hands it to a request (and unrefs it when it goes back to the pool), so every request unrefs
-// its socket once it gets one. What waits for a request is whoever awaits it.
-function unrefSocket(socket: Socket): void {
-  socket.unref();
+// A tracing backend must never hold an app's exit, so no socket of these agents is ever ref'd:
+// new connections are unref'd as they are made, and a pooled one stays unref'd when it is handed
+// to the next request (Node's agent unrefs a socket going back to the pool but refs it again on
+// reuse). Both hooks are the agent methods Node documents for subclasses to override. What waits
+// for a request is whoever awaits it.
+function unref(socket: Duplex | null | undefined): void {
+  (socket as Socket | null | undefined)?.unref?.();
+}
+
+class UnrefHttpAgent extends http.Agent {
+  override createConnection(options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback);
+    unref(socket);
+    return socket;
+  }
+
+  override reuseSocket(socket: Duplex, request: ClientRequest): void {
+    super.reuseSocket(socket, request);
+    unref(socket);
+  }
+}
+
+class UnrefHttpsAgent extends https.Agent {
+  override createConnection(options: ClientRequestArgs, callback?: (error: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback);
+    unref(socket);
+    return socket;
+  }
+
+  override reuseSocket(socket: Duplex, request: ClientRequest): void {
+    super.reuseSocket(socket, request);
+    unref(socket);
+  }
 }
 
 function toBuffer(body: Uint8Array | string | undefined): Buffer | undefined {
@@ -140,8 +167,8 @@ class NodeFetchHttpTransport implements HttpTransport {
     this.#options = resolveTransportOptions(options);
     const o = this.#options;
     const pool = { keepAlive: o.keepAlive, keepAliveMsecs: o.keepAliveMsecs, maxSockets: o.maxSockets, maxFreeSockets: o.maxFreeSockets };
-    this.#httpAgent = new http.Agent(pool);
-    this.#httpsAgent = new https.Agent({
+    this.#httpAgent = new UnrefHttpAgent(pool);
+    this.#httpsAgent = new UnrefHttpsAgent({
       ...pool,
       ca: o.ca as https.AgentOptions['ca'],
       cert: o.cert as https.AgentOptions['cert'],
