@@ -1,7 +1,7 @@
 // A transport never keeps a process alive: an app whose own work is done exits even while a call
 // waits on a backend that never answers. The app is a real child process running the built
 // package (`dist/cjs`), the backends real servers on 127.0.0.1.
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { type TestGrpcServer, startGrpcServer, startSilentServer } from './servers.js';
 import { runChild } from './child.js';
@@ -14,9 +14,10 @@ afterEach(async () => {
 
 beforeAll(() => {
   // The child runs the build, not the sources: a build older than the sources would test old code.
-  const built = statSync(path.join(packageDir, 'dist/cjs/grpc-transport.js')).mtimeMs;
-  const source = statSync(path.join(packageDir, 'src/grpc-transport.ts')).mtimeMs;
-  if (built < source) throw new Error('dist/ is older than src/: run `pnpm build` in packages/transport-grpc first');
+  const newest = (dir: string): number => Math.max(...readdirSync(dir).map((name) => statSync(path.join(dir, name)).mtimeMs));
+  const oldest = (dir: string): number => Math.min(...readdirSync(dir).map((name) => statSync(path.join(dir, name)).mtimeMs));
+  if (oldest(path.join(packageDir, 'dist/cjs')) < newest(path.join(packageDir, 'src')))
+    throw new Error('dist/ is older than src/: run `pnpm build` in packages/transport-grpc first');
 });
 
 /** A grpc-js server that answers the warm-up call and never the batch. */

@@ -2,7 +2,7 @@
 // request waits on a backend that never answers. The app is a real child process running the
 // built package (`dist/cjs`), the backend a real server on 127.0.0.1.
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { makeCertificates, openSslAvailable } from './support/certificates';
@@ -51,9 +51,10 @@ afterEach(async () => {
 
 beforeAll(() => {
   // The child runs the build, not the sources: a build older than the sources would test old code.
-  const built = statSync(path.join(packageDir, 'dist/cjs/http-transport.js')).mtimeMs;
-  const source = statSync(path.join(packageDir, 'src/http-transport.ts')).mtimeMs;
-  if (built < source) throw new Error('dist/ is older than src/: run `pnpm build` in packages/transport-http first');
+  const newest = (dir: string): number => Math.max(...readdirSync(dir).map((name) => statSync(path.join(dir, name)).mtimeMs));
+  const oldest = (dir: string): number => Math.min(...readdirSync(dir).map((name) => statSync(path.join(dir, name)).mtimeMs));
+  if (oldest(path.join(packageDir, 'dist/cjs')) < newest(path.join(packageDir, 'src')))
+    throw new Error('dist/ is older than src/: run `pnpm build` in packages/transport-http first');
 });
 
 describe('a request in flight never keeps the process alive', () => {
