@@ -166,6 +166,7 @@ function waitForConnection(channel: ChannelInterface, limitMs: number, signal: A
 interface CallState {
   call: ClientUnaryCall | undefined;
   timedOut: boolean;
+  connectTimedOut: boolean;
   receivedHeaders: boolean;
 }
 
@@ -307,14 +308,16 @@ export class DefaultGrpcTransport implements GrpcTransport {
 
     metadata.set('grpc-timeout', grpcTimeout(deadline - Date.now()));
     return new Promise<Result<GrpcResponse, TransportError>>((resolve) => {
-      const callState: CallState = { call: undefined, timedOut: false, receivedHeaders: false };
+      const callState: CallState = { call: undefined, timedOut: false, connectTimedOut: false, receivedHeaders: false };
       const signal = request.signal;
       const onAbort = (): void => callState.call?.cancel();
       const path = `/${request.service}/${request.method}`;
       let timer: NodeJS.Timeout | undefined;
+      let connectTimer: NodeJS.Timeout | undefined;
       try {
         callState.call = client.makeUnaryRequest(path, serializeBytes, deserializeBytes, body, metadata, {}, (error, response) => {
           clearTimeout(timer);
+          clearTimeout(connectTimer);
           signal?.removeEventListener('abort', onAbort);
           if (error === null && response !== undefined) {
             resolve(ok({ body: response }));
@@ -335,6 +338,18 @@ export class DefaultGrpcTransport implements GrpcTransport {
         Math.max(0, deadline - Date.now()),
       );
       timer.unref();
+      // The connection may drop between the wait above and the call: a call still without response
+      // headers on a channel that is not connected after connectTimeoutMs fails as a connection error.
+      const remaining = deadline - Date.now();
+      if (connectTimeoutMs < remaining) {
+        const channel = client.getChannel();
+        connectTimer = setTimeout(() => {
+          if (callState.receivedHeaders || channel.getConnectivityState(false) === connectivityState.READY) return;
+          callState.connectTimedOut = true;
+          callState.call?.cancel();
+        }, connectTimeoutMs);
+        connectTimer.unref();
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       callState.call.on('metadata', () => {
         callState.receivedHeaders = true;
@@ -386,6 +401,9 @@ export class DefaultGrpcTransport implements GrpcTransport {
     }
     this.#countStatus(code);
     if (request.signal?.aborted) return new TransportError('aborted', `gRPC call ${call} was aborted`, true, { grpcCode: code });
+    if (callState.connectTimedOut) {
+      return new TransportError('connection', `could not connect to ${target} within ${this.#manager.connectTimeoutMs} ms`, true, { grpcCode: code });
+    }
     // The status message is read to classify a failed connection (its text is grpc-js's own when
     // no response headers arrived) but never copied: only a known error code is named.
     const details = typeof error.details === 'string' ? error.details : '';
