@@ -2,7 +2,9 @@
 // compression, so every exporter sending to the same collector shares one HTTP/2 connection.
 import { createHash } from 'node:crypto';
 import { ConfigError } from '@trace/core';
+import { inspect } from 'node:util';
 import { type ChannelCredentials, type ChannelOptions, Client, credentials as grpcCredentials } from '@grpc/grpc-js';
+import { UnrefCredentials } from './unref-credentials.js';
 
 /** PEM text or bytes. */
 export type PemInput = string | Uint8Array;
@@ -120,36 +122,45 @@ export function resolveChannelConfig(config: GrpcChannelConfig): ResolvedChannel
 export class GrpcChannelManager {
   /** The connect timeout calls through this manager's channels use, in ms. */
   readonly connectTimeoutMs: number;
-  private readonly config: ResolvedChannelConfig;
-  private readonly credentials: ChannelCredentials;
+  // Private fields (not properties): the config holds the client's private key, and nothing that
+  // enumerates or serialises a manager may reach it.
+  readonly #config: ResolvedChannelConfig;
+  readonly #credentials: ChannelCredentials;
   /** Identifies the credentials in pool keys without keeping key material in the key itself. */
-  private readonly credentialsId: string;
-  private readonly clients = new Map<string, Client>();
-  private closed = false;
+  readonly #credentialsId: string;
+  readonly #clients = new Map<string, Client>();
+  #closed = false;
 
   /** @throws ConfigError when `config` is invalid (e.g. a private key without its certificate chain). */
   constructor(config: GrpcChannelConfig = {}) {
-    this.config = resolveChannelConfig(config);
-    this.connectTimeoutMs = this.config.connectTimeoutMs;
-    const { useTls, rootCertificates, privateKey, certChain } = this.config;
-    this.credentials = useTls ? grpcCredentials.createSsl(rootCertificates ?? null, privateKey ?? null, certChain ?? null) : grpcCredentials.createInsecure();
+    this.#config = resolveChannelConfig(config);
+    this.connectTimeoutMs = this.#config.connectTimeoutMs;
+    const { useTls, rootCertificates, privateKey, certChain } = this.#config;
+    let inner: ChannelCredentials;
+    try {
+      inner = useTls ? grpcCredentials.createSsl(rootCertificates ?? null, privateKey ?? null, certChain ?? null) : grpcCredentials.createInsecure();
+    } catch {
+      // OpenSSL's own error is dropped: it may quote the material it could not parse.
+      throw new ConfigError('rootCertificates, privateKey or certChain is not valid PEM (or the key does not match the certificate chain)');
+    }
+    this.#credentials = new UnrefCredentials(inner);
     if (useTls) {
       const hash = createHash('sha256');
       for (const part of [rootCertificates, privateKey, certChain]) hash.update(part ?? '-').update('\0');
-      this.credentialsId = `tls:${hash.digest('hex').slice(0, 16)}`;
+      this.#credentialsId = `tls:${hash.digest('hex').slice(0, 16)}`;
     } else {
-      this.credentialsId = 'insecure';
+      this.#credentialsId = 'insecure';
     }
   }
 
   /** The compression used when a caller does not choose one. */
   get defaultCompression(): 'gzip' | 'none' {
-    return this.config.compression;
+    return this.#config.compression;
   }
 
   /** Number of pooled channels. */
   get size(): number {
-    return this.clients.size;
+    return this.#clients.size;
   }
 
   /**
@@ -157,16 +168,16 @@ export class GrpcChannelManager {
    * @throws ConfigError when `target` is empty, or after {@link close}.
    */
   getClient(target: string, selector: GrpcChannelSelector = {}): Client {
-    if (this.closed) throw new ConfigError('GrpcChannelManager is closed: create a new one');
+    if (this.#closed) throw new ConfigError('GrpcChannelManager is closed: create a new one');
     if (typeof target !== 'string' || target.length === 0 || /\s/.test(target)) {
       throw new ConfigError(`gRPC target must be a non-empty "host:port" without spaces, got ${JSON.stringify(target)}`);
     }
-    const compression = selector.compression ?? this.config.compression;
+    const compression = selector.compression ?? this.#config.compression;
     const key = this.poolKey(target, compression);
-    let client = this.clients.get(key);
+    let client = this.#clients.get(key);
     if (client === undefined) {
-      client = new Client(target, this.credentials, this.channelOptions(compression));
-      this.clients.set(key, client);
+      client = new Client(target, this.#credentials, this.channelOptions(compression));
+      this.#clients.set(key, client);
     }
     return client;
   }
@@ -182,32 +193,46 @@ export class GrpcChannelManager {
    * the next call instead of after grpc-js's reconnect backoff (which grows to minutes).
    */
   resetChannel(target: string, selector: GrpcChannelSelector = {}): void {
-    const key = this.poolKey(target, selector.compression ?? this.config.compression);
-    const client = this.clients.get(key);
+    const key = this.poolKey(target, selector.compression ?? this.#config.compression);
+    const client = this.#clients.get(key);
     if (client === undefined) return;
-    this.clients.delete(key);
+    this.#clients.delete(key);
     client.close();
   }
 
   /** Closes every pooled channel. Calls in flight fail with `CANCELLED`/`UNAVAILABLE`. */
   close(): void {
-    this.closed = true;
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.#closed = true;
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
+  }
+
+  /** What `util.inspect` and `console.log` show: settings and pooled targets, never key material. */
+  [inspect.custom](_depth: number, options: object): string {
+    const summary = {
+      useTls: this.#config.useTls,
+      customRootCertificates: this.#config.rootCertificates !== undefined,
+      clientCertificate: this.#config.certChain !== undefined,
+      connectTimeoutMs: this.#config.connectTimeoutMs,
+      compression: this.#config.compression,
+      channels: [...this.#clients.keys()].map((key) => key.slice(0, key.indexOf('|'))),
+      closed: this.#closed,
+    };
+    return `GrpcChannelManager ${inspect(summary, options)}`;
   }
 
   private poolKey(target: string, compression: 'gzip' | 'none'): string {
-    return `${target}|${this.credentialsId}|${compression}`;
+    return `${target}|${this.#credentialsId}|${compression}`;
   }
 
   private channelOptions(compression: 'gzip' | 'none'): ChannelOptions {
-    const { keepaliveTimeMs, keepaliveTimeoutMs, enableRetry, serverNameOverride } = this.config;
+    const { keepaliveTimeMs, keepaliveTimeoutMs, enableRetry, serverNameOverride } = this.#config;
     const options: ChannelOptions = { 'grpc.enable_retries': enableRetry ? 1 : 0 };
     if (keepaliveTimeMs !== undefined) options['grpc.keepalive_time_ms'] = keepaliveTimeMs;
     if (keepaliveTimeoutMs !== undefined) options['grpc.keepalive_timeout_ms'] = keepaliveTimeoutMs;
     if (serverNameOverride !== undefined) options['grpc.ssl_target_name_override'] = serverNameOverride;
     if (compression === 'gzip') options['grpc.default_compression_algorithm'] = GZIP_ALGORITHM;
-    for (const name in this.config.channelOptions) options[name] = this.config.channelOptions[name];
+    for (const name in this.#config.channelOptions) options[name] = this.#config.channelOptions[name];
     return options;
   }
 }

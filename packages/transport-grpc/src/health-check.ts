@@ -48,12 +48,19 @@ export async function grpcHealthCheck(
   options: GrpcHealthCheckOptions = {},
 ): Promise<Result<GrpcHealthStatus, TransportError>> {
   const parts = splitTarget(target);
-  if (parts === undefined) return err(new TransportError('invalid-request', `health check target must be "host:port", got ${JSON.stringify(target)}`, false));
+  // The target is not echoed: a mistaken "https://user:token@host" would put the token in the message.
+  if (parts === undefined)
+    return err(new TransportError('invalid-request', 'health check target must be "host:port" (a name or address and a port number)', false));
   let manager: GrpcChannelManager;
   let transport: DefaultGrpcTransport;
   try {
     manager = options.channelManager ?? new GrpcChannelManager(config);
-    transport = new DefaultGrpcTransport({ channelManager: manager, defaultTimeoutMs: options.timeoutMs ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS });
+    // A health check is awaited by whoever asked for it: it keeps the process alive until it ends.
+    transport = new DefaultGrpcTransport({
+      channelManager: manager,
+      defaultTimeoutMs: options.timeoutMs ?? DEFAULT_HEALTH_CHECK_TIMEOUT_MS,
+      keepProcessAlive: true,
+    });
   } catch (cause) {
     return err(new TransportError('invalid-request', `invalid health check config or timeout: ${(cause as Error).message}`, false, { cause }));
   }

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { type DefaultGrpcTransport, GrpcChannelManager, createDefaultGrpcTransport, grpcHealthCheck } from '../src/index.js';
 import { type TestGrpcServer, findClosedPort, startGrpcServer } from './servers.js';
@@ -129,6 +130,30 @@ describeTls('TLS (certificates made by the test with openssl)', () => {
       expect(server.received).toHaveLength(1);
     } finally {
       await anonymous.close();
+    }
+  });
+
+  it('never shows key material: not in util.inspect, JSON or own properties of a transport or its pool', () => {
+    const manager = new GrpcChannelManager({ ...tlsBase, rootCertificates: pki.ca, privateKey: pki.clientKey, certChain: pki.clientCert });
+    const owned = createDefaultGrpcTransport({ ...tlsBase, rootCertificates: pki.ca, privateKey: pki.clientKey, certChain: pki.clientCert });
+    try {
+      manager.getClient('127.0.0.1:4317');
+      owned.connect('127.0.0.1', 4317);
+      const views = [
+        inspect(manager, { depth: 10 }),
+        inspect(manager, { depth: 10, showHidden: true, customInspect: false }),
+        inspect(owned, { depth: 10, showHidden: true, customInspect: false }),
+        JSON.stringify(manager),
+        JSON.stringify(owned),
+      ].join('\n');
+      expect(views).toContain('clientCertificate: true');
+      // A line from the middle of the private key's base64 body.
+      const keyLine = pki.clientKey.toString('utf8').split('\n')[1] ?? 'missing';
+      expect(keyLine.length).toBeGreaterThan(16);
+      expect(views).not.toContain(keyLine);
+    } finally {
+      manager.close();
+      void owned.close();
     }
   });
 

@@ -2,7 +2,7 @@
 // to change. Messages name the method and the redacted URL, never headers or the query string.
 import { TransportError } from '@trace/core';
 
-/** Why the transport itself ended a request early, recorded before it aborts the request. */
+/** Why the transport itself ended a request (or the read of its body) early, recorded before it aborts the request. */
 export type AbortReason = 'timeout' | 'aborted' | 'response-too-large' | 'reset' | 'closed';
 
 // X.509 verification failures (OpenSSL verify codes as Node reports them): the server's
@@ -72,20 +72,18 @@ function reasonOf(error: unknown): string {
   return reason.length > 200 ? `${reason.slice(0, 200)}...` : reason;
 }
 
-/** The error for a request the transport ended itself (deadline, caller's signal, size cap, close). */
-export function abortError(reason: AbortReason, target: string, timeoutMs: number, maxResponseBytes: number): TransportError {
+/**
+ * The error for a request the transport ended itself before its status arrived (deadline,
+ * caller's signal, close). After the status, the transport never fails a request.
+ */
+export function abortError(reason: AbortReason, target: string, timeoutMs: number): TransportError {
   switch (reason) {
     case 'timeout':
-      return new TransportError('timeout', `${target}: no complete response within ${timeoutMs} ms`, true);
+      return new TransportError('timeout', `${target}: no response within ${timeoutMs} ms`, true);
     case 'aborted':
       return new TransportError('aborted', `${target}: request was aborted by its signal`, false);
-    case 'response-too-large':
-      return new TransportError(
-        'response-too-large',
-        `${target}: response body exceeds maxResponseBytes (${maxResponseBytes} bytes); reading stopped and the connection was closed`,
-        false,
-      );
     case 'reset':
+    case 'response-too-large':
       return new TransportError('connection', `${target}: connection closed before the response was complete`, true);
     case 'closed':
       return new TransportError('closed', `${target}: transport was closed while the request was in flight`, false);

@@ -9,8 +9,23 @@ export type TlsMaterial = string | Buffer | ReadonlyArray<string | Buffer>;
 export interface DefaultTransportOptions {
   /** Deadline of one request (connect, send, response and body), in ms, when the request sets none. Default 30000. */
   timeoutMs?: number;
-  /** Largest response body read, in bytes (after content decoding). Larger bodies fail with `response-too-large`. Default 4 MiB. */
+  /**
+   * Largest response body read, in bytes (after content decoding). Past it reading stops and the
+   * response is returned with an empty body: its status still counts. Default 4 MiB.
+   */
   maxResponseBytes?: number;
+  /**
+   * Longest time spent reading a response body once its status has arrived, in ms (the request
+   * deadline still applies if it ends sooner). Past it the response is returned with an empty
+   * body: its status still counts. Default 5000.
+   */
+  responseBodyTimeoutMs?: number;
+  /**
+   * Let a request in flight keep the Node.js process running until it ends (its deadline bounds
+   * it). Default false: an exporter's request never delays the exit of an app whose own work is
+   * done; an awaited flush or shutdown is what waits. Set it for scripts that `await send()` directly.
+   */
+  keepProcessAlive?: boolean;
   /** Keep connections open between requests and reuse them. Default true. */
   keepAlive?: boolean;
   /** Delay before TCP keep-alive probes on idle pooled sockets, in ms. Default 1000. */
@@ -36,6 +51,9 @@ export interface DefaultTransportOptions {
 /** Default of {@link DefaultTransportOptions.maxResponseBytes}: 4 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
+/** Default of {@link DefaultTransportOptions.responseBodyTimeoutMs}: 5 s. */
+export const DEFAULT_RESPONSE_BODY_TIMEOUT_MS = 5000;
+
 /** Default of {@link DefaultTransportOptions.userAgent}. */
 export const DEFAULT_USER_AGENT = 'trace-transport-http';
 
@@ -43,6 +61,8 @@ export const DEFAULT_USER_AGENT = 'trace-transport-http';
 export interface ResolvedTransportOptions {
   timeoutMs: number;
   maxResponseBytes: number;
+  responseBodyTimeoutMs: number;
+  keepProcessAlive: boolean;
   keepAlive: boolean;
   keepAliveMsecs: number;
   maxSockets: number;
@@ -76,6 +96,8 @@ export function resolveTransportOptions(options: DefaultTransportOptions = {}): 
   return {
     timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, DEFAULT_EXPORT_TIMEOUT_MS),
     maxResponseBytes: positiveInteger('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
+    responseBodyTimeoutMs: positiveInteger('responseBodyTimeoutMs', options.responseBodyTimeoutMs, DEFAULT_RESPONSE_BODY_TIMEOUT_MS),
+    keepProcessAlive: options.keepProcessAlive ?? false,
     keepAlive: options.keepAlive ?? true,
     keepAliveMsecs: positiveInteger('keepAliveMsecs', options.keepAliveMsecs, 1000),
     maxSockets: positiveInteger('maxSockets', options.maxSockets, 16),

@@ -54,6 +54,11 @@ describe('@trace/transport-http/testing', () => {
 
   test('the main entry ships no test code', () => {
     expect(createStubTransport()).toBeInstanceOf(StubHttpTransport);
-    expect(Object.keys(main).sort()).toEqual(['DEFAULT_MAX_RESPONSE_BYTES', 'DEFAULT_USER_AGENT', 'createDefaultTransport']);
+    expect(Object.keys(main).sort()).toEqual([
+      'DEFAULT_MAX_RESPONSE_BYTES',
+      'DEFAULT_RESPONSE_BODY_TIMEOUT_MS',
+      'DEFAULT_USER_AGENT',
+      'createDefaultTransport',
+    ]);
   });
 });
