@@ -56,3 +56,22 @@ export function notifyActivate(span: Span): void {
     }
   }
 }
+
+const SUPPRESS_KEY = Symbol.for('@trace/core.suppressTracingStorage');
+type SuppressSlot = { [SUPPRESS_KEY]?: AsyncLocalStorage<true> };
+const suppressStorage: AsyncLocalStorage<true> = (globalThis as SuppressSlot)[SUPPRESS_KEY] ?? new AsyncLocalStorage<true>();
+(globalThis as SuppressSlot)[SUPPRESS_KEY] = suppressStorage;
+
+/**
+ * Runs `fn` with tracing suppressed for it and the async work it starts: instrumentations (HTTP,
+ * the OpenTelemetry API bridge) record nothing there. The export pipeline runs every export this
+ * way, so an exporter's own requests never become spans that would be exported in turn.
+ */
+export function suppressTracing<T>(fn: () => T): T {
+  return suppressStorage.run(true, fn);
+}
+
+/** True inside {@link suppressTracing}: instrumentation should record nothing. */
+export function isTracingSuppressed(): boolean {
+  return suppressStorage.getStore() === true;
+}

@@ -288,6 +288,21 @@ export class Tracer implements SpanOwner {
     return spanStorage.run(span, fn, span);
   }
 
+  /** Runs `fn` with no current span, so spans it starts without a parent begin new traces. */
+  runWithoutSpan<T>(fn: () => T): T {
+    return spanStorage.run(undefined as unknown as Span, fn);
+  }
+
+  /**
+   * A tracer whose spans name `scope` as the library that produced them (OTLP groups spans by
+   * it); it shares everything else with this tracer: sampler, limits, propagator, exporters.
+   */
+  forInstrumentationScope(scope: InstrumentationScope): Tracer {
+    // The scoped tracer inherits every field and method; only its scope is its own.
+    const frozen = Object.freeze(scope.version === undefined ? { name: String(scope.name) } : { name: String(scope.name), version: String(scope.version) });
+    return Object.create(this, { instrumentationScope: { value: frozen, enumerable: true } }) as Tracer;
+  }
+
   /**
    * Runs `fn` inside a new current span (seed `TRACE_SPAN`, scoped spans). The span finishes
    * when `fn` returns, throws, or its promise settles; a throw or rejection is recorded on the

@@ -5,6 +5,7 @@
 //                    │ full / too large / shut down                              │ gave up
 //                    ▼                                                           ▼
 //                 dropped (by reason)                                       failed (by reason)
+import { suppressTracing } from '../context-storage.js';
 import { type Result, TraceError, err, ok } from '../result.js';
 import { type Scheduler, realScheduler } from '../scheduler.js';
 import type { Span } from '../span.js';
@@ -347,7 +348,7 @@ export class ExportPipeline {
       });
       let pending: Promise<ExportResult>;
       try {
-        pending = Promise.resolve(this.exporter.exportSpans(batch, { signal: controller.signal }));
+        pending = Promise.resolve(suppressTracing(() => this.exporter.exportSpans(batch, { signal: controller.signal })));
       } catch (error) {
         pending = Promise.reject(error);
       }

@@ -1,0 +1,184 @@
+// The OpenTelemetry HTTP and Express instrumentations on one loopback Express server, measured
+// three ways in one run: no tracing, the OpenTelemetry SDK, and @trace behind the API bridge.
+// Reports requests/s, p50/p99 latency and the server's CPU per request (flush included), and the
+// added CPU of each traced mode over the untraced one.
+//
+//   pnpm --filter @trace-tools/bench bench:bridge [-- --requests 20000 --connections 16 --rounds 2]
+import { type ChildProcess, fork } from 'node:child_process';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+
+type Mode = 'none' | 'otel-sdk' | 'trace-bridge';
+const MODES: Mode[] = ['none', 'otel-sdk', 'trace-bridge'];
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? Number.NaN : Number(process.argv[index + 1]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+const REQUESTS = option('requests', 20_000);
+const WARMUP = option('warmup', 3_000);
+const CONNECTIONS = option('connections', 16);
+const ROUNDS = option('rounds', 2);
+
+interface Sink {
+  url: string;
+  bytes: number;
+  requests: number;
+  close(): void;
+}
+
+async function startSink(): Promise<Sink> {
+  const sink = { url: '', bytes: 0, requests: 0, close: () => server.close() };
+  const server = createServer((incoming, response) => {
+    incoming.on('data', (chunk: Buffer) => {
+      sink.bytes += chunk.length;
+    });
+    incoming.on('end', () => {
+      sink.requests++;
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  sink.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return sink;
+}
+
+function ask<T>(child: ChildProcess, message: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (reply) => resolve(reply as T));
+    child.send(message);
+  });
+}
+
+async function startApp(mode: Mode, sinkUrl: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(path.join(__dirname, '../../apps/express-traced.cjs'), [], {
+    env: { ...process.env, BENCH_MODE: mode, SINK_URL: sinkUrl },
+    stdio: 'inherit',
+  });
+  const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (message) => resolve(message as { port: number })));
+  return { child, port };
+}
+
+/** Sends `total` GETs over `connections` keep-alive connections; returns each latency in µs and the wall time. */
+async function load(port: number, total: number, connections: number): Promise<{ latencies: number[]; seconds: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let next = 0;
+  const one = (id: number) =>
+    new Promise<void>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const outgoing = request({ host: '127.0.0.1', port, path: `/users/${id}`, agent }, (response) => {
+        response.resume();
+        response.on('end', () => {
+          if (response.statusCode !== 200) reject(new Error(`status ${response.statusCode}`));
+          latencies.push(Number(process.hrtime.bigint() - started) / 1000);
+          resolve();
+        });
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
+    });
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < total) await one(next++);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  return { latencies, seconds };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+}
+
+interface Row {
+  mode: Mode;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuPerRequest: number;
+  sinkBytes: number;
+  dropped: number;
+}
+
+async function measure(mode: Mode): Promise<Row> {
+  const sink = await startSink();
+  const app = await startApp(mode, sink.url);
+  try {
+    await load(app.port, WARMUP, CONNECTIONS);
+    await ask(app.child, 'flush');
+    const bytesBefore = sink.bytes;
+    const before = await ask<{ cpu: NodeJS.CpuUsage }>(app.child, 'cpu');
+    const { latencies, seconds } = await load(app.port, REQUESTS, CONNECTIONS);
+    const after = await ask<{ cpu: NodeJS.CpuUsage; dropped: number }>(app.child, 'flush');
+    latencies.sort((a, b) => a - b);
+    const cpu = after.cpu.user - before.cpu.user + (after.cpu.system - before.cpu.system);
+    return {
+      mode,
+      rps: REQUESTS / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      cpuPerRequest: cpu / REQUESTS,
+      sinkBytes: sink.bytes - bytesBefore,
+      dropped: after.dropped,
+    };
+  } finally {
+    await ask(app.child, 'exit').catch(() => undefined);
+    app.child.kill();
+    sink.close();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const versions = {
+    node: process.version,
+    sdk: require('@opentelemetry/sdk-trace-base/package.json').version as string,
+    http: require('@opentelemetry/instrumentation-http/package.json').version as string,
+    express: require('@opentelemetry/instrumentation-express/package.json').version as string,
+  };
+  console.log(
+    `bridge bench: ${REQUESTS} requests x ${ROUNDS} rounds, ${CONNECTIONS} connections, Node ${versions.node}, OpenTelemetry SDK ${versions.sdk}, instrumentation-http ${versions.http}, instrumentation-express ${versions.express}`,
+  );
+  const rows = new Map<Mode, Row[]>(MODES.map((mode) => [mode, []]));
+  for (let round = 0; round < ROUNDS; round++) for (const mode of MODES) rows.get(mode)?.push(await measure(mode));
+  const summary = MODES.map((mode) => {
+    const list = rows.get(mode) ?? [];
+    return {
+      mode,
+      rps: median(list.map((row) => row.rps)),
+      p50: median(list.map((row) => row.p50)),
+      p99: median(list.map((row) => row.p99)),
+      cpu: median(list.map((row) => row.cpuPerRequest)),
+      kbPerRequest: median(list.map((row) => row.sinkBytes / REQUESTS / 1024)),
+      dropped: Math.max(...list.map((row) => row.dropped)),
+    };
+  });
+  const base = summary[0]?.cpu ?? 0;
+  console.log('| mode | requests/s | p50 µs | p99 µs | CPU µs/request | added CPU µs/request | KiB sent/request |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const row of summary) {
+    console.log(
+      `| ${row.mode} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(0)} | ${row.p99.toFixed(0)} | ${row.cpu.toFixed(1)} | ${(row.cpu - base).toFixed(1)} | ${row.kbPerRequest.toFixed(2)} |`,
+    );
+  }
+  const otelAdded = (summary[1]?.cpu ?? 0) - base;
+  const traceAdded = (summary[2]?.cpu ?? 0) - base;
+  console.log(
+    `added CPU, @trace bridge / OpenTelemetry SDK: ${(traceAdded / otelAdded).toFixed(2)} (aim <= 0.50); @trace dropped ${summary[2]?.dropped ?? 0} spans`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
