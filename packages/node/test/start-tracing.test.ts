@@ -75,3 +75,48 @@ describe('startTracing', () => {
     ).not.toThrow();
   });
 });
+
+describe('startTracing and its optional packages', () => {
+  it('OTEL_PROPAGATORS beyond W3C loads @trace/context', () => {
+    const { warnings, warn } = collect();
+    const handle = startTracing({ env: { OTEL_PROPAGATORS: 'b3,tracecontext', OTEL_TRACES_EXPORTER: 'none' }, shutdownHooks: false, setGlobal: false, warn });
+    expect(warnings).toEqual([]);
+    expect(handle.tracer.propagator.fields()).toEqual(expect.arrayContaining(['b3', 'traceparent']));
+  });
+
+  it('OTEL_TRACES_EXPORTER=otlp,zipkin,jaeger builds the three exporters from their packages', async () => {
+    const { warnings, warn } = collect();
+    const handle = startTracing({ env: { OTEL_TRACES_EXPORTER: 'otlp,zipkin,jaeger' }, shutdownHooks: false, setGlobal: false, warn });
+    expect(warnings).toEqual([]);
+    expect(handle.exporters.map((exporter) => exporter.constructor.name)).toEqual(['OtlpExporter', 'ZipkinExporter', 'JaegerExporter']);
+    await handle.shutdown({ deadlineMs: 1000 });
+  });
+});
+
+describe('where warnings go by default', () => {
+  let written: string[];
+  let spy: jest.SpyInstance;
+  beforeEach(() => {
+    written = [];
+    spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => spy.mockRestore());
+
+  it('stderr, one line each, prefixed [trace]', () => {
+    const handle = startTracing({ env: { OTEL_TRACES_SAMPLER: 'sometimes', OTEL_TRACES_EXPORTER: 'none' }, shutdownHooks: false, setGlobal: false });
+    expect(written).toEqual([`[trace] ${handle.warnings[0]}\n`]);
+  });
+
+  it.each(['error', 'none'])('OTEL_LOG_LEVEL=%s keeps them off stderr, still in tracing.warnings', (level) => {
+    const handle = startTracing({
+      env: { OTEL_TRACES_SAMPLER: 'sometimes', OTEL_TRACES_EXPORTER: 'none', OTEL_LOG_LEVEL: level },
+      shutdownHooks: false,
+      setGlobal: false,
+    });
+    expect(written).toEqual([]);
+    expect(handle.warnings).toHaveLength(1);
+  });
+});
