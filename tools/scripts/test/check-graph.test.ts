@@ -62,6 +62,7 @@ it('fails when core names a package above it in a string, an import of any kind,
     'type-import': "import type { OtlpExporter } from '@trace/exporter-otlp';\nexport type Planted = OtlpExporter;\n",
     'dynamic-import': "export const load = () => import('@trace/exporter-otlp');\n",
     require: "export const load = () => require('@trace/exporter-otlp');\n",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the planted source is a template literal
     template: 'export const hint = (verb: string) => `${verb} @trace/exporter-otlp`;\n',
   };
   for (const [name, source] of Object.entries(planted)) plant(`packages/core/src/${name}.ts`, source);
