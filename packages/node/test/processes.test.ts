@@ -137,6 +137,21 @@ function decodeSpans(receiver: Receiver): DecodedSpan[] {
   });
 });
 
+describe('register, loaded more than once', () => {
+  it('starts tracing once, whichever builds load it, and hands out the same handle', async () => {
+    writeFiles(linkedApp, {
+      'twice.mjs': `import { createRequire } from 'node:module';
+        import { tracing } from '@trace/node/register';
+        import { globalTracer } from '@trace/core';
+        const fromRequire = createRequire(import.meta.url)('@trace/node/register').tracing;
+        process.stdout.write(JSON.stringify({ same: fromRequire === tracing, global: globalTracer() === tracing.tracer }));\n`,
+    });
+    const run = await runNode(linkedApp, ['-r', '@trace/node/register', '--import', '@trace/node/register', 'twice.mjs'], { OTEL_TRACES_EXPORTER: 'none' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ same: true, global: true });
+  });
+});
+
 describe('optional packages as Node resolves them from @trace/node', () => {
   const script = `
     const result = (format, endpoint) => {
