@@ -13,4 +13,5 @@ const registry = globalThis as { [STARTED]?: TracingHandle };
  * What `register` started: the global tracer, its exporters and warnings, and `shutdown()` for an
  * app that wants to flush at a planned exit (`import { tracing } from '@trace/node/register'`).
  */
-export const tracing: TracingHandle = (registry[STARTED] ??= startTracingFromRegister());
+export const tracing: TracingHandle = registry[STARTED] ?? startTracingFromRegister();
+registry[STARTED] = tracing;
