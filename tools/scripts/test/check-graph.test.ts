@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const REPO = join(__dirname, '../../..');
+// Each case parses every package's sources in a child process: seconds on a busy machine.
+jest.setTimeout(60_000);
 const SCRIPT = join(__dirname, '../check-graph.mjs');
 
 interface Check {
