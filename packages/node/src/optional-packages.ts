@@ -1,7 +1,7 @@
 // The packages @trace/node composes by name, each loaded only when asked for, from @trace/node's
 // own folder, through core's one loader (which tells "not installed" from "installed but broken").
-// The specifiers are written out literally so that bundlers and the repository's graph check see
-// them; every one is an optional peer in package.json.
+// The specifiers are written out literally so that a reader and the repository's graph check see
+// every name @trace/node loads; each one is an optional peer in package.json.
 import { type Err, type Ok, type OptionalPackageError, loadOptionalPackage } from '@trace/core';
 import { packageRequire } from './package-require.cjs';
 
