@@ -7,10 +7,14 @@ const packagesDir = path.join(__dirname, 'packages');
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // `.cts`: a source that stays CommonJS in both builds (@trace/node's package-require.cts),
+  // imported by the others as `./name.cjs`.
+  moduleFileExtensions: ['ts', 'tsx', 'cts', 'js', 'cjs', 'mjs', 'json', 'node'],
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }],
+    '^.+\\.c?tsx?$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }],
   },
   moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.cjs$': '$1.cts',
     '^@trace/([a-z-]+)/([a-z-]+)$': path.join(packagesDir, '$1/src/$2.ts'),
     '^@trace/([a-z-]+)$': path.join(packagesDir, '$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',

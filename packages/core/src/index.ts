@@ -91,7 +91,4 @@ export {
   retryOnServerErrors,
   retryOnOtlpStatuses,
 } from './transport.js';
-export { startTracing, type StartTracingOptions, type TracingHandle } from './setup/start-tracing.js';
-export { isPackageNotInstalled } from './platform.js';
-export { createExporter, getSupportedFormats, defaultResource, type ExportBackend, type ExporterResource } from './setup/exporter-factory.js';
-export { readEnvironment, type Environment, type EnvironmentSettings } from './setup/env-config.js';
+export { loadOptionalPackage, isPackageNotInstalled, OptionalPackageError, type OptionalPackageErrorCode } from './optional-package.js';

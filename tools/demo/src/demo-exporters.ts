@@ -1,6 +1,7 @@
 // Which exporters the demo uses, from the environment: the console tree by default; the real
 // OTLP / Zipkin / Jaeger exporters for each OTEL_EXPORTER_*_ENDPOINT that is set.
-import { ConsoleExporter, type Environment, type SpanExporter, type TraceExportFormat, readEnvironment } from '@trace/core';
+import { ConsoleExporter, type SpanExporter, type TraceExportFormat } from '@trace/core';
+import { type Environment, readEnvironment } from '@trace/node';
 
 /** A backend the demo can send to. */
 export type DemoBackend = 'console' | 'otlp' | 'zipkin' | 'jaeger';

@@ -1,6 +1,7 @@
 // The whole demo as one function: tracing from the environment, five services and a broker on
 // 127.0.0.1, the demo requests, then a bounded drain of the queue and a bounded shutdown.
-import { type Environment, type ExportStats, type FlushResult, type SpanExporter, type Tracer, startTracing } from '@trace/core';
+import type { ExportStats, FlushResult, SpanExporter, Tracer } from '@trace/core';
+import { type Environment, startTracing } from '@trace/node';
 import { createDemoConsoleExporter, describeExporter, selectBackends, zipkinFormat } from './demo-exporters.js';
 import { type BrokerStats, startMessageBroker } from './message-broker.js';
 import { type DemoRequestOutcome, sendDemoRequests, startServices } from './services.js';

@@ -1,9 +1,8 @@
 // The OpenTelemetry SDK environment variables every OTel user already knows, read into plain
 // settings. An invalid value gives one warning and the default; nothing here throws.
-import type { TagValue } from '../attributes.js';
-import type { TraceExportFormat } from '../export/export-config.js';
-import { type Sampler, alwaysOff, alwaysOn, parentBased, traceIdRatio } from '../sampler.js';
+import { type Sampler, type TagValue, type TraceExportFormat, alwaysOff, alwaysOn, parentBased, traceIdRatio } from '@trace/core';
 
+/** Variables to read, by name (`process.env` or a plain object in tests). */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** What the environment asks for; every field is `undefined` when its variable is unset or invalid. */
@@ -18,7 +17,14 @@ export interface EnvironmentSettings {
   sampler?: Sampler;
   propagators?: string[];
   batch: { flushInterval?: number; maxQueueSize?: number; batchSize?: number; exportTimeout?: number };
+  /** `OTEL_LOG_LEVEL`: how much set-up talks on stderr. */
+  logLevel?: LogLevel;
 }
+
+/** The `OTEL_LOG_LEVEL` values, quietest first. */
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+
+const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
 
 const KNOWN_EXPORTERS = new Set(['otlp', 'zipkin', 'jaeger', 'console', 'none']);
 
@@ -30,16 +36,27 @@ function list(value: string | undefined): string[] | undefined {
     .filter((item) => item !== '');
 }
 
-/** `key=value,key2=value2` with percent-encoded values (W3C Baggage-like, as the OTel spec says). */
+/**
+ * `key=value,key2=value2` with percent-encoded values (W3C Baggage-like, as the OTel spec says).
+ * A malformed entry is named by its position, never shown: in the headers variables it is often
+ * a credential written with the wrong separator (`Authorization: Bearer …`).
+ */
 function keyValues(name: string, value: string | undefined, warn: (message: string) => void): Record<string, string> | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const result: Record<string, string> = Object.create(null);
-  for (const member of value.split(',')) {
+  const members = value.split(',');
+  for (let index = 0; index < members.length; index++) {
+    const member = members[index] as string;
     if (member.trim() === '') continue;
     const equals = member.indexOf('=');
     const key = equals === -1 ? '' : member.slice(0, equals).trim();
-    if (key === '' || key === '__proto__') {
-      warn(`${name}: ignoring ${JSON.stringify(member.slice(0, 40))}, expected key=value`);
+    if (key === '') {
+      const hint = equals === -1 && member.includes(':') ? " (it has ':' where '=' belongs)" : '';
+      warn(`${name}: ignoring entry ${index + 1} of ${members.length}, expected key=value${hint}; its text is not shown`);
+      continue;
+    }
+    if (key === '__proto__') {
+      warn(`${name}: ignoring the key "__proto__"`);
       continue;
     }
     try {
@@ -107,7 +124,25 @@ function sampler(env: Environment, warn: (message: string) => void): Sampler | u
   }
 }
 
-/** Reads the OTel environment variables; `warn` is told once about each invalid value. */
+function logLevel(value: string | undefined, warn: (message: string) => void): LogLevel | undefined {
+  const level = value?.trim().toLowerCase();
+  if (level === undefined || level === '') return undefined;
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+  warn(`OTEL_LOG_LEVEL=${JSON.stringify(value)} is not one of ${LOG_LEVELS.join(', ')}; using warn`);
+  return undefined;
+}
+
+/** True when `level` (default `warn`) lets messages of `severity` through. */
+export function logLevelAllows(level: LogLevel | undefined, severity: 'error' | 'warn' | 'info'): boolean {
+  return LOG_LEVELS.indexOf(level ?? 'warn') >= LOG_LEVELS.indexOf(severity);
+}
+
+/**
+ * Reads the OpenTelemetry SDK variables (`OTEL_SERVICE_NAME`, `OTEL_TRACES_EXPORTER`,
+ * `OTEL_EXPORTER_OTLP_*`, `OTEL_TRACES_SAMPLER`, `OTEL_PROPAGATORS`, `OTEL_BSP_*`, ...; the
+ * package README has the table). Never throws: `warn` is told about each invalid value, which is
+ * then left `undefined` so the default applies. Header values never appear in a warning.
+ */
 export function readEnvironment(env: Environment, warn: (message: string) => void): EnvironmentSettings {
   const disabledValue = env.OTEL_SDK_DISABLED?.trim().toLowerCase();
   if (disabledValue !== undefined && disabledValue !== '' && disabledValue !== 'true' && disabledValue !== 'false') {
@@ -164,5 +199,6 @@ export function readEnvironment(env: Environment, warn: (message: string) => voi
       batchSize: positiveInteger('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, warn),
       exportTimeout: positiveInteger('OTEL_BSP_EXPORT_TIMEOUT', env.OTEL_BSP_EXPORT_TIMEOUT, warn),
     },
+    logLevel: logLevel(env.OTEL_LOG_LEVEL, warn),
   };
 }

@@ -1,18 +1,27 @@
-// One call at app bootstrap: a global tracer built from options and the OTel environment.
-import type { TagValue } from '../attributes.js';
-import { ConsoleExporter } from '../export/console-exporter.js';
-import type { TraceExportConfig, TraceExportFormat } from '../export/export-config.js';
-import type { ExportSettings, FlushResult } from '../export/export-pipeline.js';
-import type { SpanExporter } from '../export/exporter.js';
-import { requireOptional } from '../platform.js';
-import { type Propagator, W3CPropagator } from '../propagator.js';
-import { ok } from '../result.js';
-import { type Sampler, alwaysOff } from '../sampler.js';
-import type { ShutdownHookOptions } from '../shutdown-hooks.js';
-import type { SpanLimits } from '../span-limits.js';
-import { Tracer, setGlobalTracer } from '../tracer.js';
-import { type Environment, readEnvironment } from './env-config.js';
+// One call at app bootstrap: a global tracer built from options and the OpenTelemetry
+// environment, its exporters, propagators and (when asked) HTTP instrumentation loaded from the
+// optional packages installed beside @trace/node.
+import {
+  ConsoleExporter,
+  type ExportSettings,
+  type FlushResult,
+  type Propagator,
+  type Sampler,
+  type ShutdownHookOptions,
+  type SpanExporter,
+  type SpanLimits,
+  type TagValue,
+  type TraceExportConfig,
+  type TraceExportFormat,
+  Tracer,
+  W3CPropagator,
+  alwaysOff,
+  ok,
+  setGlobalTracer,
+} from '@trace/core';
+import { type Environment, type EnvironmentSettings, logLevelAllows, readEnvironment } from './environment.js';
 import { createExporter, defaultResource } from './exporter-factory.js';
+import { loadPackage } from './optional-packages.js';
 
 /** Options of {@link startTracing}; each one given here wins over its environment variable. */
 export interface StartTracingOptions {
@@ -45,8 +54,17 @@ export interface StartTracingOptions {
   setGlobal?: boolean;
   /** Where to read variables from. Default `process.env`. */
   env?: Environment;
-  /** Where warnings go (each once). Default `console.warn`. */
+  /**
+   * Where warnings go (each once). Default: stderr, prefixed `[trace]`, unless `OTEL_LOG_LEVEL`
+   * is `error` or `none`. Every warning is in {@link TracingHandle.warnings} either way.
+   */
   warn?: (message: string) => void;
+  /**
+   * Instrument `node:http` / `https` and `fetch` through `@trace/instrumentation-http` (an
+   * optional peer; options are handed to its `instrumentHttp`). Default false; when asked for
+   * and not installed, a warning names the package to install.
+   */
+  instrumentHttp?: boolean | Readonly<Record<string, unknown>>;
 }
 
 /** What {@link startTracing} built. */
@@ -55,7 +73,9 @@ export interface TracingHandle {
   readonly exporters: readonly SpanExporter[];
   /** Every warning given while starting (invalid values, missing packages). */
   readonly warnings: readonly string[];
-  /** Flushes and shuts everything down; safe to call twice. */
+  /** True when HTTP instrumentation is on (see {@link StartTracingOptions.instrumentHttp}). */
+  readonly httpInstrumented: boolean;
+  /** Flushes and shuts everything down (HTTP instrumentation included); safe to call twice. */
   shutdown(options?: { deadlineMs?: number }): Promise<FlushResult>;
 }
 
@@ -74,20 +94,36 @@ const DEFAULT_ENDPOINTS = {
  * package gets a warning naming it. It never throws and never stops the app.
  */
 export function startTracing(options: StartTracingOptions = {}): TracingHandle {
+  return start(options, 'asked');
+}
+
+/**
+ * What `@trace/node/register` runs: everything from the environment, HTTP instrumented when
+ * `@trace/instrumentation-http` is installed. Its absence is normal there, so it is said (once,
+ * on stderr) only when `OTEL_LOG_LEVEL` is `info` or more verbose.
+ */
+export function startTracingFromRegister(): TracingHandle {
+  return start({ instrumentHttp: true }, 'when-installed');
+}
+
+function start(options: StartTracingOptions, httpMode: 'asked' | 'when-installed'): TracingHandle {
   const warnings: string[] = [];
   const seen = new Set<string>();
-  const log = options.warn ?? ((message: string) => console.warn(`[trace] ${message}`));
+  const pending: string[] = [];
+  let log: ((message: string) => void) | undefined;
   const warn = (message: string) => {
     if (seen.has(message)) return;
     seen.add(message);
     warnings.push(message);
-    try {
-      log(message);
-    } catch {
-      // a logger that throws must not stop the app
-    }
+    if (log === undefined) pending.push(message);
+    else safely(log, message);
   };
-  const env = readEnvironment(options.env ?? process.env, warn);
+  const source = options.env ?? process.env;
+  const env = readEnvironment(source, warn);
+  // The log level is known only once the environment is read: its warnings wait until then.
+  log = options.warn ?? (logLevelAllows(env.logLevel, 'warn') ? writeStderr : () => {});
+  for (const message of pending) safely(log, message);
+
   const disabled = options.disabled ?? env.disabled;
   const serviceName = options.serviceName ?? env.serviceName ?? 'unknown_service:node';
   const resourceAttributes = { ...env.resourceAttributes, ...options.resourceAttributes };
@@ -116,19 +152,67 @@ export function startTracing(options: StartTracingOptions = {}): TracingHandle {
     !disabled && options.shutdownHooks !== false
       ? tracer.installShutdownHooks(typeof options.shutdownHooks === 'object' ? options.shutdownHooks : {})
       : () => {};
+  const http = disabled || !options.instrumentHttp ? undefined : instrumentHttp(tracer, options.instrumentHttp, httpMode, env, warn);
   let stopped: Promise<FlushResult> | undefined;
   return {
     tracer,
     exporters,
     warnings,
+    httpInstrumented: http !== undefined,
     shutdown(shutdownOptions) {
       stopped ??= (async () => {
         removeHooks();
+        if (http !== undefined) safely(() => http.disable(), undefined);
         return exporters.length === 0 ? ok() : tracer.shutdown(shutdownOptions);
       })();
       return stopped;
     },
   };
+}
+
+function writeStderr(message: string): void {
+  process.stderr.write(`[trace] ${message}\n`);
+}
+
+/** A logger (or hook) that throws must not stop the app. */
+function safely<T>(fn: (value: T) => void, value: T): void {
+  try {
+    fn(value);
+  } catch {
+    // swallowed on purpose: set-up never throws into the app
+  }
+}
+
+interface HttpInstrumentation {
+  disable(): void;
+}
+
+function instrumentHttp(
+  tracer: Tracer,
+  request: true | Readonly<Record<string, unknown>>,
+  mode: 'asked' | 'when-installed',
+  env: EnvironmentSettings,
+  warn: (message: string) => void,
+): HttpInstrumentation | undefined {
+  const loaded = loadPackage('@trace/instrumentation-http');
+  if (!loaded.ok) {
+    // Installed but broken is worth a warning even where absence is normal.
+    if (mode === 'asked' || loaded.error.code === 'PACKAGE_LOAD_FAILED') warn(`HTTP not instrumented: ${loaded.error.message}`);
+    else if (logLevelAllows(env.logLevel, 'info'))
+      writeStderr(`HTTP not instrumented: @trace/instrumentation-http is not installed (npm install @trace/instrumentation-http)`);
+    return undefined;
+  }
+  const instrument = loaded.value.instrumentHttp as ((tracer: Tracer, options?: Readonly<Record<string, unknown>>) => HttpInstrumentation) | undefined;
+  if (typeof instrument !== 'function') {
+    warn('HTTP not instrumented: @trace/instrumentation-http has no instrumentHttp; install a version that matches @trace/node');
+    return undefined;
+  }
+  try {
+    return instrument(tracer, request === true ? undefined : request);
+  } catch (error) {
+    warn(`HTTP not instrumented: instrumentHttp failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
@@ -139,7 +223,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 
 function buildExporters(
   options: StartTracingOptions,
-  env: ReturnType<typeof readEnvironment>,
+  env: EnvironmentSettings,
   serviceName: string,
   resourceAttributes: Record<string, TagValue>,
   warn: (message: string) => void,
@@ -185,12 +269,21 @@ function buildPropagator(names: string[] | undefined, warn: (message: string) =>
   if (names === undefined) return undefined;
   const onlyW3C = names.every((name) => name === 'tracecontext' || name === 'baggage');
   if (onlyW3C) return new W3CPropagator({ traceContext: names.includes('tracecontext'), baggage: names.includes('baggage') });
-  const context = requireOptional('@trace/context') as
-    | { createPropagatorFromNames?: (list: string, options?: { onWarning?: (message: string) => void }) => { ok: boolean; value?: Propagator } }
-    | undefined;
-  if (typeof context?.createPropagatorFromNames !== 'function') {
+  const loaded = loadPackage('@trace/context');
+  if (!loaded.ok) {
     warn(
-      `OTEL_PROPAGATORS names ${names.join(',')}; formats other than tracecontext and baggage need @trace/context: npm install @trace/context. Using tracecontext,baggage`,
+      loaded.error.code === 'PACKAGE_NOT_INSTALLED'
+        ? `OTEL_PROPAGATORS names ${names.join(',')}; formats other than tracecontext and baggage need @trace/context: npm install @trace/context. Using tracecontext,baggage`
+        : `OTEL_PROPAGATORS names ${names.join(',')}; ${loaded.error.message}. Using tracecontext,baggage`,
+    );
+    return undefined;
+  }
+  const context = loaded.value as {
+    createPropagatorFromNames?: (list: string, options?: { onWarning?: (message: string) => void }) => { ok: boolean; value?: Propagator };
+  };
+  if (typeof context.createPropagatorFromNames !== 'function') {
+    warn(
+      `OTEL_PROPAGATORS names ${names.join(',')}; @trace/context has no createPropagatorFromNames (install a version that matches @trace/node). Using tracecontext,baggage`,
     );
     return undefined;
   }
