@@ -30,7 +30,7 @@ export const VIEWER_SCRIPT: string = String.raw`(function () {
         if (value === undefined || value === null || value === false) continue;
         if (key === 'class') node.className = value;
         else if (key === 'text') node.textContent = value;
-        else if (key === 'style') node.setAttribute('style', value);
+        else if (key === 'style') setStyle(node, value);
         else if (key.slice(0, 2) === 'on') node.addEventListener(key.slice(2), value);
         else node.setAttribute(key, value === true ? '' : String(value));
       }
@@ -43,6 +43,15 @@ export const VIEWER_SCRIPT: string = String.raw`(function () {
       }
     }
     return node;
+  }
+
+  // Through the CSSOM, not the style attribute: the page's Content-Security-Policy allows no inline styles.
+  function setStyle(node, text) {
+    var parts = text.split(';');
+    for (var i = 0; i < parts.length; i++) {
+      var colon = parts[i].indexOf(':');
+      if (colon > 0) node.style.setProperty(parts[i].slice(0, colon).trim(), parts[i].slice(colon + 1).trim());
+    }
   }
 
   function svg(tag, attrs, children) {
@@ -86,6 +95,10 @@ export const VIEWER_SCRIPT: string = String.raw`(function () {
   function formatDate(micros) {
     var date = new Date(micros / 1000);
     return date.getFullYear() + '-' + pad(date.getMonth() + 1, 2) + '-' + pad(date.getDate(), 2) + ' ' + formatTime(micros);
+  }
+
+  function plural(count, word) {
+    return count + ' ' + word + (count === 1 ? '' : 's');
   }
 
   function valueText(value) {
@@ -315,9 +328,9 @@ export const VIEWER_SCRIPT: string = String.raw`(function () {
         el('span', { text: 'Trace ' + summary.traceId, class: 'mono' }),
         el('span', { text: formatDate(summary.startMicros) }),
         el('span', { text: 'Duration ' + formatDuration(summary.durationMicros) }),
-        el('span', { text: summary.spanCount + ' spans' }),
-        el('span', { text: summary.services.length + ' services' }),
-        el('span', { class: summary.errorCount > 0 ? 'error-text' : '', text: summary.errorCount + ' errors' }),
+        el('span', { text: plural(summary.spanCount, 'span') }),
+        el('span', { text: plural(summary.services.length, 'service') }),
+        el('span', { class: summary.errorCount > 0 ? 'error-text' : '', text: plural(summary.errorCount, 'error') }),
         el('span', { class: 'legend' }, [el('i', { class: 'cp-legend' }), ' critical path']),
         el('button', { type: 'button', id: 'expand-all', onclick: function () { state.collapsed = Object.create(null); flatten(); layoutWaterfall(); } , text: 'Expand all' }),
       ]),
@@ -489,8 +502,24 @@ export const VIEWER_SCRIPT: string = String.raw`(function () {
     }
     var columns = [];
     for (var m = 0; m < names.length; m++) (columns[depth[names[m]]] || (columns[depth[names[m]]] = [])).push(names[m]);
+    // order each column by the mean row of its callers, so edges cross less
+    var rowOf = Object.create(null);
+    for (var c0 = 0; c0 < columns.length; c0++) {
+      var column = columns[c0];
+      if (!column) continue;
+      var weight = Object.create(null);
+      for (var w = 0; w < column.length; w++) {
+        var sum = 0, count = 0;
+        for (var q = 0; q < edges.length; q++) {
+          if (edges[q].child === column[w] && rowOf[edges[q].parent] !== undefined) { sum += rowOf[edges[q].parent]; count++; }
+        }
+        weight[column[w]] = count > 0 ? sum / count : w;
+      }
+      column.sort(function (a, b) { return weight[a] - weight[b]; });
+      for (var v = 0; v < column.length; v++) rowOf[column[v]] = v;
+    }
     var position = Object.create(null);
-    var NODE_W = 170, NODE_H = 44, COL_W = 260, ROW_H = 96;
+    var NODE_W = 170, NODE_H = 44, COL_W = 330, ROW_H = 96;
     var maxRows = 0;
     var colCount = 0;
     for (var c = 0; c < columns.length; c++) {
@@ -514,7 +543,7 @@ export const VIEWER_SCRIPT: string = String.raw`(function () {
       var errorClass = link.errorCount > 0 ? ' error' : '';
       map.appendChild(svg('path', { class: 'edge' + errorClass, d: 'M ' + x1 + ' ' + y1 + ' C ' + (x1 + bend) + ' ' + y1 + ', ' + (x2 - bend) + ' ' + y2 + ', ' + x2 + ' ' + y2, 'marker-end': 'url(#arrow)' }));
       map.appendChild(svg('text', { class: 'edge-label' + errorClass, x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle' }, [
-        link.callCount + ' calls' + (link.errorCount > 0 ? ' · ' + (link.errorRate * 100).toFixed(0) + '% errors' : ''),
+        plural(link.callCount, 'call') + (link.errorCount > 0 ? ' · ' + (link.errorRate * 100).toFixed(0) + '% errors' : ''),
       ]));
     }
     for (var s = 0; s < services.length; s++) {
@@ -524,7 +553,7 @@ export const VIEWER_SCRIPT: string = String.raw`(function () {
       group.appendChild(svg('rect', { width: NODE_W, height: NODE_H, rx: 6, fill: '#fff', stroke: serviceColor(service.name), 'stroke-width': 3 }));
       group.appendChild(svg('text', { x: NODE_W / 2, y: 19, 'text-anchor': 'middle', class: 'node-name' }, [service.name]));
       group.appendChild(svg('text', { x: NODE_W / 2, y: 35, 'text-anchor': 'middle', class: 'node-facts' + (service.errorCount > 0 ? ' error' : '') }, [
-        service.spanCount + ' spans' + (service.errorCount > 0 ? ' · ' + service.errorCount + ' errors' : ''),
+        plural(service.spanCount, 'span') + (service.errorCount > 0 ? ' · ' + plural(service.errorCount, 'error') : ''),
       ]));
       map.appendChild(group);
     }

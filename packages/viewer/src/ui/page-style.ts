@@ -65,7 +65,7 @@ table.kv { width: 100%; border-collapse: collapse; font-size: 12px; }
 .map-wrap { background: #fff; border: 1px solid #dde1e8; border-radius: 6px; overflow: auto; padding: 8px; }
 #service-map .edge { fill: none; stroke: #667; stroke-width: 1.6; }
 #service-map .edge.error { stroke: #c62828; }
-#service-map .edge-label { font-size: 11px; fill: #4a5366; }
+#service-map .edge-label { font-size: 11px; fill: #4a5366; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 #service-map .edge-label.error { fill: #c62828; }
 #service-map .node-name { font-size: 13px; font-weight: 600; fill: #1d2330; }
 #service-map .node-facts { font-size: 11px; fill: #6b7385; }
