@@ -122,11 +122,11 @@ describe('the viewer page in Chromium', () => {
     await rows.first().waitFor();
     expect(await rows.count()).toBe(2);
     const sampleRow = page.locator(`tr.trace-row[data-trace-id="${sample.traceId}"]`);
-    expect(await sampleRow.locator('td.root').innerText()).toBe('gateway: GET /orders');
-    expect(await sampleRow.locator('td.duration').innerText()).toBe('100.0ms');
-    expect(await sampleRow.locator('td.spans').innerText()).toBe('4');
-    expect(await sampleRow.locator('td.errors').innerText()).toBe('1');
-    expect(await sampleRow.locator('td.services').innerText()).toMatch(/gateway 2[\s\S]*inventory 1[\s\S]*orders 1/);
+    expect(await sampleRow.locator('td.root').textContent()).toBe('gateway: GET /orders');
+    expect(await sampleRow.locator('td.duration').textContent()).toBe('100.0ms');
+    expect(await sampleRow.locator('td.spans').textContent()).toBe('4');
+    expect(await sampleRow.locator('td.errors').textContent()).toBe('1');
+    expect(await sampleRow.locator('td.services').textContent()).toMatch(/gateway 2[\s\S]*inventory 1[\s\S]*orders 1/);
     expect(errors).toEqual([]);
   });
 
@@ -185,7 +185,7 @@ describe('the viewer page in Chromium', () => {
     await page.locator('.span-row.error').click();
     const detail = page.locator('#span-detail');
     await detail.locator('h3').waitFor();
-    const text = await detail.innerText();
+    const text = await detail.textContent();
     expect(text).toContain('UPDATE stock');
     expect(text).toContain('error: deadlock detected');
     expect(text).toContain('inventory-service');
