@@ -13,7 +13,9 @@ export interface TraceStoreOptions {
   maxBytes?: number;
 }
 
+/** Spans a store keeps by default before evicting the oldest traces. */
 export const DEFAULT_MAX_SPANS = 100_000;
+/** Estimated bytes of spans a store keeps by default: 256 MiB. */
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 
 /** Figures of a {@link TraceStore}. */
