@@ -20,6 +20,7 @@ main { padding: 12px 16px; }
 #list-status { margin: 6px 2px; }
 table.trace-list { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid #dde1e8; }
 .trace-list th { text-align: left; font-weight: 600; color: #4a5366; padding: 6px 10px; border-bottom: 1px solid #dde1e8; background: #fafbfc; }
+.trace-list th.num { text-align: right; }
 .trace-list td { padding: 6px 10px; border-bottom: 1px solid #eef0f4; vertical-align: middle; }
 .trace-row { cursor: pointer; }
 .trace-row:hover, .trace-row:focus { background: #eef3ff; outline: none; }
