@@ -1,16 +1,8 @@
 // A Jaeger `Batch` (jaeger.thrift) in TBinaryProtocol, as Jaeger clients POST it to
 // /api/traces, to viewer spans. A small reader of our own: the Batch needs structs, lists,
 // strings and integers only, and skipping whatever else a newer client adds.
-import type { SpanKind, SpanStatus } from '@trace/core';
-import {
-  UNKNOWN_SERVICE,
-  type ViewerAttributeValue,
-  type ViewerAttributes,
-  type ViewerEvent,
-  type ViewerLink,
-  type ViewerSpan,
-  kindFromName,
-} from './model.js';
+import { jaegerSpanToViewer } from './jaeger-span.js';
+import { UNKNOWN_SERVICE, type ViewerAttributeValue, type ViewerAttributes, type ViewerEvent, type ViewerSpan } from './model.js';
 import { WireError } from './protobuf-reader.js';
 
 // TBinaryProtocol type ids
@@ -341,49 +333,26 @@ export function decodeJaegerThrift(body: Uint8Array): ViewerSpan[] {
   if (!reader.atEnd()) throw new WireError('bytes after the end of the batch');
   if (!sawSpans) throw new WireError('batch without spans');
   const resource: ViewerAttributes = { 'service.name': service, ...processTags };
-  return rawSpans.map((raw) => toViewerSpan(raw, service, resource));
-}
-
-function toViewerSpan(raw: RawSpan, service: string, resource: ViewerAttributes): ViewerSpan {
-  if (raw.spanId === 0n || (raw.traceLow === 0n && raw.traceHigh === 0n)) throw new WireError('span without a trace id or span id');
-  const traceId = idHex(raw.traceHigh) + idHex(raw.traceLow);
-  let parentId = raw.parentId === 0n ? undefined : idHex(raw.parentId);
-  const links: ViewerLink[] = [];
-  for (const reference of raw.references) {
-    const target = { traceId: idHex(reference.traceHigh) + idHex(reference.traceLow), spanId: idHex(reference.spanId) };
-    // CHILD_OF (0) in the same trace is the parent when parentSpanId was left 0; the rest are links
-    if (reference.type === 0 && parentId === undefined && target.traceId === traceId) parentId = target.spanId;
-    else if (!(reference.type === 0 && target.spanId === parentId)) links.push({ ...target, attributes: {} });
-  }
-  const tags = raw.tags;
-  const kind: SpanKind = kindFromName(tags['span.kind']) ?? 'internal';
-  delete tags['span.kind'];
-  let status: SpanStatus = 'unset';
-  let statusMessage = '';
-  const otelStatus = tags['otel.status_code'];
-  if (tags.error === true || tags.error === 'true' || otelStatus === 'ERROR') {
-    status = 'error';
-    const message = tags['otel.status_description'] ?? tags['error.message'];
-    statusMessage = typeof message === 'string' ? message : '';
-  } else if (otelStatus === 'OK') status = 'ok';
-  const scopeName = tags['otel.scope.name'] ?? tags['otel.library.name'];
-  const scopeVersion = tags['otel.scope.version'] ?? tags['otel.library.version'];
-  return {
-    traceId,
-    spanId: idHex(raw.spanId),
-    parentId,
-    name: raw.name,
-    kind,
-    service,
-    startMicros: raw.start,
-    endMicros: raw.start + Math.max(0, raw.duration),
-    status,
-    statusMessage,
-    attributes: tags,
-    events: raw.logs,
-    links,
-    resource,
-    scope: typeof scopeName === 'string' ? { name: scopeName, ...(typeof scopeVersion === 'string' ? { version: scopeVersion } : {}) } : undefined,
-    source: 'jaeger',
-  };
+  return rawSpans.map((raw) => {
+    if (raw.spanId === 0n || (raw.traceLow === 0n && raw.traceHigh === 0n)) throw new WireError('span without a trace id or span id');
+    return jaegerSpanToViewer(
+      {
+        traceId: idHex(raw.traceHigh) + idHex(raw.traceLow),
+        spanId: idHex(raw.spanId),
+        parentId: raw.parentId === 0n ? undefined : idHex(raw.parentId),
+        name: raw.name,
+        references: raw.references.map((reference) => ({
+          type: reference.type,
+          traceId: idHex(reference.traceHigh) + idHex(reference.traceLow),
+          spanId: idHex(reference.spanId),
+        })),
+        startMicros: raw.start,
+        durationMicros: raw.duration,
+        tags: raw.tags,
+        logs: raw.logs,
+      },
+      service,
+      resource,
+    );
+  });
 }

@@ -176,7 +176,7 @@ describe('the viewer page in Chromium', () => {
         .locator('.span-row', { hasText: name })
         .first()
         .locator('.span-name')
-        .evaluate((element) => Number.parseInt((element as HTMLElement).style.paddingLeft, 10));
+        .evaluate((element) => Number.parseInt((element as unknown as { style: { paddingLeft: string } }).style.paddingLeft, 10));
     expect(await indent('reserve stock')).toBeGreaterThan(await indent('create order'));
     expect(await indent('create order')).toBeGreaterThan(await indent('POST /checkout'));
   });
