@@ -1,5 +1,6 @@
 // The page and the JSON API behind it, on the viewer's UI port (16686 by default, as Jaeger's UI).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GrpcReceiverName } from './grpc-receivers.js';
 import { send } from './http-body.js';
 import type { ReceiverName, ReceiverStats } from './receivers.js';
 import type { TraceQuery, TraceStore } from './trace-store.js';
@@ -12,7 +13,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /** What `/api/stats` reports besides the store. */
 export interface ApiContext {
   store: TraceStore;
-  receivers: Partial<Record<ReceiverName, { port: number; stats: ReceiverStats }>>;
+  receivers: Partial<Record<ReceiverName | GrpcReceiverName, { port: number; stats: ReceiverStats }>>;
 }
 
 class BadQuery extends Error {}

@@ -11,6 +11,8 @@ const HELP = `usage: trace-viewer [options]
   --zipkin-port <n>     Zipkin v2 receiver, POST /api/v2/spans (default 9411)
   --jaeger-port <n>     Jaeger Thrift/HTTP receiver, POST /api/traces (default 14268)
   --no-otlp, --no-zipkin, --no-jaeger   turn a receiver off
+  --grpc                OTLP/gRPC on 4317 and Jaeger gRPC on 14250 too (needs @grpc/grpc-js installed)
+  --otlp-grpc-port <n>, --jaeger-grpc-port <n>   one gRPC receiver on that port
   --max-spans <n>       spans kept before the oldest traces go (default 100000)
   --max-bytes <n>       bytes of spans kept (default 268435456)
   -h, --help
@@ -19,6 +21,11 @@ const HELP = `usage: trace-viewer [options]
 function portOption(value: string | undefined, off: boolean | undefined, fallback: number): number | false {
   if (off === true) return false;
   return value === undefined ? fallback : Number(value);
+}
+
+function grpcPortOption(value: string | undefined, all: boolean | undefined, fallback: number): number | false {
+  if (value !== undefined) return Number(value);
+  return all === true ? fallback : false;
 }
 
 async function main(): Promise<void> {
@@ -32,6 +39,9 @@ async function main(): Promise<void> {
       'no-otlp': { type: 'boolean' },
       'no-zipkin': { type: 'boolean' },
       'no-jaeger': { type: 'boolean' },
+      grpc: { type: 'boolean' },
+      'otlp-grpc-port': { type: 'string' },
+      'jaeger-grpc-port': { type: 'string' },
       'max-spans': { type: 'string' },
       'max-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -47,6 +57,8 @@ async function main(): Promise<void> {
     otlpPort: portOption(values['otlp-port'], values['no-otlp'], 4318),
     zipkinPort: portOption(values['zipkin-port'], values['no-zipkin'], 9411),
     jaegerPort: portOption(values['jaeger-port'], values['no-jaeger'], 14268),
+    otlpGrpcPort: grpcPortOption(values['otlp-grpc-port'], values.grpc, 4317),
+    jaegerGrpcPort: grpcPortOption(values['jaeger-grpc-port'], values.grpc, 14250),
     maxSpans: values['max-spans'] === undefined ? undefined : Number(values['max-spans']),
     maxBytes: values['max-bytes'] === undefined ? undefined : Number(values['max-bytes']),
   });
@@ -54,6 +66,8 @@ async function main(): Promise<void> {
   if (viewer.endpoints.otlp !== undefined) lines.push(`  OTLP/HTTP  ${viewer.endpoints.otlp}  (protobuf, JSON)`);
   if (viewer.endpoints.zipkin !== undefined) lines.push(`  Zipkin     ${viewer.endpoints.zipkin}  (JSON v2, protobuf)`);
   if (viewer.endpoints.jaeger !== undefined) lines.push(`  Jaeger     ${viewer.endpoints.jaeger}  (Thrift binary)`);
+  if (viewer.endpoints.otlpGrpc !== undefined) lines.push(`  OTLP/gRPC  ${viewer.endpoints.otlpGrpc}`);
+  if (viewer.endpoints.jaegerGrpc !== undefined) lines.push(`  Jaeger gRPC ${viewer.endpoints.jaegerGrpc}`);
   process.stdout.write(`${lines.join('\n')}\nCtrl-C to stop\n`);
   const stop = () => {
     viewer.stop().then(() => process.exit(0));

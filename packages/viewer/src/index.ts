@@ -19,5 +19,7 @@ export type { ViewerSpan, ViewerEvent, ViewerLink, ViewerAttributes, ViewerAttri
 export { decodeOtlpProtobuf, decodeOtlpJson } from './otlp-decoder.js';
 export { decodeZipkinJson, decodeZipkinProtobuf } from './zipkin-decoder.js';
 export { decodeJaegerThrift } from './jaeger-thrift-decoder.js';
+export { decodeJaegerProtobuf } from './jaeger-proto-decoder.js';
 export { WireError } from './protobuf-reader.js';
 export type { ReceiverName, ReceiverStats } from './receivers.js';
+export type { GrpcReceiverName } from './grpc-receivers.js';

@@ -3,12 +3,13 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@trace/core';
 import { createApiHandler } from './api-server.js';
+import { type GrpcReceiver, type GrpcReceiverName, startGrpcReceiver } from './grpc-receivers.js';
 import { type ReceiverName, type ReceiverStats, createReceiverHandler } from './receivers.js';
 import { TraceStore } from './trace-store.js';
 import { ViewerExporter, type ViewerExporterOptions } from './viewer-exporter.js';
 
 /** The default ports: those the exporters send to by default, and Jaeger UI's for the page. */
-export const DEFAULT_PORTS = Object.freeze({ ui: 16686, otlp: 4318, zipkin: 9411, jaeger: 14268 });
+export const DEFAULT_PORTS = Object.freeze({ ui: 16686, otlp: 4318, zipkin: 9411, jaeger: 14268, otlpGrpc: 4317, jaegerGrpc: 14250 });
 
 /** The largest request body a receiver takes by default (after decompression): 20 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -25,6 +26,10 @@ export interface ViewerOptions {
   zipkinPort?: number | false;
   /** Jaeger Thrift/HTTP receiver port, or `false` for none. Default 14268. */
   jaegerPort?: number | false;
+  /** OTLP/gRPC receiver port (4317 is the usual one), or `false`. Default off: it needs the optional `@grpc/grpc-js`. */
+  otlpGrpcPort?: number | false;
+  /** Jaeger gRPC receiver port (14250 is the usual one), or `false`. Default off: it needs the optional `@grpc/grpc-js`. */
+  jaegerGrpcPort?: number | false;
   /** Most spans kept (oldest traces go first). Default 100,000. */
   maxSpans?: number;
   /** Most bytes of spans kept. Default 256 MiB. */
@@ -41,6 +46,8 @@ export interface ViewerPorts {
   otlp: number | undefined;
   zipkin: number | undefined;
   jaeger: number | undefined;
+  otlpGrpc: number | undefined;
+  jaegerGrpc: number | undefined;
 }
 
 /** A running viewer. */
@@ -49,7 +56,14 @@ export interface ViewerHandle {
   readonly url: string;
   readonly ports: ViewerPorts;
   /** Each receiver's OTLP/Zipkin/Jaeger endpoint URL, for exporter configuration. */
-  readonly endpoints: { otlp: string | undefined; zipkin: string | undefined; jaeger: string | undefined };
+  readonly endpoints: {
+    otlp: string | undefined;
+    zipkin: string | undefined;
+    jaeger: string | undefined;
+    /** `host:port`, as gRPC exporters take it. */
+    otlpGrpc: string | undefined;
+    jaegerGrpc: string | undefined;
+  };
   readonly store: TraceStore;
   /** An in-process exporter feeding this viewer (no ports involved). */
   createExporter(options?: ViewerExporterOptions): ViewerExporter;
@@ -101,6 +115,8 @@ export async function startViewer(options: ViewerOptions = {}): Promise<ViewerHa
   checkPort('otlpPort', options.otlpPort);
   checkPort('zipkinPort', options.zipkinPort);
   checkPort('jaegerPort', options.jaegerPort);
+  checkPort('otlpGrpcPort', options.otlpGrpcPort);
+  checkPort('jaegerGrpcPort', options.jaegerGrpcPort);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new ConfigError(`maxBodyBytes must be a positive integer, got ${options.maxBodyBytes}`);
   const store = options.store ?? new TraceStore({ maxSpans: options.maxSpans, maxBytes: options.maxBytes });
@@ -111,8 +127,10 @@ export async function startViewer(options: ViewerOptions = {}): Promise<ViewerHa
     ['jaeger', options.jaegerPort ?? DEFAULT_PORTS.jaeger],
   ];
   const servers: Server[] = [];
-  const receivers: Partial<Record<ReceiverName, { port: number; stats: ReceiverStats }>> = {};
-  const ports: ViewerPorts = { ui: 0, otlp: undefined, zipkin: undefined, jaeger: undefined };
+  const grpcReceivers: GrpcReceiver[] = [];
+  const receivers: Partial<Record<ReceiverName | GrpcReceiverName, { port: number; stats: ReceiverStats }>> = {};
+  const ports: ViewerPorts = { ui: 0, otlp: undefined, zipkin: undefined, jaeger: undefined, otlpGrpc: undefined, jaegerGrpc: undefined };
+  const stopAll = () => Promise.all([...servers.map(close), ...grpcReceivers.map((receiver) => receiver.stop())]).then(() => undefined);
   try {
     for (const [name, port] of wanted) {
       if (port === false) continue;
@@ -123,11 +141,23 @@ export async function startViewer(options: ViewerOptions = {}): Promise<ViewerHa
       ports[name] = bound;
       receivers[name] = { port: bound, stats };
     }
+    const grpcWanted: [GrpcReceiverName, number | false][] = [
+      ['otlpGrpc', options.otlpGrpcPort ?? false],
+      ['jaegerGrpc', options.jaegerGrpcPort ?? false],
+    ];
+    for (const [name, port] of grpcWanted) {
+      if (port === false) continue;
+      const stats: ReceiverStats = { acceptedRequests: 0, acceptedSpans: 0, rejectedRequests: {} };
+      const receiver = await startGrpcReceiver(name, host, port, store, maxBodyBytes, stats);
+      grpcReceivers.push(receiver);
+      ports[name] = receiver.port;
+      receivers[name] = { port: receiver.port, stats };
+    }
     const ui = createServer(createApiHandler({ store, receivers }));
     servers.push(ui);
     ports.ui = await listen(ui, options.port ?? DEFAULT_PORTS.ui, host);
   } catch (error) {
-    await Promise.all(servers.map(close));
+    await stopAll();
     throw error;
   }
 
@@ -140,11 +170,13 @@ export async function startViewer(options: ViewerOptions = {}): Promise<ViewerHa
       otlp: ports.otlp === undefined ? undefined : `${base}:${ports.otlp}/v1/traces`,
       zipkin: ports.zipkin === undefined ? undefined : `${base}:${ports.zipkin}/api/v2/spans`,
       jaeger: ports.jaeger === undefined ? undefined : `${base}:${ports.jaeger}/api/traces`,
+      otlpGrpc: ports.otlpGrpc === undefined ? undefined : `${urlHost(host)}:${ports.otlpGrpc}`,
+      jaegerGrpc: ports.jaegerGrpc === undefined ? undefined : `${urlHost(host)}:${ports.jaegerGrpc}`,
     },
     store,
     createExporter: (exporterOptions) => new ViewerExporter(store, exporterOptions),
     stop() {
-      stopped ??= Promise.all(servers.map(close)).then(() => undefined);
+      stopped ??= stopAll();
       return stopped;
     },
   };
