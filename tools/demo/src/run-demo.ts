@@ -3,8 +3,9 @@
 import type { ExportStats, FlushResult, SpanExporter, Tracer } from '@trace/core';
 import { type Environment, startTracing } from '@trace/node';
 import { createDemoConsoleExporter, describeExporter, selectBackends, zipkinFormat } from './demo-exporters.js';
-import { type BrokerStats, startMessageBroker } from './message-broker.js';
-import { type DemoRequestOutcome, sendDemoRequests, startServices } from './services.js';
+import { type BrokerStats, type MessageBroker, startMessageBroker } from './message-broker.js';
+import { sendJson } from './http-json.js';
+import { DEMO_REQUESTS, type DemoRequestOutcome, sendDemoRequests, startServices } from './services.js';
 
 export { SERVICE_NAMES } from './services.js';
 
@@ -21,6 +22,22 @@ export interface DemoOptions {
   drainTimeoutMs?: number;
   /** Longest wait for the final export at shutdown. Default 3000 ms. */
   shutdownDeadlineMs?: number;
+  /** Labels of `exporters` for the report, in order. Default: described from the environment. */
+  exporterLabels?: readonly string[];
+  /** Keep the services up after the demo requests, sending one more request at an interval. */
+  serve?: DemoServeOptions;
+}
+
+/** How {@link runDemo} keeps serving after its five requests (`pnpm demo` without `--once`). */
+export interface DemoServeOptions {
+  /** Pause between two requests, in ms. */
+  intervalMs: number;
+  /** Serving stops when this aborts (Ctrl-C). */
+  signal: AbortSignal;
+  /** Called once the five demo requests are answered and their traces exported and printed. */
+  onReady?: (outcomes: readonly DemoRequestOutcome[]) => void;
+  /** Called after each further request, once its trace was exported. */
+  onRequest?: (outcome: DemoRequestOutcome) => void;
 }
 
 /** One exporter's outcome. */
@@ -33,6 +50,8 @@ export interface DemoResult {
   /** Each demo request's HTTP status and trace id, in order. */
   outcomes: DemoRequestOutcome[];
   statuses: number[];
+  /** Requests sent while serving, after the demo requests. */
+  servedRequests: number;
   /** The broker's counts after the drain: `pending` 0 unless the drain timed out. */
   messages: BrokerStats;
   exports: DemoExportReport[];
@@ -82,11 +101,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const broker = await startMessageBroker();
   let outcomes: DemoRequestOutcome[] = [];
   let messages: BrokerStats;
+  let servedRequests = 0;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 5000;
   try {
     const services = await startServices(tracer, broker);
     try {
       outcomes = await sendDemoRequests(services.gatewayUrl);
-      messages = await broker.drain(options.drainTimeoutMs ?? 5000);
+      messages = await broker.drain(drainTimeoutMs);
+      if (options.serve !== undefined && !options.serve.signal.aborted) {
+        // export (and print) the first traces now rather than at Ctrl-C
+        await tracer.flush({ deadlineMs: 3000 });
+        options.serve.onReady?.(outcomes);
+        servedRequests = await serve(services.gatewayUrl, broker, tracer, options.serve, drainTimeoutMs);
+        messages = await broker.drain(drainTimeoutMs);
+      }
     } finally {
       await services.close();
     }
@@ -99,11 +127,53 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   return {
     outcomes,
     statuses: outcomes.map((outcome) => outcome.status),
+    servedRequests,
     messages,
     // the tracer keeps one pipeline per exporter, in the order they were given
-    exports: handle.exporters.map((exporter, index) => ({ label: describeExporter(exporter, env), stats: stats[index] as ExportStats })),
+    exports: handle.exporters.map((exporter, index) => ({
+      label: options.exporterLabels?.[index] ?? describeExporter(exporter, env),
+      stats: stats[index] as ExportStats,
+    })),
     shutdown,
     warnings: [...handle.warnings, ...warnings.filter((message) => !handle.warnings.includes(message))],
     tracer,
   };
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * One demo request (cycling through the five kinds, errors included) every `intervalMs` until
+ * the signal aborts; each trace is exported before the next request. Returns how many were sent.
+ */
+async function serve(gatewayUrl: string, broker: MessageBroker, tracer: Tracer, options: DemoServeOptions, drainTimeoutMs: number): Promise<number> {
+  let sent = 0;
+  while (!options.signal.aborted) {
+    await pause(options.intervalMs, options.signal);
+    if (options.signal.aborted) break;
+    const body = DEMO_REQUESTS[sent % DEMO_REQUESTS.length];
+    sent++;
+    let outcome: DemoRequestOutcome;
+    try {
+      const response = await sendJson(`${gatewayUrl}/api/orders`, 'POST', body, {});
+      outcome = { status: response.status, traceId: String(response.headers['x-trace-id'] ?? '') };
+    } catch {
+      continue;
+    }
+    await broker.drain(drainTimeoutMs);
+    await tracer.flush({ deadlineMs: 3000 });
+    options.onRequest?.(outcome);
+  }
+  return sent;
 }
