@@ -11,6 +11,9 @@ import {
   CompositePropagator,
   JaegerPropagator,
   type PropagatorName,
+  type PropagatorNamesOptions,
+  RequestContext,
+  createPropagatorFromEnv,
   createPropagatorFromNames,
   fetchHeadersCarrierAdapter,
   kafkaHeadersCarrierAdapter,
@@ -430,5 +433,63 @@ describe('every parser never throws', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('set-up and request context never throw', () => {
+  const hostile = fc.oneof(
+    fc.anything({ maxDepth: 2 }),
+    fc.constantFrom<unknown>(throwingProxy, Object.defineProperty({}, 'onWarning', { get: thrower }), { onWarning: 42 }, { onWarning: thrower, strict: false }),
+  );
+
+  it('createPropagatorFromNames and createPropagatorFromEnv return a Result for any input', () => {
+    // Unknown names warn through process.emitWarning when the options name no sink: silenced here.
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      fc.assert(
+        fc.property(
+          fc.oneof(hostile, fc.string({ maxLength: 60 }), fc.array(fc.oneof(fc.string({ maxLength: 12 }), hostile), { maxLength: 6 })),
+          hostile,
+          (names, options) => {
+            expect(isResult(createPropagatorFromNames(names as string, options as PropagatorNamesOptions))).toBe(true);
+            expect(isResult(createPropagatorFromEnv(names as Record<string, string>, options as PropagatorNamesOptions))).toBe(true);
+          },
+        ),
+        RUNS,
+      );
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
+  it('quotes at most ten unknown names, each at most 40 characters', () => {
+    const names = Array.from({ length: 5000 }, (_, i) => `unknown-${i}-${'x'.repeat(100)}`);
+    const warnings: string[] = [];
+    const result = createPropagatorFromNames([...names, 'b3'], { onWarning: (message) => warnings.push(message) });
+    expect(result.ok).toBe(true);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('and 4990 more');
+    expect((warnings[0] as string).length).toBeLessThan(1000);
+    const empty = createPropagatorFromNames(names, { onWarning: () => {} });
+    expect(!empty.ok && empty.error.code).toBe('PROPAGATOR_EMPTY');
+    expect(!empty.ok && empty.error.message.length).toBeLessThan(1000);
+  });
+
+  it('RequestContext.run reads a hostile init as empty fields', () => {
+    const toStringThrows = { toString: thrower };
+    const inits: unknown[] = [
+      throwingProxy,
+      { requestId: toStringThrows, correlationId: Symbol('id'), tags: throwingProxy },
+      Object.defineProperty({ requestId: 'r1' }, 'tags', { get: thrower, enumerable: true }),
+      { requestId: 'r2', tags: Object.defineProperty({ a: 'x' }, 'b', { get: thrower, enumerable: true }) },
+      null,
+      42,
+    ];
+    for (const init of inits) {
+      const seen = RequestContext.run(init as Parameters<typeof RequestContext.run>[0], () => RequestContext.capture());
+      expect(seen).toMatchObject({ traceId: '', spanId: '', traceFlags: 0 });
+    }
+    expect(RequestContext.run(inits[2] as { requestId: string }, () => RequestContext.current()?.requestId)).toBe('r1');
+    expect(RequestContext.run(inits[3] as { requestId: string }, () => RequestContext.capture()?.tags)).toEqual({ a: 'x' });
   });
 });
