@@ -3,6 +3,7 @@
 import {
   type Baggage,
   type CarrierAdapter,
+  ConfigError,
   NO_TRACE_CONTEXT,
   type Propagator,
   type Result,
@@ -30,11 +31,25 @@ export class CompositePropagator implements Propagator {
   private readonly propagators: readonly Propagator[];
   private readonly fieldNames: readonly string[];
 
+  /** @throws ConfigError when `propagators` is not an array of propagators (says which one). */
   constructor(propagators: readonly Propagator[]) {
+    if (!Array.isArray(propagators)) throw new ConfigError('CompositePropagator takes an array of propagators');
     this.propagators = Object.freeze([...propagators]);
     const fields: string[] = [];
-    for (const propagator of this.propagators) {
-      for (const field of propagator.fields()) if (!fields.includes(field)) fields.push(field);
+    for (let i = 0; i < this.propagators.length; i++) {
+      const propagator = this.propagators[i] as Propagator;
+      if (
+        propagator === null ||
+        typeof propagator !== 'object' ||
+        typeof propagator.inject !== 'function' ||
+        typeof propagator.extract !== 'function' ||
+        typeof propagator.fields !== 'function'
+      ) {
+        throw new ConfigError(`CompositePropagator: propagator ${i} has no inject, extract and fields methods`);
+      }
+      const names: unknown = propagator.fields();
+      if (!Array.isArray(names)) throw new ConfigError(`CompositePropagator: propagator ${i}'s fields() must return an array of header names`);
+      for (const field of names) if (typeof field === 'string' && !fields.includes(field)) fields.push(field);
     }
     this.fieldNames = Object.freeze(fields);
   }
