@@ -36,22 +36,23 @@ function encodeBaggageValue(value: string): string | undefined {
  * past 180, or past 8192 bytes of header, are dropped and counted.
  */
 export class BaggageBuilder {
-  private readonly members = new Map<string, string>();
+  // Created on the first member: most requests carry no baggage at all.
+  private members: Map<string, string> | undefined;
   private bytes = 0;
   /** Members refused because a limit was reached. */
   dropped = 0;
 
   get size(): number {
-    return this.members.size;
+    return this.members === undefined ? 0 : this.members.size;
   }
 
   has(key: string): boolean {
-    return this.members.has(key);
+    return this.members?.has(key) === true;
   }
 
   /** Adds `key` unless it is already present; false when it was not added. */
   add(key: string, value: string, properties?: string): boolean {
-    if (typeof key !== 'string' || typeof value !== 'string' || this.members.has(key) || !isValidBaggageKey(key)) return false;
+    if (typeof key !== 'string' || typeof value !== 'string' || this.has(key) || !isValidBaggageKey(key)) return false;
     const encoded = encodeBaggageValue(value);
     if (encoded === undefined) return false;
     let member = `${key}=${encoded}`;
@@ -60,11 +61,13 @@ export class BaggageBuilder {
     if (typeof properties === 'string' && properties !== '' && properties.indexOf(',') === -1 && Baggage.parse(`k=v;${properties}`).ok) {
       member += `;${properties}`;
     }
-    const added = this.members.size === 0 ? member.length : member.length + 1;
-    if (this.members.size >= BAGGAGE_MAX_MEMBERS || this.bytes + added > BAGGAGE_MAX_BYTES) {
+    const size = this.size;
+    const added = size === 0 ? member.length : member.length + 1;
+    if (size >= BAGGAGE_MAX_MEMBERS || this.bytes + added > BAGGAGE_MAX_BYTES) {
       this.dropped++;
       return false;
     }
+    this.members ??= new Map();
     this.members.set(key, member);
     this.bytes += added;
     return true;
@@ -80,7 +83,7 @@ export class BaggageBuilder {
 
   /** The baggage, built once; `Baggage.EMPTY` when nothing was added. */
   build(): Baggage {
-    if (this.members.size === 0) return Baggage.EMPTY;
+    if (this.members === undefined || this.members.size === 0) return Baggage.EMPTY;
     let header = '';
     for (const member of this.members.values()) header = header === '' ? member : `${header},${member}`;
     const parsed = Baggage.parse(header);

@@ -168,32 +168,37 @@ export class JaegerPropagator implements Propagator {
 }
 
 // One `uberctx-{key}` per item. The exact lowercase header wins over other casings of the same
-// key (as a case-insensitive read of the lowercase name would), else the first one listed.
+// key (as a case-insensitive read of the lowercase name would): lowercase names are read first,
+// and only if some name was not lowercase, a second pass adds the keys still missing.
 function addPrefixedItems(carrier: unknown, adapter: CarrierAdapter<unknown>, builder: BaggageBuilder): void {
   const names = readHeaderNames(carrier, adapter);
-  let values: Map<string, string> | undefined;
-  let exact: Set<string> | undefined;
+  let mixedCase = false;
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     if (!startsWithIgnoreCase(name, JAEGER_BAGGAGE_PREFIX)) continue;
     const lower = name.toLowerCase();
-    const key = lower.slice(JAEGER_BAGGAGE_PREFIX.length);
-    const isExact = lower === name;
-    values ??= new Map();
-    exact ??= new Set();
-    if (values.has(key) && (!isExact || exact.has(key))) continue;
-    // The name as listed is an exact hit for every adapter here (a lowercase-only read would
-    // rescan all keys for each mixed-case name); the lowercase name is the contract's fallback.
-    let raw = readHeader(carrier, adapter, name);
-    if (raw === undefined && !isExact) raw = readHeader(carrier, adapter, lower);
-    if (raw === undefined || raw === REPEATED) continue;
-    const value = decodeOrUndefined(raw);
-    if (value === undefined) continue;
-    values.set(key, value);
-    if (isExact) exact.add(key);
+    if (lower !== name) mixedCase = true;
+    else addPrefixedItem(carrier, adapter, builder, name, lower);
   }
-  if (values === undefined) return;
-  for (const [key, value] of values) builder.add(key, value);
+  if (!mixedCase) return;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (!startsWithIgnoreCase(name, JAEGER_BAGGAGE_PREFIX)) continue;
+    const lower = name.toLowerCase();
+    if (lower !== name) addPrefixedItem(carrier, adapter, builder, name, lower);
+  }
+}
+
+function addPrefixedItem(carrier: unknown, adapter: CarrierAdapter<unknown>, builder: BaggageBuilder, name: string, lower: string): void {
+  const key = lower.slice(JAEGER_BAGGAGE_PREFIX.length);
+  if (builder.has(key)) return;
+  // The name as listed is an exact hit for every adapter here (a lowercase-only read would
+  // rescan all keys for each mixed-case name); the lowercase name is the contract's fallback.
+  let raw = readHeader(carrier, adapter, name);
+  if (raw === undefined && lower !== name) raw = readHeader(carrier, adapter, lower);
+  if (raw === undefined || raw === REPEATED) return;
+  const value = decodeOrUndefined(raw);
+  if (value !== undefined) builder.add(key, value);
 }
 
 // `jaeger-baggage: k1=v1, k2=v2`: items already set by `uberctx-` headers win. Each member's `=`
