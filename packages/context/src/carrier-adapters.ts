@@ -143,8 +143,8 @@ export const fetchHeadersCarrierAdapter: CarrierAdapter<HeadersLike> = neverThro
   keys(carrier) {
     if (!isObject(carrier) || typeof carrier.forEach !== 'function') return [];
     const keys: string[] = [];
-    carrier.forEach((_value, key) => {
-      keys.push(key);
+    carrier.forEach((_value, key: unknown) => {
+      if (typeof key === 'string') keys.push(key);
     });
     return keys;
   },
