@@ -13,7 +13,8 @@ import {
   ok,
 } from '@trace/core';
 import { objectCarrierAdapter } from './carrier-adapters.js';
-import { REPEATED, normalizeHexId, singleValue } from './hex-id.js';
+import { type HeaderRead, REPEATED, readHeader, singleHeaderValue } from './header-value.js';
+import { normalizeHexId } from './hex-id.js';
 
 /** `X-B3-TraceId`, as written (lowercase, which HTTP/2 requires and HTTP/1 accepts). */
 export const B3_TRACE_ID_HEADER = 'x-b3-traceid';
@@ -29,20 +30,6 @@ export const B3_FLAGS_HEADER = 'x-b3-flags';
 const FIELDS: readonly string[] = Object.freeze([B3_TRACE_ID_HEADER, B3_SPAN_ID_HEADER, B3_PARENT_SPAN_ID_HEADER, B3_SAMPLED_HEADER, B3_FLAGS_HEADER]);
 const MISSING = fail(NO_TRACE_CONTEXT, 'carrier has no X-B3-TraceId / X-B3-SpanId headers');
 const ZERO_HIGH = '0000000000000000';
-
-type Header = string | undefined | typeof REPEATED;
-
-function read(carrier: unknown, adapter: CarrierAdapter<unknown>, name: string): Header {
-  return singleValue(adapter.get(carrier, name));
-}
-
-// What `asHeaderValue` in the adapters accepts: a string, or an array of strings.
-function recordValue(value: unknown): Header {
-  if (typeof value === 'string') return value;
-  if (!Array.isArray(value)) return undefined;
-  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return undefined;
-  return singleValue(value as readonly string[]);
-}
 
 // True when `adapter.get` on `carrier` is a case-insensitive read of the carrier's own keys, so
 // one scan of those keys can stand in for five `get` calls.
@@ -100,8 +87,8 @@ export class B3MultiPropagator implements Propagator {
   }
 
   inject(context: TraceContext, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
-    if (!isTraceContext(context) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
     try {
+      if (!isTraceContext(context) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
       adapter.set(carrier, B3_TRACE_ID_HEADER, formatB3TraceId(context.traceId));
       adapter.set(carrier, B3_SPAN_ID_HEADER, context.spanId);
       if (hasParentSpanId(context)) adapter.set(carrier, B3_PARENT_SPAN_ID_HEADER, context.parentSpanId);
@@ -109,7 +96,8 @@ export class B3MultiPropagator implements Propagator {
       if (context.debug === true) adapter.set(carrier, B3_FLAGS_HEADER, '1');
       else adapter.set(carrier, B3_SAMPLED_HEADER, context.sampled ? '1' : '0');
     } catch {
-      // A carrier whose setter throws loses the context, not the request.
+      // A carrier whose setter throws (a frozen object, a refusing Headers) loses the context,
+      // not the request.
     }
   }
 
@@ -117,11 +105,11 @@ export class B3MultiPropagator implements Propagator {
     try {
       if (isPlainRecordRead(carrier, adapter)) return extractFromRecord(carrier);
       return contextFromHeaders(
-        read(carrier, adapter, B3_TRACE_ID_HEADER),
-        read(carrier, adapter, B3_SPAN_ID_HEADER),
-        read(carrier, adapter, B3_PARENT_SPAN_ID_HEADER),
-        read(carrier, adapter, B3_SAMPLED_HEADER),
-        read(carrier, adapter, B3_FLAGS_HEADER),
+        readHeader(carrier, adapter, B3_TRACE_ID_HEADER),
+        readHeader(carrier, adapter, B3_SPAN_ID_HEADER),
+        readHeader(carrier, adapter, B3_PARENT_SPAN_ID_HEADER),
+        readHeader(carrier, adapter, B3_SAMPLED_HEADER),
+        readHeader(carrier, adapter, B3_FLAGS_HEADER),
       );
     } catch {
       // A carrier whose getters throw reads as one without a context.
@@ -180,10 +168,16 @@ function extractFromRecord(record: Record<string, unknown>): Result<TraceContext
       }
     }
   }
-  return contextFromHeaders(recordValue(trace), recordValue(span), recordValue(parent), recordValue(sampled), recordValue(flags));
+  return contextFromHeaders(singleHeaderValue(trace), singleHeaderValue(span), singleHeaderValue(parent), singleHeaderValue(sampled), singleHeaderValue(flags));
 }
 
-function contextFromHeaders(traceHeader: Header, spanHeader: Header, parentHeader: Header, sampledHeader: Header, flagsHeader: Header): Result<TraceContext> {
+function contextFromHeaders(
+  traceHeader: HeaderRead,
+  spanHeader: HeaderRead,
+  parentHeader: HeaderRead,
+  sampledHeader: HeaderRead,
+  flagsHeader: HeaderRead,
+): Result<TraceContext> {
   if (traceHeader === REPEATED || spanHeader === REPEATED || parentHeader === REPEATED || sampledHeader === REPEATED || flagsHeader === REPEATED) {
     return fail('B3_REPEATED_HEADER', 'a B3 header was sent more than once with different values');
   }

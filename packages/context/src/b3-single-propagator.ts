@@ -13,7 +13,7 @@ import {
   ok,
 } from '@trace/core';
 import { formatB3TraceId, hasParentSpanId, parseB3SpanId, parseB3TraceId } from './b3-multi-propagator.js';
-import { REPEATED, readSingleHeader } from './hex-id.js';
+import { REPEATED, readHeader } from './header-value.js';
 
 /** The `b3` header. */
 export const B3_SINGLE_HEADER = 'b3';
@@ -92,10 +92,10 @@ export class B3SinglePropagator implements Propagator {
   }
 
   inject(context: TraceContext, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
-    if (!isTraceContext(context) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
-    const state = context.debug === true ? 'd' : context.sampled ? '1' : '0';
-    const value = `${formatB3TraceId(context.traceId)}-${context.spanId}-${state}`;
     try {
+      if (!isTraceContext(context) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
+      const state = context.debug === true ? 'd' : context.sampled ? '1' : '0';
+      const value = `${formatB3TraceId(context.traceId)}-${context.spanId}-${state}`;
       adapter.set(carrier, B3_SINGLE_HEADER, hasParentSpanId(context) ? `${value}-${context.parentSpanId}` : value);
     } catch {
       // A carrier whose setter throws loses the context, not the request.
@@ -103,7 +103,7 @@ export class B3SinglePropagator implements Propagator {
   }
 
   extract(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Result<TraceContext> {
-    const header = readSingleHeader(carrier, adapter, B3_SINGLE_HEADER);
+    const header = readHeader(carrier, adapter, B3_SINGLE_HEADER);
     if (header === undefined) return MISSING;
     if (header === REPEATED) return fail('B3_REPEATED_HEADER', 'b3 was sent more than once with different values');
     return parseB3SingleHeader(header.trim());

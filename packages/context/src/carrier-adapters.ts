@@ -1,9 +1,10 @@
 // One adapter per kind of carrier, so a propagator never guesses. Reads match header names
 // case-insensitively (the exact lowercase name first, a scan only when that misses); writes use
-// the lowercase name the propagator gives. Bad carriers read as empty and ignore writes.
+// the lowercase name the propagator gives. Bad carriers read as empty and ignore writes: every
+// method catches what a carrier throws (a getter, a Proxy trap, a frozen object, a Headers that
+// refuses a value), because the carrier belongs to the application and the request must go on.
 import type { CarrierAdapter, HeadersLike } from '@trace/core';
-
-type HeaderValue = string | readonly string[];
+import { toHeaderValue } from './header-value.js';
 
 /** A plain object of headers: values are strings or arrays of strings; anything else is ignored. */
 export type ObjectCarrier = Record<string, string | readonly string[] | undefined>;
@@ -26,13 +27,32 @@ function isObject(value: unknown): value is object {
   return value !== null && typeof value === 'object';
 }
 
-function asHeaderValue(value: unknown): HeaderValue | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return undefined;
-    return value as readonly string[];
-  }
-  return undefined;
+// Every adapter below is wrapped once here, so no method of any of them can throw, whatever the
+// carrier does, instead of each method guarding each access.
+function neverThrowing<C>(adapter: CarrierAdapter<C>): CarrierAdapter<C> {
+  return Object.freeze({
+    get(carrier: C, name: string) {
+      try {
+        return adapter.get(carrier, name);
+      } catch {
+        return undefined;
+      }
+    },
+    set(carrier: C, name: string, value: string) {
+      try {
+        adapter.set(carrier, name, value);
+      } catch {
+        // The carrier refused the header; the request goes on without it.
+      }
+    },
+    keys(carrier: C) {
+      try {
+        return adapter.keys(carrier);
+      } catch {
+        return [];
+      }
+    },
+  });
 }
 
 // The key of `record` equal to `name` ignoring case (`name` is lowercase), or undefined.
@@ -59,11 +79,11 @@ function setOnRecord(carrier: unknown, name: string, value: unknown): void {
 }
 
 /** Plain object carrier: `{ traceparent: '00-…' }`, values string or string[]. */
-export const objectCarrierAdapter: CarrierAdapter<ObjectCarrier> = {
+export const objectCarrierAdapter: CarrierAdapter<ObjectCarrier> = neverThrowing({
   get(carrier, name) {
     if (!isObject(carrier)) return undefined;
     const key = findKey(carrier, name);
-    return key === undefined ? undefined : asHeaderValue((carrier as Record<string, unknown>)[key]);
+    return key === undefined ? undefined : toHeaderValue((carrier as Record<string, unknown>)[key]);
   },
   set(carrier, name, value) {
     setOnRecord(carrier, name, value);
@@ -71,10 +91,10 @@ export const objectCarrierAdapter: CarrierAdapter<ObjectCarrier> = {
   keys(carrier) {
     return isObject(carrier) ? ownKeys(carrier) : [];
   },
-};
+});
 
 /** `Map<string, string | string[]>` carrier. */
-export const mapCarrierAdapter: CarrierAdapter<MapCarrier> = {
+export const mapCarrierAdapter: CarrierAdapter<MapCarrier> = neverThrowing({
   get(carrier, name) {
     if (!(carrier instanceof Map)) return undefined;
     let value: unknown = carrier.get(name);
@@ -86,7 +106,7 @@ export const mapCarrierAdapter: CarrierAdapter<MapCarrier> = {
         }
       }
     }
-    return asHeaderValue(value);
+    return toHeaderValue(value);
   },
   set(carrier, name, value) {
     if (!(carrier instanceof Map)) return;
@@ -104,14 +124,14 @@ export const mapCarrierAdapter: CarrierAdapter<MapCarrier> = {
     for (const key of carrier.keys()) if (typeof key === 'string') keys.push(key);
     return keys;
   },
-};
+});
 
 /**
  * fetch `Headers` (or anything with `get`/`set`/`forEach`). `Headers` itself is case-insensitive
  * and joins repeated values with `", "`, so a repeated `traceparent` arrives joined and fails to
  * parse, as the W3C spec wants.
  */
-export const fetchHeadersCarrierAdapter: CarrierAdapter<HeadersLike> = {
+export const fetchHeadersCarrierAdapter: CarrierAdapter<HeadersLike> = neverThrowing({
   get(carrier, name) {
     if (!isObject(carrier) || typeof carrier.get !== 'function') return undefined;
     const value = carrier.get(name);
@@ -123,12 +143,12 @@ export const fetchHeadersCarrierAdapter: CarrierAdapter<HeadersLike> = {
   keys(carrier) {
     if (!isObject(carrier) || typeof carrier.forEach !== 'function') return [];
     const keys: string[] = [];
-    carrier.forEach((_value, key) => {
-      keys.push(key);
+    carrier.forEach((_value, key: unknown) => {
+      if (typeof key === 'string') keys.push(key);
     });
     return keys;
   },
-};
+});
 
 /**
  * Node `IncomingHttpHeaders` (`req.headers`): lowercase names from Node, any case from
@@ -142,27 +162,26 @@ export const nodeIncomingHeadersCarrierAdapter: CarrierAdapter<NodeIncomingHeade
  * `ServerResponse`): reads with `getHeader`, writes with `setHeader`. Writing after the headers
  * went out is ignored (Node would throw).
  */
-export const nodeOutgoingMessageCarrierAdapter: CarrierAdapter<NodeOutgoingHeaders> = {
+export const nodeOutgoingMessageCarrierAdapter: CarrierAdapter<NodeOutgoingHeaders> = neverThrowing({
   get(carrier, name) {
     if (!isObject(carrier) || typeof carrier.getHeader !== 'function') return undefined;
     const value = carrier.getHeader(name);
     if (typeof value === 'number') return String(value);
-    return asHeaderValue(value);
+    return toHeaderValue(value);
   },
   set(carrier, name, value) {
     if (!isObject(carrier) || typeof carrier.setHeader !== 'function') return;
     if ((carrier as { headersSent?: boolean }).headersSent === true) return;
-    try {
-      carrier.setHeader(name, value);
-    } catch {
-      // Node throws on invalid header characters; the propagator never writes those, but a
-      // subclass might refuse: the request goes on without the header.
-    }
+    // Node throws on invalid header characters; the propagator never writes those, but a
+    // subclass might refuse: the wrapper catches that and the request goes on without it.
+    carrier.setHeader(name, value);
   },
   keys(carrier) {
-    return isObject(carrier) && typeof carrier.getHeaderNames === 'function' ? carrier.getHeaderNames() : [];
+    if (!isObject(carrier) || typeof carrier.getHeaderNames !== 'function') return [];
+    const names: unknown = carrier.getHeaderNames();
+    return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : [];
   },
-};
+});
 
 function bytesToString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -175,7 +194,7 @@ function bytesToString(value: unknown): string | undefined {
  * decode UTF-8 (arrays of Buffers become arrays of strings), writes store a `Buffer`. Kafka header
  * names are case-sensitive; reads still match any case so a producer's `Traceparent` is found.
  */
-export const kafkaHeadersCarrierAdapter: CarrierAdapter<KafkaMessageHeaders> = {
+export const kafkaHeadersCarrierAdapter: CarrierAdapter<KafkaMessageHeaders> = neverThrowing({
   get(carrier, name) {
     if (!isObject(carrier)) return undefined;
     const key = findKey(carrier, name);
@@ -198,4 +217,4 @@ export const kafkaHeadersCarrierAdapter: CarrierAdapter<KafkaMessageHeaders> = {
   keys(carrier) {
     return isObject(carrier) ? ownKeys(carrier) : [];
   },
-};
+});

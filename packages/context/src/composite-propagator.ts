@@ -3,6 +3,7 @@
 import {
   type Baggage,
   type CarrierAdapter,
+  ConfigError,
   NO_TRACE_CONTEXT,
   type Propagator,
   type Result,
@@ -12,6 +13,7 @@ import {
   err,
   ok,
 } from '@trace/core';
+import { BaggageBuilder } from './baggage-builder.js';
 
 const MISSING = err(new TraceError(NO_TRACE_CONTEXT, 'carrier has no trace context in any propagated format'));
 
@@ -29,11 +31,25 @@ export class CompositePropagator implements Propagator {
   private readonly propagators: readonly Propagator[];
   private readonly fieldNames: readonly string[];
 
+  /** @throws ConfigError when `propagators` is not an array of propagators (says which one). */
   constructor(propagators: readonly Propagator[]) {
+    if (!Array.isArray(propagators)) throw new ConfigError('CompositePropagator takes an array of propagators');
     this.propagators = Object.freeze([...propagators]);
     const fields: string[] = [];
-    for (const propagator of this.propagators) {
-      for (const field of propagator.fields()) if (!fields.includes(field)) fields.push(field);
+    for (let i = 0; i < this.propagators.length; i++) {
+      const propagator = this.propagators[i] as Propagator;
+      if (
+        propagator === null ||
+        typeof propagator !== 'object' ||
+        typeof propagator.inject !== 'function' ||
+        typeof propagator.extract !== 'function' ||
+        typeof propagator.fields !== 'function'
+      ) {
+        throw new ConfigError(`CompositePropagator: propagator ${i} has no inject, extract and fields methods`);
+      }
+      const names: unknown = propagator.fields();
+      if (!Array.isArray(names)) throw new ConfigError(`CompositePropagator: propagator ${i}'s fields() must return an array of header names`);
+      for (const field of names) if (typeof field === 'string' && !fields.includes(field)) fields.push(field);
     }
     this.fieldNames = Object.freeze(fields);
   }
@@ -59,62 +75,59 @@ export class CompositePropagator implements Propagator {
     let winner = -1;
     let firstError: Result<TraceContext> | undefined;
     for (let i = 0; i < propagators.length; i++) {
-      let result: Result<TraceContext>;
       try {
-        result = (propagators[i] as Propagator).extract(carrier, adapter);
+        const result = (propagators[i] as Propagator).extract(carrier, adapter);
+        if (result.ok) {
+          found = result.value;
+          winner = i;
+          break;
+        }
+        if (firstError === undefined && result.error.code !== NO_TRACE_CONTEXT) firstError = result;
       } catch (error) {
-        result = err(new TraceError('PROPAGATOR_FAILED', `propagator ${i} threw: ${error instanceof Error ? error.message : String(error)}`));
+        // The thrown value is kept as the cause, never copied into the message: it may quote a
+        // header value.
+        firstError ??= err(new TraceError('PROPAGATOR_FAILED', `propagator ${i} threw while extracting`, { cause: error }));
       }
-      if (result.ok) {
-        found = result.value;
-        winner = i;
-        break;
-      }
-      if (firstError === undefined && result.error.code !== NO_TRACE_CONTEXT) firstError = result;
     }
     if (found === undefined) return firstError ?? MISSING;
-
-    let baggage = found.baggage;
-    for (let i = 0; i < propagators.length; i++) {
-      const propagator = propagators[i] as Propagator;
-      if (i === winner || propagator.extractBaggage === undefined) continue;
-      let extra: Baggage | undefined;
-      try {
-        extra = propagator.extractBaggage(carrier, adapter);
-      } catch {
-        extra = undefined;
+    try {
+      let baggage = found.baggage;
+      for (let i = 0; i < propagators.length; i++) {
+        if (i !== winner) baggage = mergeInto(baggage, propagators[i] as Propagator, carrier, adapter);
       }
-      if (extra !== undefined && extra.size > 0) baggage = mergeBaggage(baggage, extra);
+      return baggage === found.baggage ? ok(found) : ok(found.with({ baggage }));
+    } catch {
+      // The trace context alone is worth more than nothing.
+      return ok(found);
     }
-    if (baggage === found.baggage) return ok(found);
-    return ok(found.with({ baggage }));
   }
 
   /** Reads baggage from every propagator that carries it, merged (earlier propagators win). */
   extractBaggage(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Baggage | undefined {
     let baggage: Baggage | undefined;
-    for (const propagator of this.propagators) {
-      if (propagator.extractBaggage === undefined) continue;
-      let extra: Baggage | undefined;
-      try {
-        extra = propagator.extractBaggage(carrier, adapter);
-      } catch {
-        extra = undefined;
-      }
-      if (extra !== undefined && extra.size > 0) baggage = baggage === undefined ? extra : mergeBaggage(baggage, extra);
-    }
+    for (const propagator of this.propagators) baggage = mergeInto(baggage, propagator, carrier, adapter);
     return baggage;
   }
 }
 
-function mergeBaggage(base: Baggage, extra: Baggage): Baggage {
-  let merged = base;
-  for (const key of extra.keys()) {
-    if (merged.getEntry(key) !== undefined) continue;
-    const entry = extra.getEntry(key);
-    if (entry === undefined) continue;
-    const next = merged.set(key, entry.value, entry.properties);
-    if (next.ok) merged = next.value;
+// `base` with the baggage `propagator` extracts merged in (base's keys win). A propagator that
+// throws or returns something that is not baggage adds nothing.
+function mergeInto<B extends Baggage | undefined>(base: B, propagator: Propagator, carrier: unknown, adapter: CarrierAdapter<unknown>): B | Baggage {
+  try {
+    if (typeof propagator.extractBaggage !== 'function') return base;
+    const extra = propagator.extractBaggage(carrier, adapter);
+    // Not `instanceof`: the ESM and CommonJS builds of core each have their own class.
+    if (extra === undefined || extra === null || typeof extra !== 'object' || !(extra.size > 0)) return base;
+    return base === undefined ? extra : mergeBaggage(base, extra);
+  } catch {
+    return base;
   }
-  return merged;
+}
+
+// `base` first, so its keys win; one build instead of a copy of the whole baggage per key.
+function mergeBaggage(base: Baggage, extra: Baggage): Baggage {
+  const builder = new BaggageBuilder();
+  builder.addAll(base);
+  builder.addAll(extra);
+  return builder.build();
 }

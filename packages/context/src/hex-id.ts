@@ -1,4 +1,3 @@
-import type { CarrierAdapter } from '@trace/core';
 // Id parsing shared by the B3 and Jaeger propagators. Both formats allow ids shorter than the
 // W3C widths (64-bit trace ids, Jaeger's unpadded hex), so everything is normalised here to the
 // 32/16 lowercase hex characters a core `TraceContext` holds.
@@ -50,31 +49,4 @@ export function parseHexByte(text: string, start: number, end: number): number |
     value = (value << 4) | digit;
   }
   return value;
-}
-
-/** Marks a header that was sent more than once with different values: ambiguous, so invalid. */
-export const REPEATED = Symbol('repeated header');
-
-/**
- * The one value of a header. Repeated identical values (a proxy that appended a copy) collapse
- * to one; repeated different values give {@link REPEATED}.
- */
-/**
- * The one value of header `name`, read through `adapter`: `undefined` when absent or when the
- * carrier throws, {@link REPEATED} when it was sent more than once with different values.
- */
-export function readSingleHeader(carrier: unknown, adapter: CarrierAdapter<unknown>, name: string): string | undefined | typeof REPEATED {
-  try {
-    return singleValue(adapter.get(carrier, name));
-  } catch {
-    return undefined;
-  }
-}
-
-export function singleValue(value: string | readonly string[] | undefined): string | undefined | typeof REPEATED {
-  if (value === undefined || typeof value === 'string') return value;
-  if (value.length === 0) return undefined;
-  const first = value[0] as string;
-  for (let i = 1; i < value.length; i++) if (value[i] !== first) return REPEATED;
-  return first;
 }

@@ -1,8 +1,9 @@
 // Jaeger native propagation: `uber-trace-id: {trace-id}:{span-id}:{parent-span-id}:{flags}` and
 // one `uberctx-{key}` header per baggage item (Jaeger client-library docs, "Propagation Format").
 import {
+  BAGGAGE_MAX_BYTES,
   BAGGAGE_MAX_MEMBERS,
-  Baggage,
+  type Baggage,
   type CarrierAdapter,
   NO_TRACE_CONTEXT,
   type Propagator,
@@ -16,7 +17,9 @@ import {
   ok,
 } from '@trace/core';
 import { hasParentSpanId } from './b3-multi-propagator.js';
-import { REPEATED, normalizeHexId, parseHexByte, readSingleHeader, singleValue } from './hex-id.js';
+import { BaggageBuilder } from './baggage-builder.js';
+import { REPEATED, readHeader, readHeaderNames } from './header-value.js';
+import { normalizeHexId, parseHexByte } from './hex-id.js';
 
 /** The `uber-trace-id` header. */
 export const JAEGER_TRACE_HEADER = 'uber-trace-id';
@@ -120,32 +123,22 @@ export class JaegerPropagator implements Propagator {
   }
 
   inject(context: TraceContext, carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): void {
-    if (!isTraceContext(context) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
-    const traceId = context.traceId.startsWith(ZERO_HIGH) ? context.traceId.slice(16) : context.traceId;
-    const parent = hasParentSpanId(context) ? context.parentSpanId : '0';
-    const flags = context.debug === true ? '03' : context.sampled ? '01' : '00';
     try {
+      if (!isTraceContext(context) || !isValidHexId(context.traceId, 32) || !isValidHexId(context.spanId, 16)) return;
+      const traceId = context.traceId.startsWith(ZERO_HIGH) ? context.traceId.slice(16) : context.traceId;
+      const parent = hasParentSpanId(context) ? context.parentSpanId : '0';
+      const flags = context.debug === true ? '03' : context.sampled ? '01' : '00';
       adapter.set(carrier, JAEGER_TRACE_HEADER, `${traceId}:${context.spanId}:${parent}:${flags}`);
       const baggage = context.baggage;
-      if (this.injectsBaggage && baggage.size > 0) {
-        for (const key of baggage.keys()) {
-          const value = baggage.get(key) as string;
-          let encoded: string;
-          try {
-            encoded = encodeURIComponent(value);
-          } catch {
-            continue; // a lone surrogate has no UTF-8 form
-          }
-          adapter.set(carrier, JAEGER_BAGGAGE_PREFIX + key.toLowerCase(), encoded);
-        }
-      }
+      if (this.injectsBaggage && baggage.size > 0) injectBaggage(baggage, carrier, adapter);
     } catch {
-      // A carrier whose setter throws loses the context, not the request.
+      // A carrier whose setter throws (a frozen object, a refusing Headers) loses the context,
+      // not the request.
     }
   }
 
   extract(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Result<TraceContext> {
-    const header = readSingleHeader(carrier, adapter, JAEGER_TRACE_HEADER);
+    const header = readHeader(carrier, adapter, JAEGER_TRACE_HEADER);
     if (header === undefined) return MISSING;
     if (header === REPEATED) return fail('JAEGER_REPEATED_HEADER', 'uber-trace-id was sent more than once with different values');
     const parsed = parseUberTraceId(header.trim());
@@ -157,50 +150,103 @@ export class JaegerPropagator implements Propagator {
 
   /**
    * Reads `uberctx-{key}` headers (values percent-decoded; a malformed encoding or invalid key
-   * drops that item) and `jaeger-baggage`. At most 180 items. Never throws.
+   * drops that item) and `jaeger-baggage`, within the W3C baggage limits: at most 180 items and
+   * 8192 bytes as a `baggage` header would carry them. Linear in the number of headers. Never
+   * throws.
    */
   extractBaggage(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Baggage | undefined {
     if (!this.extractsBaggage) return undefined;
     try {
-      let baggage = Baggage.EMPTY;
-      const names = adapter.keys(carrier);
-      for (let i = 0; i < names.length && baggage.size < BAGGAGE_MAX_MEMBERS; i++) {
-        const name = names[i] as string;
-        if (!startsWithIgnoreCase(name, JAEGER_BAGGAGE_PREFIX)) continue;
-        const raw = singleValue(adapter.get(carrier, name.toLowerCase()));
-        if (raw === undefined || raw === REPEATED) continue;
-        const value = decodeOrUndefined(raw);
-        if (value === undefined) continue;
-        const next = baggage.set(name.slice(JAEGER_BAGGAGE_PREFIX.length).toLowerCase(), value);
-        if (next.ok) baggage = next.value;
-      }
-      baggage = readAdhocBaggage(carrier, adapter, baggage);
-      return baggage.size === 0 ? undefined : baggage;
+      const builder = new BaggageBuilder();
+      addPrefixedItems(carrier, adapter, builder);
+      addAdhocItems(carrier, adapter, builder);
+      return builder.size === 0 ? undefined : builder.build();
     } catch {
       return undefined;
     }
   }
 }
 
-// `jaeger-baggage: k1=v1, k2=v2`: items already set by `uberctx-` headers win.
-function readAdhocBaggage(carrier: unknown, adapter: CarrierAdapter<unknown>, baggage: Baggage): Baggage {
-  const header = singleValue(adapter.get(carrier, JAEGER_ADHOC_BAGGAGE_HEADER));
-  if (header === undefined || header === REPEATED || header.length > 8192) return baggage;
-  let result = baggage;
+// One `uberctx-{key}` per item. The exact lowercase header wins over other casings of the same
+// key (as a case-insensitive read of the lowercase name would): lowercase names are read first,
+// and only if some name was not lowercase, a second pass adds the keys still missing.
+function addPrefixedItems(carrier: unknown, adapter: CarrierAdapter<unknown>, builder: BaggageBuilder): void {
+  const names = readHeaderNames(carrier, adapter);
+  let mixedCase = false;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (!startsWithIgnoreCase(name, JAEGER_BAGGAGE_PREFIX)) continue;
+    const lower = name.toLowerCase();
+    if (lower !== name) mixedCase = true;
+    else addPrefixedItem(carrier, adapter, builder, name, lower);
+  }
+  if (!mixedCase) return;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (!startsWithIgnoreCase(name, JAEGER_BAGGAGE_PREFIX)) continue;
+    const lower = name.toLowerCase();
+    if (lower !== name) addPrefixedItem(carrier, adapter, builder, name, lower);
+  }
+}
+
+function addPrefixedItem(carrier: unknown, adapter: CarrierAdapter<unknown>, builder: BaggageBuilder, name: string, lower: string): void {
+  const key = lower.slice(JAEGER_BAGGAGE_PREFIX.length);
+  if (builder.has(key)) return;
+  // The name as listed is an exact hit for every adapter here (a lowercase-only read would
+  // rescan all keys for each mixed-case name); the lowercase name is the contract's fallback.
+  let raw = readHeader(carrier, adapter, name);
+  if (raw === undefined && lower !== name) raw = readHeader(carrier, adapter, lower);
+  if (raw === undefined || raw === REPEATED) return;
+  const value = decodeOrUndefined(raw);
+  if (value !== undefined) builder.add(key, value);
+}
+
+// `jaeger-baggage: k1=v1, k2=v2`: items already set by `uberctx-` headers win. Each member's `=`
+// is looked for inside that member only, so a header of many `,` costs one pass, not one per item.
+function addAdhocItems(carrier: unknown, adapter: CarrierAdapter<unknown>, builder: BaggageBuilder): void {
+  const header = readHeader(carrier, adapter, JAEGER_ADHOC_BAGGAGE_HEADER);
+  if (header === undefined || header === REPEATED || header.length > BAGGAGE_MAX_BYTES) return;
+  const length = header.length;
   let start = 0;
-  while (start < header.length && result.size < BAGGAGE_MAX_MEMBERS) {
+  while (start < length && builder.size < BAGGAGE_MAX_MEMBERS) {
     let end = header.indexOf(',', start);
-    if (end === -1) end = header.length;
-    const equals = header.indexOf('=', start);
-    if (equals !== -1 && equals < end) {
+    if (end === -1) end = length;
+    let equals = -1;
+    for (let i = start; i < end; i++) {
+      if (header.charCodeAt(i) === 0x3d) {
+        equals = i;
+        break;
+      }
+    }
+    if (equals !== -1) {
       const key = header.slice(start, equals).trim().toLowerCase();
       const value = decodeOrUndefined(header.slice(equals + 1, end).trim());
-      if (value !== undefined && result.getEntry(key) === undefined) {
-        const next = result.set(key, value);
-        if (next.ok) result = next.value;
-      }
+      if (value !== undefined) builder.add(key, value);
     }
     start = end + 1;
   }
-  return result;
+}
+
+// Each item as `uberctx-{key}`, within the same limits `Baggage.serialize` applies to the W3C
+// header: at most 180 items and 8192 bytes, so baggage built through the API cannot send an
+// unbounded set of headers.
+function injectBaggage(baggage: Baggage, carrier: unknown, adapter: CarrierAdapter<unknown>): void {
+  let items = 0;
+  let bytes = 0;
+  for (const key of baggage.keys()) {
+    if (items === BAGGAGE_MAX_MEMBERS) return;
+    const value = baggage.get(key);
+    if (value === undefined) continue;
+    let encoded: string;
+    try {
+      encoded = encodeURIComponent(value);
+    } catch {
+      continue; // a lone surrogate has no UTF-8 form
+    }
+    const added = key.length + 1 + encoded.length + (items === 0 ? 0 : 1);
+    if (bytes + added > BAGGAGE_MAX_BYTES) continue;
+    adapter.set(carrier, JAEGER_BAGGAGE_PREFIX + key.toLowerCase(), encoded);
+    items++;
+    bytes += added;
+  }
 }

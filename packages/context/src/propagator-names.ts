@@ -70,6 +70,28 @@ function defaultWarning(message: string): void {
  * `strict`, unknown names (e.g. `xray`, `ottrace`) are skipped with a warning.
  */
 export function createPropagatorFromNames(names: string | readonly string[] | undefined, options: PropagatorNamesOptions = {}): Result<Propagator> {
+  try {
+    return fromNames(names, options ?? {});
+  } catch {
+    // An options object whose getters throw, an array Proxy: set-up gets an error, not a crash.
+    return fail('PROPAGATOR_INVALID', 'propagator names or options could not be read');
+  }
+}
+
+// Unknown names quoted in a warning or error: enough to spot a typo, bounded whatever the input.
+const MAX_QUOTED_NAMES = 10;
+const MAX_QUOTED_LENGTH = 40;
+
+function quoteNames(names: Iterable<string>, count: number): string {
+  const quoted: string[] = [];
+  for (const name of names) {
+    if (quoted.length === MAX_QUOTED_NAMES) break;
+    quoted.push(JSON.stringify(name.length > MAX_QUOTED_LENGTH ? `${name.slice(0, MAX_QUOTED_LENGTH)}…` : name));
+  }
+  return count > quoted.length ? `${quoted.join(', ')} and ${count - quoted.length} more` : quoted.join(', ');
+}
+
+function fromNames(names: string | readonly string[] | undefined, options: PropagatorNamesOptions): Result<Propagator> {
   const warn = options.onWarning ?? defaultWarning;
   let list: readonly string[];
   if (names === undefined || names === null) list = [];
@@ -78,28 +100,29 @@ export function createPropagatorFromNames(names: string | readonly string[] | un
   else return fail('PROPAGATOR_INVALID', 'propagator names must be a string or an array of strings');
 
   const chosen: PropagatorName[] = [];
-  const unknown: string[] = [];
+  // A Set: a list of many distinct unknown names must not cost a scan per name.
+  const unknown = new Set<string>();
   for (const raw of list) {
     if (typeof raw !== 'string') continue;
     const name = raw.trim().toLowerCase();
     if (name === '') continue;
     if (!isKnown(name)) {
-      if (!unknown.includes(name)) unknown.push(name);
+      unknown.add(name);
       continue;
     }
     if (!chosen.includes(name)) chosen.push(name);
   }
-  if (unknown.length > 0) {
-    const message = `unknown propagator name(s) ${unknown.map((name) => JSON.stringify(name)).join(', ')}; known: tracecontext, baggage, b3, b3multi, jaeger, none`;
+  if (unknown.size > 0) {
+    const message = `unknown propagator name(s) ${quoteNames(unknown, unknown.size)}; known: tracecontext, baggage, b3, b3multi, jaeger, none`;
     if (options.strict === true) return fail('PROPAGATOR_UNKNOWN', message);
     try {
       warn(`${message} (skipped)`);
     } catch {
       // a warning sink's bug must not break set-up
     }
-    if (chosen.length === 0) return fail('PROPAGATOR_EMPTY', `no known propagator in ${JSON.stringify(list.join(','))}`);
+    if (chosen.length === 0) return fail('PROPAGATOR_EMPTY', `no known propagator among ${quoteNames(unknown, unknown.size)}`);
   }
-  if (chosen.length === 0) return createPropagatorFromNames(DEFAULT_PROPAGATOR_NAMES, options);
+  if (chosen.length === 0) return fromNames(DEFAULT_PROPAGATOR_NAMES, options);
   if (chosen.includes('none')) {
     if (chosen.length > 1) return fail('PROPAGATOR_NONE_MIXED', '"none" cannot be combined with other propagator names');
     return ok(new NoopPropagator());
@@ -113,5 +136,11 @@ export function createPropagatorFromNames(names: string | readonly string[] | un
  * or empty gives the default `tracecontext,baggage`.
  */
 export function createPropagatorFromEnv(env: Readonly<Record<string, string | undefined>> = process.env, options?: PropagatorNamesOptions): Result<Propagator> {
-  return createPropagatorFromNames(env.OTEL_PROPAGATORS, options);
+  let names: string | undefined;
+  try {
+    names = env?.OTEL_PROPAGATORS;
+  } catch {
+    return fail('PROPAGATOR_INVALID', 'OTEL_PROPAGATORS could not be read');
+  }
+  return createPropagatorFromNames(names, options);
 }

@@ -49,8 +49,25 @@ const storage: AsyncLocalStorage<RequestContextData | undefined> = slots[STORAGE
 slots[STORAGE_KEY] = storage;
 
 function cut(value: unknown): string {
-  if (typeof value !== 'string') return value === undefined || value === null ? '' : cut(String(value));
+  if (typeof value !== 'string') {
+    if (value === undefined || value === null) return '';
+    try {
+      return cut(String(value));
+    } catch {
+      return ''; // an object whose toString throws: no value rather than a failed request
+    }
+  }
   return value.length > REQUEST_CONTEXT_MAX_VALUE_LENGTH ? value.slice(0, REQUEST_CONTEXT_MAX_VALUE_LENGTH) : value;
+}
+
+// One field of a caller's init object; a getter that throws reads as absent.
+function field(init: unknown, key: keyof RequestContextInit): unknown {
+  if (init === null || typeof init !== 'object') return undefined;
+  try {
+    return (init as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
 }
 
 function isUsableTagKey(key: string): boolean {
@@ -60,28 +77,35 @@ function isUsableTagKey(key: string): boolean {
 function copyTags(source: unknown, target: Record<string, string>): void {
   if (source === null || typeof source !== 'object') return;
   let count = 0;
-  for (const key in source) {
-    if (count === REQUEST_CONTEXT_MAX_TAGS) return;
-    if (!Object.hasOwn(source, key) || !isUsableTagKey(key)) continue;
-    const value = (source as Record<string, unknown>)[key];
-    if (typeof value !== 'string') continue;
-    target[key] = cut(value);
-    count++;
+  try {
+    for (const key in source) {
+      if (count === REQUEST_CONTEXT_MAX_TAGS) return;
+      if (!Object.hasOwn(source, key) || !isUsableTagKey(key)) continue;
+      const value = (source as Record<string, unknown>)[key];
+      if (typeof value !== 'string') continue;
+      target[key] = cut(value);
+      count++;
+    }
+  } catch {
+    // A tags object whose getters or Proxy traps throw: the tags read so far are kept.
   }
 }
 
 function build(init: RequestContextInit | undefined): RequestContextData {
   // Null-prototype tags: a `__proto__` key from the wire can never reach Object.prototype.
   const tags: Record<string, string> = Object.create(null);
+  const traceId = field(init, 'traceId');
+  const spanId = field(init, 'spanId');
+  const traceFlags = field(init, 'traceFlags');
   const data: RequestContextData = {
-    requestId: cut(init?.requestId),
-    correlationId: cut(init?.correlationId),
-    traceId: typeof init?.traceId === 'string' && isValidHexId(init.traceId, 32) ? init.traceId : '',
-    spanId: typeof init?.spanId === 'string' && isValidHexId(init.spanId, 16) ? init.spanId : '',
-    traceFlags: typeof init?.traceFlags === 'number' && init.traceFlags >= 0 && init.traceFlags <= 255 ? init.traceFlags | 0 : 0,
+    requestId: cut(field(init, 'requestId')),
+    correlationId: cut(field(init, 'correlationId')),
+    traceId: typeof traceId === 'string' && isValidHexId(traceId, 32) ? traceId : '',
+    spanId: typeof spanId === 'string' && isValidHexId(spanId, 16) ? spanId : '',
+    traceFlags: typeof traceFlags === 'number' && traceFlags >= 0 && traceFlags <= 255 ? traceFlags | 0 : 0,
     tags,
   };
-  copyTags(init?.tags, tags);
+  copyTags(field(init, 'tags'), tags);
   // Reading the current span must not create a global tracer the app never asked for.
   if (data.traceId === '') fillFromSpan(data, getCurrentSpan());
   return data;

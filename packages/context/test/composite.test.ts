@@ -1,4 +1,4 @@
-import { Baggage, NO_TRACE_CONTEXT, TraceContext, W3CPropagator } from '@trace/core';
+import { Baggage, ConfigError, NO_TRACE_CONTEXT, TraceContext, W3CPropagator } from '@trace/core';
 import {
   B3MultiPropagator,
   B3SinglePropagator,
@@ -108,6 +108,28 @@ describe('CompositePropagator', () => {
   it('lists the union of fields without repeats', () => {
     const fields = new CompositePropagator([new W3CPropagator(), new W3CPropagator({ traceContext: false }), new B3SinglePropagator()]).fields();
     expect(fields).toEqual(['traceparent', 'tracestate', 'baggage', 'b3']);
+  });
+
+  it('refuses a list that is not of propagators at construction, saying which entry', () => {
+    expect(() => new CompositePropagator([new B3SinglePropagator(), {} as never])).toThrow(ConfigError);
+    expect(() => new CompositePropagator([new B3SinglePropagator(), {} as never])).toThrow('propagator 1');
+    expect(() => new CompositePropagator(null as never)).toThrow(ConfigError);
+    const badFields = { fields: () => 'b3', inject: () => {}, extract: () => ({ ok: false }) };
+    expect(() => new CompositePropagator([badFields as never])).toThrow(ConfigError);
+  });
+
+  it('reports a throwing propagator without quoting what it threw', () => {
+    const secret = 'Bearer s3cr3t-token';
+    const leaky = {
+      fields: () => [],
+      inject: () => {},
+      extract: () => {
+        throw new Error(`bad header ${secret}`);
+      },
+    };
+    const result = new CompositePropagator([leaky]).extract({ authorization: secret });
+    expect(!result.ok && result.error.code).toBe('PROPAGATOR_FAILED');
+    expect(!result.ok && result.error.message).not.toContain(secret);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Baggage, NO_TRACE_CONTEXT, TraceContext } from '@trace/core';
-import { JaegerPropagator, parseUberTraceId } from '../src/index.js';
+import { JaegerPropagator, mapCarrierAdapter, parseUberTraceId } from '../src/index.js';
 
 const TRACE = '463ac35c9f6413ad48485a3953bb6124';
 const SPAN = 'a2fb4a1d1a96d312';
@@ -70,6 +70,15 @@ describe('Jaeger uber-trace-id', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.baggage.toRecord()).toEqual({ 'user-id': '42', greeting: 'hello wörld, ok', tenant: 'acme' });
+  });
+
+  it('reads one value per key when a header arrives in several casings: lowercase first, else the first listed', () => {
+    const both = { 'Uberctx-User': 'mixed', 'uberctx-user': 'lower' };
+    expect(jaeger.extractBaggage(both)?.toRecord()).toEqual({ user: 'lower' });
+    expect(jaeger.extractBaggage(new Map(Object.entries(both)), mapCarrierAdapter as never)?.toRecord()).toEqual({ user: 'lower' });
+    expect(jaeger.extractBaggage({ 'Uberctx-User': 'first', 'UBERCTX-USER': 'second' })?.toRecord()).toEqual({ user: 'first' });
+    // Keys that are not baggage tokens, or that would reach a prototype, are dropped one by one.
+    expect(jaeger.extractBaggage({ 'uberctx-__proto__': 'x', 'uberctx-a b': 'y', 'uberctx-ok': 'z' })?.toRecord()).toEqual({ ok: 'z' });
   });
 
   it('extractBaggage works without a trace header and returns undefined when there is none', () => {
