@@ -60,26 +60,57 @@ function encodeValue(value: string): string | undefined {
   return value;
 }
 
+/** Map-style reads of baggage values: `ctx.baggage.user_id` (see {@link Baggage}). */
+export type BaggageItems = { readonly [key: string]: string | undefined };
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /**
  * Immutable W3C baggage. Keys are RFC 7230 tokens; values are any string (percent-encoded on the
- * wire). Backed by a `Map`, so hostile keys can never reach an object prototype.
+ * wire). Entries live in a private `Map`, so hostile keys never reach an object prototype; each
+ * value is also a frozen own property, so `baggage.user_id` reads like a map (except for keys
+ * that name a member of the class, such as `size` or `get`: read those with `get(key)`).
+ * Every instance is frozen: nothing one span or request holds can be changed by another.
  */
-export class Baggage {
-  private readonly map: ReadonlyMap<string, BaggageEntry>;
-  // Immutable, and shared by every span of a request: its header is worth computing once.
-  private serialized: { header: string; droppedMembers: number } | undefined;
+class BaggageValue {
+  readonly #map: ReadonlyMap<string, BaggageEntry>;
+  // Immutable, and shared by every span of a request: its header is worth computing once. A
+  // private field is not a property, so caching it does not unfreeze anything.
+  #serialized: { header: string; droppedMembers: number } | undefined;
 
   private constructor(map: ReadonlyMap<string, BaggageEntry>) {
-    this.map = map;
+    this.#map = map;
+    const self = this as unknown as Record<string, string>;
+    for (const [key, entry] of map) if (!(key in self)) self[key] = entry.value;
+    Object.freeze(this);
   }
 
-  static readonly EMPTY = new Baggage(new Map());
+  /** The empty baggage every span without baggage shares; frozen like every Baggage. */
+  static readonly EMPTY: Baggage = new BaggageValue(new Map()) as Baggage;
+
+  /** @internal */
+  static from(map: ReadonlyMap<string, BaggageEntry>): Baggage {
+    return (map.size === 0 ? BaggageValue.EMPTY : new BaggageValue(map)) as Baggage;
+  }
 
   /** Baggage from a plain record of values; invalid keys or values give an error naming them. */
   static fromRecord(record: Readonly<Record<string, string>>): Result<Baggage> {
-    let baggage = Baggage.EMPTY;
-    for (const key of Object.keys(record)) {
-      const next = baggage.set(key, record[key] as string);
+    if (record === null || typeof record !== 'object') return fail('BAGGAGE_INVALID', 'baggage record must be an object');
+    let baggage = BaggageValue.EMPTY;
+    let keys: string[];
+    try {
+      keys = Object.keys(record);
+    } catch {
+      return fail('BAGGAGE_INVALID', 'baggage record cannot be read');
+    }
+    for (const key of keys) {
+      let value: unknown;
+      try {
+        value = record[key];
+      } catch {
+        return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} cannot be read`);
+      }
+      const next = baggage.set(key, value as string);
       if (!next.ok) return next;
       baggage = next.value;
     }
@@ -116,47 +147,50 @@ export class Baggage {
       }
       start = end + 1;
     }
-    return ok(map.size === 0 ? Baggage.EMPTY : new Baggage(map));
+    return ok(BaggageValue.from(map));
   }
 
   get size(): number {
-    return this.map.size;
+    return this.#map.size;
   }
 
   get(key: string): string | undefined {
-    return this.map.get(key)?.value;
+    return this.#map.get(key)?.value;
   }
 
   getEntry(key: string): BaggageEntry | undefined {
-    return this.map.get(key);
+    return this.#map.get(key);
   }
 
   keys(): string[] {
-    return [...this.map.keys()];
+    return [...this.#map.keys()];
   }
 
   /** A new baggage with `key` set. `properties` is the raw `name=value;flag` property text. */
   set(key: string, value: string, properties?: string): Result<Baggage> {
-    if (!isValidBaggageKey(key)) return fail('BAGGAGE_INVALID_KEY', `baggage key ${JSON.stringify(key)} is not a valid token`);
+    if (!isValidBaggageKey(key)) return fail('BAGGAGE_INVALID_KEY', 'baggage key is not a valid token');
     if (typeof value !== 'string') return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} must be a string`);
     if (encodeValue(value) === undefined) return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} is not valid UTF-16`);
-    const map = new Map(this.map);
-    map.set(key, properties === undefined || properties === '' ? { value } : { value, properties });
-    return ok(new Baggage(map));
+    if (properties !== undefined && typeof properties !== 'string') {
+      return fail('BAGGAGE_INVALID_VALUE', `baggage properties for ${JSON.stringify(key)} must be a string`);
+    }
+    const map = new Map(this.#map);
+    map.set(key, Object.freeze(properties === undefined || properties === '' ? { value } : { value, properties }));
+    return ok(new BaggageValue(map) as Baggage);
   }
 
   /** A new baggage without `key`. */
   delete(key: string): Baggage {
-    if (!this.map.has(key)) return this;
-    const map = new Map(this.map);
+    if (!this.#map.has(key)) return this as unknown as Baggage;
+    const map = new Map(this.#map);
     map.delete(key);
-    return new Baggage(map);
+    return BaggageValue.from(map);
   }
 
-  /** Values as a null-prototype record (properties left out). */
+  /** Values as a null-prototype record (properties left out); a copy the caller may change. */
   toRecord(): Record<string, string> {
     const record: Record<string, string> = Object.create(null);
-    for (const [key, entry] of this.map) record[key] = entry.value;
+    for (const [key, entry] of this.#map) record[key] = entry.value;
     return record;
   }
 
@@ -164,9 +198,14 @@ export class Baggage {
    * The `baggage` header value. Members that would take the header past 180 members or 8192
    * bytes are left out; `droppedMembers` says how many.
    */
-  serialize(): { header: string; droppedMembers: number } {
-    this.serialized ??= this.buildHeader();
-    return this.serialized;
+  serialize(): { readonly header: string; readonly droppedMembers: number } {
+    this.#serialized ??= Object.freeze(this.buildHeader());
+    return this.#serialized;
+  }
+
+  // Values may be personal data: inspection shows the keys only.
+  [INSPECT](): string {
+    return `Baggage(${this.#map.size}) [${[...this.#map.keys()].join(', ')}]`;
   }
 
   private buildHeader(): { header: string; droppedMembers: number } {
@@ -174,7 +213,7 @@ export class Baggage {
     let bytes = 0;
     let members = 0;
     let droppedMembers = 0;
-    for (const [key, entry] of this.map) {
+    for (const [key, entry] of this.#map) {
       const encoded = encodeValue(entry.value);
       const member = entry.properties === undefined ? `${key}=${encoded}` : `${key}=${encoded};${entry.properties}`;
       const added = member.length + (members === 0 ? 0 : 1);
@@ -189,6 +228,14 @@ export class Baggage {
     return { header, droppedMembers };
   }
 }
+
+/**
+ * Immutable W3C baggage: the class's methods plus map-style reads of its values
+ * (`baggage.user_id`), all frozen.
+ */
+export type Baggage = BaggageValue & BaggageItems;
+/** W3C baggage values: `Baggage.parse`, `Baggage.fromRecord`, `Baggage.EMPTY`. */
+export const Baggage = BaggageValue;
 
 function parseMember(header: string, start: number, end: number, index: number): Result<[string, BaggageEntry]> {
   const equals = header.indexOf('=', start);
@@ -219,7 +266,7 @@ function parseMember(header: string, start: number, end: number, index: number):
       return err(new TraceError('BAGGAGE_INVALID', `baggage value of ${JSON.stringify(key)} has a malformed percent-encoding`));
     }
   }
-  if (semicolon === end) return ok([key, { value }]);
+  if (semicolon === end) return ok([key, Object.freeze({ value })]);
 
   // Properties: `;name` or `;name=value`, kept verbatim (without optional whitespace) for re-injection.
   let properties = '';
@@ -248,5 +295,5 @@ function parseMember(header: string, start: number, end: number, index: number):
     }
     cursor = next + 1;
   }
-  return ok([key, { value, properties }]);
+  return ok([key, Object.freeze({ value, properties })]);
 }

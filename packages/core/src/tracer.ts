@@ -9,7 +9,7 @@ import { randomWord } from './ids.js';
 import { monotonicNowMs, monotonicToEpochMicros } from './platform.js';
 import { type Propagator, W3CPropagator } from './propagator.js';
 import { type Result, TraceError, err, ok } from './result.js';
-import { type Sampler, type SamplingParameters, alwaysOn, parentBased } from './sampler.js';
+import { type Sampler, type SamplingParameters, alwaysOn, isBuiltInSampler, parentBased } from './sampler.js';
 import { type ShutdownHookOptions, installProcessShutdownHooks } from './shutdown-hooks.js';
 import { type ResolvedSpanLimits, type SpanLimits, resolveSpanLimits } from './span-limits.js';
 import {
@@ -78,7 +78,10 @@ export class Tracer implements SpanOwner {
   private pipelines: ExportPipeline[] = [];
   private exportSettings: Partial<ExportSettings>;
   private lateChanges = 0;
-  // Reused for every sampling decision: sampling is synchronous, so one object suffices.
+  // Built-in samplers read the parameters during the call and keep nothing, so they share one
+  // object, rewritten per span (no allocation on the default path). A user sampler may keep
+  // what it is given, so it gets a fresh frozen object per decision instead.
+  private readonly reuseSamplingParameters: boolean;
   private readonly samplingParameters: { -readonly [K in keyof SamplingParameters]: SamplingParameters[K] } = {
     traceIdLowBits: 0,
     parentSampled: undefined,
@@ -87,11 +90,18 @@ export class Tracer implements SpanOwner {
   };
 
   constructor(options: TracerOptions = {}) {
+    if (!spanShapesPinned) pinSpanShapes();
     this.serviceName = options.serviceName ?? 'unknown_service:node';
     this.sampler = options.sampler ?? DEFAULT_SAMPLER;
+    this.reuseSamplingParameters = isBuiltInSampler(this.sampler);
     this.limits = resolveSpanLimits(options.spanLimits);
     this.propagator = options.propagator ?? new W3CPropagator();
-    this.instrumentationScope = options.instrumentationScope ?? DEFAULT_SCOPE;
+    const scope = options.instrumentationScope;
+    // A copy, frozen: every span of this tracer hands the same scope object to exporters.
+    this.instrumentationScope =
+      scope === undefined
+        ? DEFAULT_SCOPE
+        : Object.freeze(scope.version === undefined ? { name: String(scope.name) } : { name: String(scope.name), version: String(scope.version) });
     this.exportSettings = options.exportSettings ?? {};
     resolveExportSettings(this.exportSettings); // invalid settings throw here, at construction
     for (const exporter of options.exporters ?? []) this.addExporter(exporter);
@@ -122,8 +132,11 @@ export class Tracer implements SpanOwner {
     return this.createSpan(operation, undefined, undefined, context, options);
   }
 
-  /** @internal Shared by every way of starting a span. */
-  createSpan(
+  /**
+   * Shared by every way of starting a span. Private: the public ways in are the start methods
+   * and {@link SpanBuilder} (which, in this package, calls it as `tracer['createSpan']`).
+   */
+  private createSpan(
     operation: string,
     service: string | undefined,
     parentSpan: Span | undefined,
@@ -132,8 +145,10 @@ export class Tracer implements SpanOwner {
     explicitTraceId?: string,
     explicitSpanId?: string,
   ): Span {
-    const span = new Span(this, typeof operation === 'string' ? operation : String(operation), service ?? options?.serviceName ?? this.serviceName);
-    const parameters = this.samplingParameters;
+    const serviceName = service ?? options?.serviceName;
+    const span = new Span(this, nameOf(operation), typeof serviceName === 'string' ? serviceName : this.serviceName);
+    let parentSampled: boolean | undefined;
+    let parentIsRemote = false;
     let parentFlags = TRACE_FLAG_SAMPLED;
     let debug = false;
     if (parentSpan !== undefined) {
@@ -143,23 +158,22 @@ export class Tracer implements SpanOwner {
       span._trace3 = parentSpan._trace3;
       span._parent0 = parentSpan._span0;
       span._parent1 = parentSpan._span1;
-      span.traceState = parentSpan.traceState;
-      span.baggage = parentSpan.baggage;
+      span._traceState = parentSpan._traceState;
+      span._baggage = parentSpan._baggage;
       parentFlags = parentSpan.traceFlags;
       debug = parentSpan.debug;
       if (debug) span._setParentFlags(false, true);
-      parameters.parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
-      parameters.parentIsRemote = false;
+      parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
     } else if (parentContext !== undefined) {
       span._setTraceIdFromHex(parentContext.traceId);
       span._setParentIdFromHex(parentContext.spanId);
-      span.traceState = parentContext.traceState;
-      span.baggage = parentContext.baggage;
+      span._traceState = parentContext.traceState;
+      span._baggage = parentContext.baggage;
       parentFlags = parentContext.traceFlags;
       debug = parentContext.debug;
-      span._setParentFlags(parentContext.isRemote, debug);
-      parameters.parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
-      parameters.parentIsRemote = parentContext.isRemote;
+      parentIsRemote = parentContext.isRemote;
+      span._setParentFlags(parentIsRemote, debug);
+      parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
     } else {
       if (explicitTraceId !== undefined) {
         span._setTraceIdFromHex(explicitTraceId);
@@ -170,8 +184,6 @@ export class Tracer implements SpanOwner {
         span._trace3 = randomWord();
         if ((span._trace0 | span._trace1 | span._trace2 | span._trace3) === 0) span._trace3 = 1;
       }
-      parameters.parentSampled = undefined;
-      parameters.parentIsRemote = false;
     }
     if (explicitSpanId !== undefined) {
       span._setSpanIdFromHex(explicitSpanId);
@@ -181,8 +193,17 @@ export class Tracer implements SpanOwner {
       if ((span._span0 | span._span1) === 0) span._span1 = 1;
     }
 
-    parameters.traceIdLowBits = span._trace3 >>> 0;
-    parameters.operationName = span.operationName;
+    let parameters: SamplingParameters;
+    if (this.reuseSamplingParameters) {
+      const shared = this.samplingParameters;
+      shared.traceIdLowBits = span._trace3 >>> 0;
+      shared.parentSampled = parentSampled;
+      shared.parentIsRemote = parentIsRemote;
+      shared.operationName = span._operationName;
+      parameters = shared;
+    } else {
+      parameters = Object.freeze({ traceIdLowBits: span._trace3 >>> 0, parentSampled, parentIsRemote, operationName: span._operationName });
+    }
     let sampled: boolean;
     try {
       // A debug (force-trace) request from upstream is always recorded.
@@ -199,11 +220,12 @@ export class Tracer implements SpanOwner {
     }
     span._flags = (span._flags & ~0xff) | (parentFlags & 0xff) | TRACE_FLAG_SAMPLED;
     const startTime = options?.startTime;
-    span.startTime = (startTime === undefined ? undefined : validEpochMicros(startTime)) ?? monotonicToEpochMicros(monotonicNowMs());
+    span._startTime = (startTime === undefined ? undefined : validEpochMicros(startTime)) ?? monotonicToEpochMicros(monotonicNowMs());
     if (options !== undefined) {
       if (options.kind !== undefined) span.setKind(options.kind);
       if (options.tags !== undefined) span.setTags(options.tags);
-      if (options.links !== undefined) for (const link of options.links) span.addLink(link);
+      const links = options.links;
+      if (Array.isArray(links)) for (let i = 0; i < links.length; i++) span.addLink(links[i]);
     }
     if (spanObservers.length !== 0) notifyStart(span);
     return span;
@@ -222,14 +244,12 @@ export class Tracer implements SpanOwner {
     const flags = span._flags;
     if ((flags & FLAG_FINISHED) !== 0) return err(new TraceError('SPAN_ALREADY_FINISHED', `span ${span.operationName} was already finished`));
     if ((flags & FLAG_RECORDING) === 0) {
-      span.duration = 0;
+      span._duration = 0;
       span._flags = flags | FLAG_FINISHED;
       return ok();
     }
     // The start time came from the same monotonic clock, so a wall-clock step cannot bite.
-    const end = (endTime === undefined ? undefined : validEpochMicros(endTime)) ?? monotonicToEpochMicros(monotonicNowMs());
-    span.duration = wholeMicros(end - span.startTime);
-    span._flags = flags | FLAG_FINISHED;
+    span._finish((endTime === undefined ? undefined : validEpochMicros(endTime)) ?? monotonicToEpochMicros(monotonicNowMs()));
     const pipelines = this.pipelines;
     for (let i = 0; i < pipelines.length; i++) (pipelines[i] as ExportPipeline).enqueue(span);
     return ok();
@@ -366,13 +386,14 @@ export class Tracer implements SpanOwner {
   }
 }
 
-/**
- * A duration in whole microseconds, never negative. Whole values up to ~35 minutes are small
- * integers that V8 keeps inside the span object instead of in a separate 16-byte heap number.
- */
-function wholeMicros(micros: number): number {
-  if (!(micros > 0)) return 0;
-  return micros < 0x7fffffff ? Math.round(micros) | 0 : Math.round(micros);
+/** A readable operation name from whatever a caller passed; never throws. */
+function nameOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
 }
 
 function firstError(results: FlushResult[]): FlushResult {
@@ -414,12 +435,16 @@ export function traceChildSpan<T>(parent: Span, operation: string, fn: (span: Sp
   return globalTracer().withSpan(operation, fn, { ...options, parent });
 }
 
+let spanShapesPinned = false;
+
 // V8 keeps the hidden classes of spans (and their tags, extras and contexts) alive only while
 // some object of that shape is alive. A full GC that finds none drops them, and every function
 // that touched spans deoptimises until it is compiled again: tools/bench saw W1c fall from ~8x to
 // ~3.6x OTel that way. A few finished spans and a context, pinned on globalThis for the life of
-// the process (a module-level constant nobody reads could be collected), prevent it.
-{
+// the process (a module-level constant nobody reads could be collected), prevent it. Done by the
+// first Tracer rather than at import, so importing the package runs nothing.
+function pinSpanShapes(): void {
+  spanShapesPinned = true;
   const tracer = new Tracer({ serviceName: 'shape-keeper' });
   const root = tracer.startSpan('shape-keeper', { parent: null, kind: 'server' });
   root.setTag('shape', 'kept').setStatus('error', 'kept');
@@ -429,5 +454,8 @@ export function traceChildSpan<T>(parent: Span, operation: string, fn: (span: Sp
   root.end();
   const unsampled = tracer.startSpanFromContext(root.context().with({ traceFlags: 0 }), 'shape-keeper-unsampled');
   unsampled.end();
-  (globalThis as Record<symbol, unknown>)[Symbol.for('@trace/core.shapeKeeper')] = [root, child, unsampled, root.context()];
+  const slot = globalThis as Record<symbol, unknown[] | undefined>;
+  const key = Symbol.for('@trace/core.shapeKeeper');
+  // Each copy of the package (ESM and CommonJS) has its own classes, so each adds its own spans.
+  slot[key] = [...(slot[key] ?? []), root, child, unsampled, root.context()];
 }
