@@ -67,30 +67,48 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * Immutable W3C baggage. Keys are RFC 7230 tokens; values are any string (percent-encoded on the
- * wire). Entries live in a private `Map`, so hostile keys never reach an object prototype; each
- * value is also a frozen own property, so `baggage.user_id` reads like a map (except for keys
- * that name a member of the class, such as `size` or `get`: read those with `get(key)`).
+ * wire). Entries live in a private `Map`, so hostile keys never reach an object prototype.
+ * `baggage.user_id` reads like a map, for every key that is not a member of the class or of
+ * `Object.prototype` (`size`, `get`, `toString`, ...: read those with `get(key)`); it is served
+ * by one shared lookup behind the class's prototype, so making a Baggage costs nothing per key.
  * Every instance is frozen: nothing one span or request holds can be changed by another.
  */
 class BaggageValue {
-  readonly #map: ReadonlyMap<string, BaggageEntry>;
-  // Immutable, and shared by every span of a request: its header is worth computing once. A
-  // private field is not a property, so caching it does not unfreeze anything.
-  #serialized: { header: string; droppedMembers: number } | undefined;
+  // Private fields are not properties: a frozen Baggage has nothing reachable to mutate. Values
+  // and properties are kept apart so that parsing allocates no object per member.
+  readonly #values: ReadonlyMap<string, string>;
+  readonly #properties: ReadonlyMap<string, string> | undefined;
+  // Immutable, and shared by every span of a request: its header is worth computing once.
+  #serialized: { readonly header: string; readonly droppedMembers: number } | undefined;
 
-  private constructor(map: ReadonlyMap<string, BaggageEntry>) {
-    this.#map = map;
-    const self = this as unknown as Record<string, string>;
-    for (const [key, entry] of map) if (!(key in self)) self[key] = entry.value;
+  private constructor(values: ReadonlyMap<string, string>, properties: ReadonlyMap<string, string> | undefined) {
+    this.#values = values;
+    this.#properties = properties === undefined || properties.size === 0 ? undefined : properties;
     Object.freeze(this);
   }
 
+  static {
+    // Map-style reads: a property found neither on the instance (it has none) nor on this
+    // prototype reaches this proxy, which answers from the receiving Baggage's values. One proxy
+    // for the process, off every hot path: methods resolve on the prototype before it.
+    const base = Object.getPrototypeOf(BaggageValue.prototype) as object;
+    const items = new Proxy(base, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && !(key in target) && typeof receiver === 'object' && receiver !== null && #values in receiver) {
+          return (receiver as BaggageValue).#values.get(key);
+        }
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    Object.setPrototypeOf(BaggageValue.prototype, items);
+  }
+
   /** The empty baggage every span without baggage shares; frozen like every Baggage. */
-  static readonly EMPTY: Baggage = new BaggageValue(new Map()) as Baggage;
+  static readonly EMPTY: Baggage = new BaggageValue(new Map(), undefined) as Baggage;
 
   /** @internal */
-  static from(map: ReadonlyMap<string, BaggageEntry>): Baggage {
-    return (map.size === 0 ? BaggageValue.EMPTY : new BaggageValue(map)) as Baggage;
+  static from(values: ReadonlyMap<string, string>, properties: ReadonlyMap<string, string> | undefined): Baggage {
+    return (values.size === 0 ? BaggageValue.EMPTY : new BaggageValue(values, properties)) as Baggage;
   }
 
   /** Baggage from a plain record of values; invalid keys or values give an error naming them. */
@@ -126,7 +144,8 @@ class BaggageValue {
     if (header.length > BAGGAGE_MAX_BYTES) {
       return fail('BAGGAGE_TOO_LARGE', `baggage is ${header.length} bytes, more than ${BAGGAGE_MAX_BYTES}`);
     }
-    const map = new Map<string, BaggageEntry>();
+    const values = new Map<string, string>();
+    let properties: Map<string, string> | undefined;
     const length = header.length;
     let members = 0;
     let start = 0;
@@ -143,27 +162,44 @@ class BaggageValue {
         }
         const parsed = parseMember(header, memberStart, memberEnd, members);
         if (!parsed.ok) return parsed;
-        map.set(parsed.value[0], parsed.value[1]);
+        const member = parsed.value;
+        const key = member[0];
+        const memberProperties = member[2];
+        values.set(key, member[1]);
+        if (memberProperties !== undefined) {
+          properties ??= new Map();
+          properties.set(key, memberProperties);
+        } else {
+          properties?.delete(key);
+        }
       }
       start = end + 1;
     }
-    return ok(BaggageValue.from(map));
+    return ok(BaggageValue.from(values, properties));
   }
 
   get size(): number {
-    return this.#map.size;
+    return this.#values.size;
   }
 
   get(key: string): string | undefined {
-    return this.#map.get(key)?.value;
+    return this.#values.get(key);
   }
 
+  has(key: string): boolean {
+    return this.#values.has(key);
+  }
+
+  /** The value and its properties (a new frozen object per call). */
   getEntry(key: string): BaggageEntry | undefined {
-    return this.#map.get(key);
+    const value = this.#values.get(key);
+    if (value === undefined) return undefined;
+    const properties = this.#properties?.get(key);
+    return Object.freeze(properties === undefined ? { value } : { value, properties });
   }
 
   keys(): string[] {
-    return [...this.#map.keys()];
+    return [...this.#values.keys()];
   }
 
   /** A new baggage with `key` set. `properties` is the raw `name=value;flag` property text. */
@@ -174,23 +210,39 @@ class BaggageValue {
     if (properties !== undefined && typeof properties !== 'string') {
       return fail('BAGGAGE_INVALID_VALUE', `baggage properties for ${JSON.stringify(key)} must be a string`);
     }
-    const map = new Map(this.#map);
-    map.set(key, Object.freeze(properties === undefined || properties === '' ? { value } : { value, properties }));
-    return ok(new BaggageValue(map) as Baggage);
+    const values = new Map(this.#values);
+    values.set(key, value);
+    let nextProperties = this.#properties;
+    if (properties !== undefined && properties !== '') {
+      const copy = new Map(nextProperties);
+      copy.set(key, properties);
+      nextProperties = copy;
+    } else if (nextProperties?.has(key)) {
+      const copy = new Map(nextProperties);
+      copy.delete(key);
+      nextProperties = copy;
+    }
+    return ok(new BaggageValue(values, nextProperties) as Baggage);
   }
 
   /** A new baggage without `key`. */
   delete(key: string): Baggage {
-    if (!this.#map.has(key)) return this as unknown as Baggage;
-    const map = new Map(this.#map);
-    map.delete(key);
-    return BaggageValue.from(map);
+    if (!this.#values.has(key)) return this as unknown as Baggage;
+    const values = new Map(this.#values);
+    values.delete(key);
+    let properties = this.#properties;
+    if (properties?.has(key)) {
+      const copy = new Map(properties);
+      copy.delete(key);
+      properties = copy;
+    }
+    return BaggageValue.from(values, properties);
   }
 
   /** Values as a null-prototype record (properties left out); a copy the caller may change. */
   toRecord(): Record<string, string> {
     const record: Record<string, string> = Object.create(null);
-    for (const [key, entry] of this.#map) record[key] = entry.value;
+    for (const [key, value] of this.#values) record[key] = value;
     return record;
   }
 
@@ -205,7 +257,7 @@ class BaggageValue {
 
   // Values may be personal data: inspection shows the keys only.
   [INSPECT](): string {
-    return `Baggage(${this.#map.size}) [${[...this.#map.keys()].join(', ')}]`;
+    return `Baggage(${this.#values.size}) [${[...this.#values.keys()].join(', ')}]`;
   }
 
   private buildHeader(): { header: string; droppedMembers: number } {
@@ -213,9 +265,11 @@ class BaggageValue {
     let bytes = 0;
     let members = 0;
     let droppedMembers = 0;
-    for (const [key, entry] of this.#map) {
-      const encoded = encodeValue(entry.value);
-      const member = entry.properties === undefined ? `${key}=${encoded}` : `${key}=${encoded};${entry.properties}`;
+    const allProperties = this.#properties;
+    for (const [key, value] of this.#values) {
+      const encoded = encodeValue(value);
+      const properties = allProperties?.get(key);
+      const member = properties === undefined ? `${key}=${encoded}` : `${key}=${encoded};${properties}`;
       const added = member.length + (members === 0 ? 0 : 1);
       if (encoded === undefined || members === BAGGAGE_MAX_MEMBERS || bytes + added > BAGGAGE_MAX_BYTES) {
         droppedMembers++;
@@ -237,7 +291,7 @@ export type Baggage = BaggageValue & BaggageItems;
 /** W3C baggage values: `Baggage.parse`, `Baggage.fromRecord`, `Baggage.EMPTY`. */
 export const Baggage = BaggageValue;
 
-function parseMember(header: string, start: number, end: number, index: number): Result<[string, BaggageEntry]> {
+function parseMember(header: string, start: number, end: number, index: number): Result<[string, string, string | undefined]> {
   const equals = header.indexOf('=', start);
   if (equals === -1 || equals >= end) return fail('BAGGAGE_INVALID', `baggage member ${index} has no "="`);
   let keyEnd = equals;
@@ -266,7 +320,7 @@ function parseMember(header: string, start: number, end: number, index: number):
       return err(new TraceError('BAGGAGE_INVALID', `baggage value of ${JSON.stringify(key)} has a malformed percent-encoding`));
     }
   }
-  if (semicolon === end) return ok([key, Object.freeze({ value })]);
+  if (semicolon === end) return ok([key, value, undefined]);
 
   // Properties: `;name` or `;name=value`, kept verbatim (without optional whitespace) for re-injection.
   let properties = '';
@@ -295,5 +349,5 @@ function parseMember(header: string, start: number, end: number, index: number):
     }
     cursor = next + 1;
   }
-  return ok([key, Object.freeze({ value, properties })]);
+  return ok([key, value, properties]);
 }

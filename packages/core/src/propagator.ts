@@ -188,7 +188,7 @@ export class W3CPropagator implements Propagator {
       )
         continue;
       const key = name.slice(BAGGAGE_ITEM_PREFIX.length);
-      if (result.getEntry(key) !== undefined) continue; // the W3C header wins
+      if (result.has(key)) continue; // the W3C header wins
       const raw: unknown = adapter.get(carrier, name.toLowerCase());
       const value = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw[0] : undefined;
       if (typeof value !== 'string') continue;

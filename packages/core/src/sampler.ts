@@ -4,7 +4,7 @@ import { ConfigError } from './result.js';
 
 /**
  * What a sampler sees about the span being started. A sampler may keep it: each value a user
- * sampler receives is its own frozen object and never changes.
+ * sampler receives is its own object, which the tracer never changes afterwards.
  */
 export interface SamplingParameters {
   /** The last 32 bits of the trace id, unsigned: uniformly random for generated ids. */

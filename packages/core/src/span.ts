@@ -103,6 +103,7 @@ const TAG_BYTES = 48;
 //
 //   bits 0-7  W3C trace flags      bit 8  finished      bit 9  recording     bit 10 kind given
 //   bit 11    parent is remote     bit 12 debug         bits 13-15 kind      bits 16-17 status
+//   bit 18    finished and frozen (tags, events, links)
 /** @internal */
 export const FLAG_FINISHED = 1 << 8;
 /** @internal */
@@ -114,6 +115,7 @@ const KIND_SHIFT = 13;
 const KIND_MASK = 7 << KIND_SHIFT;
 const STATUS_SHIFT = 16;
 const STATUS_MASK = 3 << STATUS_SHIFT;
+const FLAG_FROZEN = 1 << 18;
 const KINDS: readonly SpanKind[] = ['internal', 'server', 'client', 'producer', 'consumer'];
 const STATUSES: readonly SpanStatus[] = ['unset', 'ok', 'error'];
 const KIND_CODE: Readonly<Record<string, number>> = Object.freeze({ internal: 0, server: 1, client: 2, producer: 3, consumer: 4 });
@@ -458,7 +460,10 @@ export class Span {
   get tags(): Readonly<Tags> {
     const tags = this._tags;
     if (tags === null) return EMPTY_TAGS;
-    if ((this._flags & FLAG_FINISHED) !== 0) return tags;
+    if ((this._flags & FLAG_FINISHED) !== 0) {
+      if ((this._flags & FLAG_FROZEN) === 0) this.freezeFinished();
+      return tags;
+    }
     const extras = this.extras();
     if (extras.tagsView === null) extras.tagsView = Object.freeze(Object.assign(new TagBag() as Tags, tags));
     return extras.tagsView;
@@ -468,7 +473,10 @@ export class Span {
   get events(): readonly SpanEvent[] {
     const extras = this._extras;
     if (extras === null || extras.events === null) return NO_EVENTS;
-    if ((this._flags & FLAG_FINISHED) !== 0) return extras.events;
+    if ((this._flags & FLAG_FINISHED) !== 0) {
+      if ((this._flags & FLAG_FROZEN) === 0) this.freezeFinished();
+      return extras.events;
+    }
     extras.eventsView ??= Object.freeze(extras.events.slice());
     return extras.eventsView;
   }
@@ -477,7 +485,10 @@ export class Span {
   get links(): readonly SpanLink[] {
     const extras = this._extras;
     if (extras === null || extras.links === null) return NO_LINKS;
-    if ((this._flags & FLAG_FINISHED) !== 0) return extras.links;
+    if ((this._flags & FLAG_FINISHED) !== 0) {
+      if ((this._flags & FLAG_FROZEN) === 0) this.freezeFinished();
+      return extras.links;
+    }
     extras.linksView ??= Object.freeze(extras.links.slice());
     return extras.linksView;
   }
@@ -657,7 +668,7 @@ export class Span {
       Object.freeze({
         name: eventName,
         time: Math.max(at, this._startTime),
-        attributes: Object.freeze(clean.tags),
+        attributes: clean.count === 0 ? EMPTY_TAGS : Object.freeze(clean.tags),
         droppedAttributesCount: clean.dropped,
       }),
     );
@@ -686,7 +697,9 @@ export class Span {
       attributes === undefined
         ? { tags: EMPTY_TAGS, dropped: 0, count: 0 }
         : sanitizeTags(attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit);
-    links.push(Object.freeze({ context: target, attributes: Object.freeze(clean.tags), droppedAttributesCount: clean.dropped }));
+    links.push(
+      Object.freeze({ context: target, attributes: clean.count === 0 ? EMPTY_TAGS : Object.freeze(clean.tags), droppedAttributesCount: clean.dropped }),
+    );
     extras.linksView = null;
     extras.extraBytes += 96 + 64 * clean.count;
     return this;
@@ -757,14 +770,14 @@ export class Span {
   }
 
   /**
-   * @internal Called once by the tracer as the span finishes: fixes the end, freezes what was
-   * mutable (tags, events, links) and moves event times past the end back to it.
+   * @internal Called once by the tracer as the span finishes: fixes the end and moves event
+   * times past the end back to it. From then on nothing changes the span's tags, events or
+   * links; they are frozen when first read (usually by an exporter), so a span nobody reads
+   * never pays for it, and no one can reach them unfrozen.
    */
   _finish(endTime: number): void {
     this._duration = wholeMicros(endTime - this._startTime);
     this._flags |= FLAG_FINISHED;
-    const tags = this._tags;
-    if (tags !== null) Object.freeze(tags);
     const extras = this._extras;
     if (extras === null) return;
     extras.tagsView = null;
@@ -777,8 +790,15 @@ export class Span {
         const event = events[i] as SpanEvent;
         if (event.time > end) events[i] = Object.freeze({ ...event, time: end });
       }
-      Object.freeze(events);
     }
+  }
+
+  private freezeFinished(): void {
+    this._flags |= FLAG_FROZEN;
+    if (this._tags !== null) Object.freeze(this._tags);
+    const extras = this._extras;
+    if (extras === null) return;
+    if (extras.events !== null) Object.freeze(extras.events);
     if (extras.links !== null) Object.freeze(extras.links);
   }
 

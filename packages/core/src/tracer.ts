@@ -80,7 +80,8 @@ export class Tracer implements SpanOwner {
   private lateChanges = 0;
   // Built-in samplers read the parameters during the call and keep nothing, so they share one
   // object, rewritten per span (no allocation on the default path). A user sampler may keep
-  // what it is given, so it gets a fresh frozen object per decision instead.
+  // what it is given, so it gets a fresh object of the same shape per decision instead, which
+  // the tracer never touches again.
   private readonly reuseSamplingParameters: boolean;
   private readonly samplingParameters: { -readonly [K in keyof SamplingParameters]: SamplingParameters[K] } = {
     traceIdLowBits: 0,
@@ -202,7 +203,7 @@ export class Tracer implements SpanOwner {
       shared.operationName = span._operationName;
       parameters = shared;
     } else {
-      parameters = Object.freeze({ traceIdLowBits: span._trace3 >>> 0, parentSampled, parentIsRemote, operationName: span._operationName });
+      parameters = { traceIdLowBits: span._trace3 >>> 0, parentSampled, parentIsRemote, operationName: span._operationName };
     }
     let sampled: boolean;
     try {
@@ -454,6 +455,9 @@ function pinSpanShapes(): void {
   root.end();
   const unsampled = tracer.startSpanFromContext(root.context().with({ traceFlags: 0 }), 'shape-keeper-unsampled');
   unsampled.end();
+  // Reading a finished span's tags and events freezes them: their frozen shapes are kept too.
+  void root.tags;
+  void root.events;
   const slot = globalThis as Record<symbol, unknown[] | undefined>;
   const key = Symbol.for('@trace/core.shapeKeeper');
   // Each copy of the package (ESM and CommonJS) has its own classes, so each adds its own spans.
