@@ -106,8 +106,7 @@ class BaggageValue {
   /** The empty baggage every span without baggage shares; frozen like every Baggage. */
   static readonly EMPTY: Baggage = new BaggageValue(new Map(), undefined) as Baggage;
 
-  /** @internal */
-  static from(values: ReadonlyMap<string, string>, properties: ReadonlyMap<string, string> | undefined): Baggage {
+  private static from(values: ReadonlyMap<string, string>, properties: ReadonlyMap<string, string> | undefined): Baggage {
     return (values.size === 0 ? BaggageValue.EMPTY : new BaggageValue(values, properties)) as Baggage;
   }
 
