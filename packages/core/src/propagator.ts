@@ -29,8 +29,14 @@ export interface Propagator {
 
 /** Error code when a carrier holds no trace context at all (the common case at a trace's edge). */
 export const NO_TRACE_CONTEXT = 'NO_TRACE_CONTEXT';
-const MISSING = err(new TraceError(NO_TRACE_CONTEXT, 'carrier has no traceparent header'));
-const NOT_A_STRING = err(new TraceError('TRACEPARENT_INVALID', 'traceparent header is not a string'));
+// Returned by every extract that finds nothing (the common case), so frozen: one caller cannot
+// change what the next one reads.
+const MISSING = frozenError(NO_TRACE_CONTEXT, 'carrier has no traceparent header');
+const NOT_A_STRING = frozenError('TRACEPARENT_INVALID', 'traceparent header is not a string');
+
+function frozenError(code: string, message: string): Result<never> {
+  return Object.freeze(err(Object.freeze(new TraceError(code, message))));
+}
 
 /** One header text from what an adapter returned: repeated headers joined by `,`, non-strings skipped. */
 function headerText(value: unknown): string | undefined {

@@ -332,3 +332,16 @@ describe('W3C propagator round trip keeps frozen values', () => {
     expect(Object.isFrozen(extracted.value.baggage)).toBe(true);
   });
 });
+
+describe('shared results', () => {
+  it('the "no trace context" result every empty extract returns cannot be changed by one caller', () => {
+    const propagator = new W3CPropagator();
+    const first = propagator.extract({});
+    expect(first.ok).toBe(false);
+    if (first.ok) return;
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Reflect.set(first.error, 'message', 'changed')).toBe(false);
+    const second = propagator.extract({});
+    expect(!second.ok && second.error.message).toBe('carrier has no traceparent header');
+  });
+});
