@@ -115,7 +115,7 @@ export class Tracer implements SpanOwner {
    * neither (or `parent: null`) it starts a new trace.
    */
   startSpan(operation: string, options?: StartSpanOptions): Span {
-    const parent = options?.parent === undefined ? spanStorage.getStore() : options.parent;
+    const parent = options?.parent === undefined ? spanStorage().getStore() : options.parent;
     if (parent === null || parent === undefined) return this.createSpan(operation, undefined, undefined, undefined, options);
     if (isSpan(parent)) return this.createSpan(operation, undefined, parent, undefined, options);
     return this.createSpan(operation, undefined, undefined, parent, options);
@@ -216,7 +216,7 @@ export class Tracer implements SpanOwner {
     if (!sampled) {
       // Nothing of an unsampled span is ever exported: no clock reads, no tags, only its context.
       span._flags = (span._flags & ~(0xff | FLAG_RECORDING)) | (parentFlags & 0xff & ~TRACE_FLAG_SAMPLED);
-      if (spanObservers.length !== 0) notifyStart(span);
+      if (spanObservers().length !== 0) notifyStart(span);
       return span;
     }
     span._flags = (span._flags & ~0xff) | (parentFlags & 0xff) | TRACE_FLAG_SAMPLED;
@@ -228,7 +228,7 @@ export class Tracer implements SpanOwner {
       const links = options.links;
       if (Array.isArray(links)) for (let i = 0; i < links.length; i++) span.addLink(links[i]);
     }
-    if (spanObservers.length !== 0) notifyStart(span);
+    if (spanObservers().length !== 0) notifyStart(span);
     return span;
   }
 
@@ -295,18 +295,18 @@ export class Tracer implements SpanOwner {
   /** Makes `span` current for the rest of this synchronous run and the async work it starts. */
   setCurrentSpan(span: Span): void {
     if (!isSpan(span)) return;
-    spanStorage.enterWith(span);
-    if (spanObservers.length !== 0) notifyActivate(span);
+    spanStorage().enterWith(span);
+    if (spanObservers().length !== 0) notifyActivate(span);
   }
 
   getCurrentSpan(): Span | undefined {
-    return spanStorage.getStore();
+    return spanStorage().getStore();
   }
 
   /** Runs `fn` with `span` current; the span is not finished. */
   runWithSpan<T>(span: Span, fn: (span: Span) => T): T {
-    if (spanObservers.length !== 0) notifyActivate(span);
-    return spanStorage.run(span, fn, span);
+    if (spanObservers().length !== 0) notifyActivate(span);
+    return spanStorage().run(span, fn, span);
   }
 
   /**
@@ -316,10 +316,10 @@ export class Tracer implements SpanOwner {
    */
   withSpan<T>(operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
     const span = this.startSpan(operation, options);
-    if (spanObservers.length !== 0) notifyActivate(span);
+    if (spanObservers().length !== 0) notifyActivate(span);
     let result: T;
     try {
-      result = spanStorage.run(span, fn, span);
+      result = spanStorage().run(span, fn, span);
     } catch (error) {
       span.recordException(error);
       this.finishSpan(span);
@@ -407,7 +407,7 @@ type GlobalTracerSlot = { [GLOBAL_TRACER_KEY]?: Tracer };
 
 /** The current span of whichever tracer made it, or `undefined` (no tracer is created). */
 export function getCurrentSpan(): Span | undefined {
-  return spanStorage.getStore();
+  return spanStorage().getStore();
 }
 
 /** The process-wide tracer (seed `global_tracer()`); created with defaults on first use. */

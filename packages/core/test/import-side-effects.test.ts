@@ -8,10 +8,21 @@ type Slot = Record<symbol, unknown[] | undefined>;
 describe('importing @trace/core', () => {
   it('runs nothing; the span-shape keeper is made by the first Tracer, once', () => {
     expect((globalThis as Slot)[SHAPE_KEEPER]).toBeUndefined();
+    expect((globalThis as Slot)[Symbol.for('@trace/core.currentSpanStorage')]).toBeUndefined();
+    expect((globalThis as Slot)[Symbol.for('@trace/core.spanObservers')]).toBeUndefined();
     new Tracer({ serviceName: 'first' });
     const kept = (globalThis as Slot)[SHAPE_KEEPER];
     expect(kept).toHaveLength(4);
     new Tracer({ serviceName: 'second' });
     expect((globalThis as Slot)[SHAPE_KEEPER]).toBe(kept);
+  });
+
+  it('the current-span storage, made on first use, is the one on globalThis that other copies share', () => {
+    const tracer = new Tracer();
+    const span = tracer.startSpan('current');
+    tracer.runWithSpan(span, () => {
+      const shared = (globalThis as Record<symbol, { getStore(): unknown } | undefined>)[Symbol.for('@trace/core.currentSpanStorage')];
+      expect(shared?.getStore()).toBe(span);
+    });
   });
 });
