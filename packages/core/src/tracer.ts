@@ -78,6 +78,9 @@ export class Tracer implements SpanOwner {
   private pipelines: ExportPipeline[] = [];
   private exportSettings: Partial<ExportSettings>;
   private lateChanges = 0;
+  // The process-wide current-span storage and observer list, looked up once per tracer.
+  private readonly currentSpans = spanStorage();
+  private readonly observers = spanObservers();
   // Built-in samplers read the parameters during the call and keep nothing, so they share one
   // object, rewritten per span (no allocation on the default path). A user sampler may keep
   // what it is given, so it gets a fresh object of the same shape per decision instead, which
@@ -115,7 +118,7 @@ export class Tracer implements SpanOwner {
    * neither (or `parent: null`) it starts a new trace.
    */
   startSpan(operation: string, options?: StartSpanOptions): Span {
-    const parent = options?.parent === undefined ? spanStorage().getStore() : options.parent;
+    const parent = options?.parent === undefined ? this.currentSpans.getStore() : options.parent;
     if (parent === null || parent === undefined) return this.createSpan(operation, undefined, undefined, undefined, options);
     if (isSpan(parent)) return this.createSpan(operation, undefined, parent, undefined, options);
     return this.createSpan(operation, undefined, undefined, parent, options);
@@ -216,7 +219,7 @@ export class Tracer implements SpanOwner {
     if (!sampled) {
       // Nothing of an unsampled span is ever exported: no clock reads, no tags, only its context.
       span._flags = (span._flags & ~(0xff | FLAG_RECORDING)) | (parentFlags & 0xff & ~TRACE_FLAG_SAMPLED);
-      if (spanObservers().length !== 0) notifyStart(span);
+      if (this.observers.length !== 0) notifyStart(span);
       return span;
     }
     span._flags = (span._flags & ~0xff) | (parentFlags & 0xff) | TRACE_FLAG_SAMPLED;
@@ -228,7 +231,7 @@ export class Tracer implements SpanOwner {
       const links = options.links;
       if (Array.isArray(links)) for (let i = 0; i < links.length; i++) span.addLink(links[i]);
     }
-    if (spanObservers().length !== 0) notifyStart(span);
+    if (this.observers.length !== 0) notifyStart(span);
     return span;
   }
 
@@ -295,18 +298,18 @@ export class Tracer implements SpanOwner {
   /** Makes `span` current for the rest of this synchronous run and the async work it starts. */
   setCurrentSpan(span: Span): void {
     if (!isSpan(span)) return;
-    spanStorage().enterWith(span);
-    if (spanObservers().length !== 0) notifyActivate(span);
+    this.currentSpans.enterWith(span);
+    if (this.observers.length !== 0) notifyActivate(span);
   }
 
   getCurrentSpan(): Span | undefined {
-    return spanStorage().getStore();
+    return this.currentSpans.getStore();
   }
 
   /** Runs `fn` with `span` current; the span is not finished. */
   runWithSpan<T>(span: Span, fn: (span: Span) => T): T {
-    if (spanObservers().length !== 0) notifyActivate(span);
-    return spanStorage().run(span, fn, span);
+    if (this.observers.length !== 0) notifyActivate(span);
+    return this.currentSpans.run(span, fn, span);
   }
 
   /**
@@ -316,10 +319,10 @@ export class Tracer implements SpanOwner {
    */
   withSpan<T>(operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
     const span = this.startSpan(operation, options);
-    if (spanObservers().length !== 0) notifyActivate(span);
+    if (this.observers.length !== 0) notifyActivate(span);
     let result: T;
     try {
-      result = spanStorage().run(span, fn, span);
+      result = this.currentSpans.run(span, fn, span);
     } catch (error) {
       span.recordException(error);
       this.finishSpan(span);
@@ -451,11 +454,13 @@ function pinSpanShapes(): void {
   root.setTag('shape', 'kept').setStatus('error', 'kept');
   root.addEvent('kept');
   const child = tracer.startChildSpan(root, 'shape-keeper-child');
+  child.setTag('shape', 'kept');
   child.end();
   root.end();
   const unsampled = tracer.startSpanFromContext(root.context().with({ traceFlags: 0 }), 'shape-keeper-unsampled');
   unsampled.end();
-  // Reading a finished span's tags and events freezes them: their frozen shapes are kept too.
+  // A finished span's tags and events are frozen when first read: keep both shapes, one span
+  // whose tags were read (root) and one whose were not (child).
   void root.tags;
   void root.events;
   const slot = globalThis as Record<symbol, unknown[] | undefined>;
