@@ -568,7 +568,9 @@ export class Span {
         if (Object.hasOwn(tags, key)) this.setTag(key, tags[key] as TagValue);
       }
     } catch {
-      // a getter that throws: the tags read so far are kept
+      // A getter that throws: the tags read before it are kept, and the failure is counted as a
+      // dropped attribute, so the partial apply is visible.
+      if (this.isRecording()) this.noteDropped('droppedAttributesCount');
     }
     return this;
   }

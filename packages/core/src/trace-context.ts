@@ -89,6 +89,7 @@ export class TraceContext {
 
   /** A copy with some fields replaced. */
   with(changes: Partial<TraceContextInit>): TraceContext {
+    if (changes === null || typeof changes !== 'object') return this;
     return new TraceContext({
       traceId: changes.traceId ?? this.traceId,
       spanId: changes.spanId ?? this.spanId,

@@ -345,3 +345,20 @@ describe('shared results', () => {
     expect(!second.ok && second.error.message).toBe('carrier has no traceparent header');
   });
 });
+
+describe('partial applies are counted', () => {
+  it('setTags with a getter that throws keeps the tags before it and counts the failure', () => {
+    const { tracer } = tracerWithMemory();
+    const span = tracer.startSpan('op');
+    const tags = { first: 1 } as Record<string, number>;
+    Object.defineProperty(tags, 'broken', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    expect(() => span.setTags(tags)).not.toThrow();
+    expect(span.tags).toEqual({ first: 1 });
+    expect(span.droppedAttributesCount).toBe(1);
+  });
+});
