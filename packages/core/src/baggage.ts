@@ -60,26 +60,74 @@ function encodeValue(value: string): string | undefined {
   return value;
 }
 
+/** Map-style reads of baggage values: `ctx.baggage.user_id` (see {@link Baggage}). */
+export type BaggageItems = { readonly [key: string]: string | undefined };
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /**
  * Immutable W3C baggage. Keys are RFC 7230 tokens; values are any string (percent-encoded on the
- * wire). Backed by a `Map`, so hostile keys can never reach an object prototype.
+ * wire). Entries live in a private `Map`, so hostile keys never reach an object prototype.
+ * `baggage.user_id` reads like a map, for every key that is not a member of the class or of
+ * `Object.prototype` (`size`, `get`, `toString`, ...: read those with `get(key)`); it is served
+ * by one shared lookup behind the class's prototype, so making a Baggage costs nothing per key.
+ * Every instance is frozen: nothing one span or request holds can be changed by another.
  */
-export class Baggage {
-  private readonly map: ReadonlyMap<string, BaggageEntry>;
+class BaggageValue {
+  // Private fields are not properties: a frozen Baggage has nothing reachable to mutate. Values
+  // and properties are kept apart so that parsing allocates no object per member.
+  readonly #values: ReadonlyMap<string, string>;
+  readonly #properties: ReadonlyMap<string, string> | undefined;
   // Immutable, and shared by every span of a request: its header is worth computing once.
-  private serialized: { header: string; droppedMembers: number } | undefined;
+  #serialized: { readonly header: string; readonly droppedMembers: number } | undefined;
 
-  private constructor(map: ReadonlyMap<string, BaggageEntry>) {
-    this.map = map;
+  private constructor(values: ReadonlyMap<string, string>, properties: ReadonlyMap<string, string> | undefined) {
+    this.#values = values;
+    this.#properties = properties === undefined || properties.size === 0 ? undefined : properties;
+    Object.freeze(this);
   }
 
-  static readonly EMPTY = new Baggage(new Map());
+  static {
+    // Map-style reads: a property found neither on the instance (it has none) nor on this
+    // prototype reaches this proxy, which answers from the receiving Baggage's values. One proxy
+    // for the process, off every hot path: methods resolve on the prototype before it.
+    const base = Object.getPrototypeOf(BaggageValue.prototype) as object;
+    const items = new Proxy(base, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && !(key in target) && typeof receiver === 'object' && receiver !== null && #values in receiver) {
+          return (receiver as BaggageValue).#values.get(key);
+        }
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    Object.setPrototypeOf(BaggageValue.prototype, items);
+  }
+
+  /** The empty baggage every span without baggage shares; frozen like every Baggage. */
+  static readonly EMPTY: Baggage = new BaggageValue(new Map(), undefined) as Baggage;
+
+  private static from(values: ReadonlyMap<string, string>, properties: ReadonlyMap<string, string> | undefined): Baggage {
+    return (values.size === 0 ? BaggageValue.EMPTY : new BaggageValue(values, properties)) as Baggage;
+  }
 
   /** Baggage from a plain record of values; invalid keys or values give an error naming them. */
   static fromRecord(record: Readonly<Record<string, string>>): Result<Baggage> {
-    let baggage = Baggage.EMPTY;
-    for (const key of Object.keys(record)) {
-      const next = baggage.set(key, record[key] as string);
+    if (record === null || typeof record !== 'object') return fail('BAGGAGE_INVALID', 'baggage record must be an object');
+    let baggage = BaggageValue.EMPTY;
+    let keys: string[];
+    try {
+      keys = Object.keys(record);
+    } catch {
+      return fail('BAGGAGE_INVALID', 'baggage record cannot be read');
+    }
+    for (const key of keys) {
+      let value: unknown;
+      try {
+        value = record[key];
+      } catch {
+        return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} cannot be read`);
+      }
+      const next = baggage.set(key, value as string);
       if (!next.ok) return next;
       baggage = next.value;
     }
@@ -95,7 +143,8 @@ export class Baggage {
     if (header.length > BAGGAGE_MAX_BYTES) {
       return fail('BAGGAGE_TOO_LARGE', `baggage is ${header.length} bytes, more than ${BAGGAGE_MAX_BYTES}`);
     }
-    const map = new Map<string, BaggageEntry>();
+    const values = new Map<string, string>();
+    let properties: Map<string, string> | undefined;
     const length = header.length;
     let members = 0;
     let start = 0;
@@ -112,51 +161,87 @@ export class Baggage {
         }
         const parsed = parseMember(header, memberStart, memberEnd, members);
         if (!parsed.ok) return parsed;
-        map.set(parsed.value[0], parsed.value[1]);
+        const member = parsed.value;
+        const key = member[0];
+        const memberProperties = member[2];
+        values.set(key, member[1]);
+        if (memberProperties !== undefined) {
+          properties ??= new Map();
+          properties.set(key, memberProperties);
+        } else {
+          properties?.delete(key);
+        }
       }
       start = end + 1;
     }
-    return ok(map.size === 0 ? Baggage.EMPTY : new Baggage(map));
+    return ok(BaggageValue.from(values, properties));
   }
 
   get size(): number {
-    return this.map.size;
+    return this.#values.size;
   }
 
   get(key: string): string | undefined {
-    return this.map.get(key)?.value;
+    return this.#values.get(key);
   }
 
+  has(key: string): boolean {
+    return this.#values.has(key);
+  }
+
+  /** The value and its properties (a new frozen object per call). */
   getEntry(key: string): BaggageEntry | undefined {
-    return this.map.get(key);
+    const value = this.#values.get(key);
+    if (value === undefined) return undefined;
+    const properties = this.#properties?.get(key);
+    return Object.freeze(properties === undefined ? { value } : { value, properties });
   }
 
   keys(): string[] {
-    return [...this.map.keys()];
+    return [...this.#values.keys()];
   }
 
   /** A new baggage with `key` set. `properties` is the raw `name=value;flag` property text. */
   set(key: string, value: string, properties?: string): Result<Baggage> {
-    if (!isValidBaggageKey(key)) return fail('BAGGAGE_INVALID_KEY', `baggage key ${JSON.stringify(key)} is not a valid token`);
+    if (!isValidBaggageKey(key)) return fail('BAGGAGE_INVALID_KEY', 'baggage key is not a valid token');
     if (typeof value !== 'string') return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} must be a string`);
     if (encodeValue(value) === undefined) return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} is not valid UTF-16`);
-    const map = new Map(this.map);
-    map.set(key, properties === undefined || properties === '' ? { value } : { value, properties });
-    return ok(new Baggage(map));
+    if (properties !== undefined && typeof properties !== 'string') {
+      return fail('BAGGAGE_INVALID_VALUE', `baggage properties for ${JSON.stringify(key)} must be a string`);
+    }
+    const values = new Map(this.#values);
+    values.set(key, value);
+    let nextProperties = this.#properties;
+    if (properties !== undefined && properties !== '') {
+      const copy = new Map(nextProperties);
+      copy.set(key, properties);
+      nextProperties = copy;
+    } else if (nextProperties?.has(key)) {
+      const copy = new Map(nextProperties);
+      copy.delete(key);
+      nextProperties = copy;
+    }
+    return ok(new BaggageValue(values, nextProperties) as Baggage);
   }
 
   /** A new baggage without `key`. */
   delete(key: string): Baggage {
-    if (!this.map.has(key)) return this;
-    const map = new Map(this.map);
-    map.delete(key);
-    return new Baggage(map);
+    if (!this.#values.has(key)) return this as unknown as Baggage;
+    const values = new Map(this.#values);
+    values.delete(key);
+    let properties = this.#properties;
+    if (properties?.has(key)) {
+      const copy = new Map(properties);
+      copy.delete(key);
+      properties = copy;
+    }
+    return BaggageValue.from(values, properties);
   }
 
-  /** Values as a null-prototype record (properties left out). */
+  /** Values as a null-prototype record (properties left out); a copy the caller may change. */
   toRecord(): Record<string, string> {
     const record: Record<string, string> = Object.create(null);
-    for (const [key, entry] of this.map) record[key] = entry.value;
+    for (const [key, value] of this.#values) record[key] = value;
     return record;
   }
 
@@ -164,9 +249,14 @@ export class Baggage {
    * The `baggage` header value. Members that would take the header past 180 members or 8192
    * bytes are left out; `droppedMembers` says how many.
    */
-  serialize(): { header: string; droppedMembers: number } {
-    this.serialized ??= this.buildHeader();
-    return this.serialized;
+  serialize(): { readonly header: string; readonly droppedMembers: number } {
+    this.#serialized ??= Object.freeze(this.buildHeader());
+    return this.#serialized;
+  }
+
+  // Values may be personal data: inspection shows the keys only.
+  [INSPECT](): string {
+    return `Baggage(${this.#values.size}) [${[...this.#values.keys()].join(', ')}]`;
   }
 
   private buildHeader(): { header: string; droppedMembers: number } {
@@ -174,9 +264,11 @@ export class Baggage {
     let bytes = 0;
     let members = 0;
     let droppedMembers = 0;
-    for (const [key, entry] of this.map) {
-      const encoded = encodeValue(entry.value);
-      const member = entry.properties === undefined ? `${key}=${encoded}` : `${key}=${encoded};${entry.properties}`;
+    const allProperties = this.#properties;
+    for (const [key, value] of this.#values) {
+      const encoded = encodeValue(value);
+      const properties = allProperties?.get(key);
+      const member = properties === undefined ? `${key}=${encoded}` : `${key}=${encoded};${properties}`;
       const added = member.length + (members === 0 ? 0 : 1);
       if (encoded === undefined || members === BAGGAGE_MAX_MEMBERS || bytes + added > BAGGAGE_MAX_BYTES) {
         droppedMembers++;
@@ -190,7 +282,15 @@ export class Baggage {
   }
 }
 
-function parseMember(header: string, start: number, end: number, index: number): Result<[string, BaggageEntry]> {
+/**
+ * Immutable W3C baggage: the class's methods plus map-style reads of its values
+ * (`baggage.user_id`), all frozen.
+ */
+export type Baggage = BaggageValue & BaggageItems;
+/** W3C baggage values: `Baggage.parse`, `Baggage.fromRecord`, `Baggage.EMPTY`. */
+export const Baggage = BaggageValue;
+
+function parseMember(header: string, start: number, end: number, index: number): Result<[string, string, string | undefined]> {
   const equals = header.indexOf('=', start);
   if (equals === -1 || equals >= end) return fail('BAGGAGE_INVALID', `baggage member ${index} has no "="`);
   let keyEnd = equals;
@@ -219,7 +319,7 @@ function parseMember(header: string, start: number, end: number, index: number):
       return err(new TraceError('BAGGAGE_INVALID', `baggage value of ${JSON.stringify(key)} has a malformed percent-encoding`));
     }
   }
-  if (semicolon === end) return ok([key, { value }]);
+  if (semicolon === end) return ok([key, value, undefined]);
 
   // Properties: `;name` or `;name=value`, kept verbatim (without optional whitespace) for re-injection.
   let properties = '';
@@ -248,5 +348,5 @@ function parseMember(header: string, start: number, end: number, index: number):
     }
     cursor = next + 1;
   }
-  return ok([key, { value, properties }]);
+  return ok([key, value, properties]);
 }

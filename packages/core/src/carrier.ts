@@ -24,6 +24,23 @@ function isHeadersLike(carrier: object): carrier is HeadersLike {
   return typeof (carrier as HeadersLike).get === 'function' && typeof (carrier as HeadersLike).forEach === 'function' && !(carrier instanceof Map);
 }
 
+/**
+ * A header value as adapters hand it on: a string, or an array of the strings in it. Anything
+ * else (numbers, `null`, objects) reads as absent, so parsers only ever see strings.
+ */
+function headerValue(value: unknown): string | readonly string[] | undefined {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return undefined;
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== 'string') {
+      // Rare: copy out the strings only.
+      const strings = value.filter((item): item is string => typeof item === 'string');
+      return strings.length === 0 ? undefined : strings;
+    }
+  }
+  return value as readonly string[];
+}
+
 function getFromRecord(record: Record<string, unknown>, name: string): string | readonly string[] | undefined {
   let value: unknown = Object.hasOwn(record, name) ? record[name] : undefined;
   if (value === undefined) {
@@ -35,10 +52,10 @@ function getFromRecord(record: Record<string, unknown>, name: string): string | 
       }
     }
   }
-  return typeof value === 'string' || Array.isArray(value) ? (value as string | readonly string[]) : undefined;
+  return headerValue(value);
 }
 
-function getFromMap(map: Map<string, unknown>, name: string): string | readonly string[] | undefined {
+function getFromMap(map: Map<unknown, unknown>, name: string): string | readonly string[] | undefined {
   let value = map.get(name);
   if (value === undefined) {
     for (const [key, entry] of map) {
@@ -48,37 +65,50 @@ function getFromMap(map: Map<string, unknown>, name: string): string | readonly 
       }
     }
   }
-  return typeof value === 'string' || Array.isArray(value) ? (value as string | readonly string[]) : undefined;
+  return headerValue(value);
 }
 
 /**
  * The adapter core uses when none is given: plain objects (including Node's
  * `IncomingHttpHeaders`), `Map`s and fetch `Headers`, names case-insensitive. Anything else reads
- * as empty and ignores writes, so a bad carrier never throws.
+ * as empty and ignores writes; values that are not strings (or arrays of strings) read as absent;
+ * a carrier whose getters or methods throw reads as empty. It never throws.
  */
 export const defaultCarrierAdapter: CarrierAdapter<unknown> = {
   get(carrier: unknown, name: string) {
-    if (carrier === null || typeof carrier !== 'object') return undefined;
-    if (carrier instanceof Map) return getFromMap(carrier, name);
-    if (isHeadersLike(carrier)) return carrier.get(name) ?? undefined;
-    return getFromRecord(carrier as Record<string, unknown>, name);
+    if (carrier === null || typeof carrier !== 'object' || typeof name !== 'string') return undefined;
+    try {
+      if (carrier instanceof Map) return getFromMap(carrier, name);
+      if (isHeadersLike(carrier)) return headerValue(carrier.get(name) ?? undefined);
+      return getFromRecord(carrier as Record<string, unknown>, name);
+    } catch {
+      return undefined;
+    }
   },
   set(carrier: unknown, name: string, value: string) {
     if (carrier === null || typeof carrier !== 'object') return;
-    if (carrier instanceof Map) carrier.set(name, value);
-    else if (isHeadersLike(carrier)) carrier.set(name, value);
-    else (carrier as Record<string, unknown>)[name] = value;
+    try {
+      if (carrier instanceof Map) carrier.set(name, value);
+      else if (isHeadersLike(carrier)) carrier.set(name, value);
+      else (carrier as Record<string, unknown>)[name] = value;
+    } catch {
+      // a frozen object or a Headers that refuses the name: the context is lost, not the app
+    }
   },
   keys(carrier: unknown) {
     if (carrier === null || typeof carrier !== 'object') return [];
-    if (carrier instanceof Map) return [...carrier.keys()].filter((key): key is string => typeof key === 'string');
-    if (isHeadersLike(carrier)) {
-      const names: string[] = [];
-      carrier.forEach((_value, name) => {
-        names.push(name);
-      });
-      return names;
+    try {
+      if (carrier instanceof Map) return [...carrier.keys()].filter((key): key is string => typeof key === 'string');
+      if (isHeadersLike(carrier)) {
+        const names: string[] = [];
+        carrier.forEach((_value, name) => {
+          if (typeof name === 'string') names.push(name);
+        });
+        return names;
+      }
+      return Object.keys(carrier);
+    } catch {
+      return [];
     }
-    return Object.keys(carrier);
   },
 };

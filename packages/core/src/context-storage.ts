@@ -7,11 +7,28 @@ const STORAGE_KEY = Symbol.for('@trace/core.currentSpanStorage');
 const OBSERVERS_KEY = Symbol.for('@trace/core.spanObservers');
 
 type GlobalSlots = { [STORAGE_KEY]?: AsyncLocalStorage<Span>; [OBSERVERS_KEY]?: SpanObserver[] };
-const slots = globalThis as GlobalSlots;
 
-/** @internal */
-export const spanStorage: AsyncLocalStorage<Span> = slots[STORAGE_KEY] ?? new AsyncLocalStorage<Span>();
-slots[STORAGE_KEY] = spanStorage;
+// Both are found (or made) on first use, not at import: importing the package runs nothing.
+let storage: AsyncLocalStorage<Span> | undefined;
+let observers: SpanObserver[] | undefined;
+
+/** @internal The storage whose store is the current span, shared by every copy of the package. */
+export function spanStorage(): AsyncLocalStorage<Span> {
+  if (storage === undefined) {
+    const slots = globalThis as GlobalSlots;
+    storage = slots[STORAGE_KEY] ??= new AsyncLocalStorage<Span>();
+  }
+  return storage;
+}
+
+/** @internal Every registered observer, shared by every copy of the package. */
+export function spanObservers(): SpanObserver[] {
+  if (observers === undefined) {
+    const slots = globalThis as GlobalSlots;
+    observers = slots[OBSERVERS_KEY] ??= [];
+  }
+  return observers;
+}
 
 /**
  * Told when any tracer starts a span or makes one current. `@trace/context` uses this to keep
@@ -22,22 +39,19 @@ export interface SpanObserver {
   onActivate?(span: Span): void;
 }
 
-/** @internal */
-export const spanObservers: SpanObserver[] = slots[OBSERVERS_KEY] ?? [];
-slots[OBSERVERS_KEY] = spanObservers;
-
 /** Registers an observer of span starts and activations; returns a function that removes it. */
 export function registerSpanObserver(observer: SpanObserver): () => void {
-  spanObservers.push(observer);
+  const list = spanObservers();
+  list.push(observer);
   return () => {
-    const index = spanObservers.indexOf(observer);
-    if (index !== -1) spanObservers.splice(index, 1);
+    const index = list.indexOf(observer);
+    if (index !== -1) list.splice(index, 1);
   };
 }
 
 /** @internal */
 export function notifyStart(span: Span): void {
-  for (const observer of spanObservers) {
+  for (const observer of spanObservers()) {
     try {
       observer.onStart?.(span);
     } catch {
@@ -48,7 +62,7 @@ export function notifyStart(span: Span): void {
 
 /** @internal */
 export function notifyActivate(span: Span): void {
-  for (const observer of spanObservers) {
+  for (const observer of spanObservers()) {
     try {
       observer.onActivate?.(span);
     } catch {

@@ -29,7 +29,26 @@ export interface Propagator {
 
 /** Error code when a carrier holds no trace context at all (the common case at a trace's edge). */
 export const NO_TRACE_CONTEXT = 'NO_TRACE_CONTEXT';
-const MISSING = err(new TraceError(NO_TRACE_CONTEXT, 'carrier has no traceparent header'));
+// Returned by every extract that finds nothing (the common case), so frozen: one caller cannot
+// change what the next one reads.
+const MISSING = frozenError(NO_TRACE_CONTEXT, 'carrier has no traceparent header');
+const NOT_A_STRING = frozenError('TRACEPARENT_INVALID', 'traceparent header is not a string');
+
+function frozenError(code: string, message: string): Result<never> {
+  return Object.freeze(err(Object.freeze(new TraceError(code, message))));
+}
+
+/** One header text from what an adapter returned: repeated headers joined by `,`, non-strings skipped. */
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return undefined;
+  let text: string | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (typeof item === 'string') text = text === undefined ? item : `${text},${item}`;
+  }
+  return text;
+}
 
 export const TRACEPARENT_HEADER = 'traceparent';
 export const TRACESTATE_HEADER = 'tracestate';
@@ -104,9 +123,14 @@ export class W3CPropagator implements Propagator {
     }
   }
 
+  /**
+   * Reads `traceparent`, `tracestate` and baggage. Never throws, whatever the carrier or adapter
+   * does: a carrier that cannot be read is `NO_TRACE_CONTEXT`, a header that is not a string is
+   * `TRACEPARENT_INVALID`.
+   */
   extract(carrier: unknown, adapter: CarrierAdapter<unknown> = defaultCarrierAdapter): Result<TraceContext> {
     if (!this.carriesTraceContext) return MISSING;
-    let header: string | readonly string[] | undefined;
+    let header: unknown;
     try {
       header = adapter.get(carrier, TRACEPARENT_HEADER);
     } catch {
@@ -114,10 +138,13 @@ export class W3CPropagator implements Propagator {
     }
     if (header === undefined) return MISSING;
     if (typeof header !== 'string') {
+      if (!Array.isArray(header)) return NOT_A_STRING;
       if (header.length !== 1) return err(new TraceError('TRACEPARENT_REPEATED', 'carrier has more than one traceparent header'));
-      header = header[0] as string;
+      header = header[0];
+      if (typeof header !== 'string') return NOT_A_STRING;
     }
-    const parsed = parseTraceparent(header.length === 55 ? header : header.trim());
+    const text = header as string;
+    const parsed = parseTraceparent(text.length === 55 ? text : text.trim());
     if (!parsed.ok) return parsed;
     const traceState = this.extractTraceState(carrier, adapter);
     const baggage = this.extractBaggage(carrier, adapter) ?? Baggage.EMPTY;
@@ -130,10 +157,9 @@ export class W3CPropagator implements Propagator {
     if (!this.carriesBaggage) return undefined;
     try {
       let baggage = Baggage.EMPTY;
-      const header = adapter.get(carrier, BAGGAGE_HEADER);
+      const header = headerText(adapter.get(carrier, BAGGAGE_HEADER));
       if (header !== undefined) {
-        const joined = typeof header === 'string' ? header : header.join(',');
-        const parsed = Baggage.parse(joined);
+        const parsed = Baggage.parse(header);
         if (parsed.ok) baggage = parsed.value;
       }
       if (this.extractItems) baggage = this.extractItemHeaders(carrier, adapter, baggage);
@@ -144,22 +170,34 @@ export class W3CPropagator implements Propagator {
   }
 
   private extractTraceState(carrier: unknown, adapter: CarrierAdapter<unknown>): TraceState {
-    const header = adapter.get(carrier, TRACESTATE_HEADER);
+    let header: string | undefined;
+    try {
+      header = headerText(adapter.get(carrier, TRACESTATE_HEADER));
+    } catch {
+      return TraceState.EMPTY;
+    }
     if (header === undefined) return TraceState.EMPTY;
     // Repeated tracestate headers are one list (RFC 7230 §3.2.2); an invalid one is discarded.
-    const parsed = TraceState.parse(typeof header === 'string' ? header : header.join(','));
+    const parsed = TraceState.parse(header);
     return parsed.ok ? parsed.value : TraceState.EMPTY;
   }
 
   private extractItemHeaders(carrier: unknown, adapter: CarrierAdapter<unknown>, baggage: Baggage): Baggage {
     let result = baggage;
-    for (const name of adapter.keys(carrier)) {
-      if (name.length <= BAGGAGE_ITEM_PREFIX.length || name.slice(0, BAGGAGE_ITEM_PREFIX.length).toLowerCase() !== BAGGAGE_ITEM_PREFIX) continue;
+    const names: unknown = adapter.keys(carrier);
+    if (!Array.isArray(names)) return result;
+    for (const name of names as unknown[]) {
+      if (
+        typeof name !== 'string' ||
+        name.length <= BAGGAGE_ITEM_PREFIX.length ||
+        name.slice(0, BAGGAGE_ITEM_PREFIX.length).toLowerCase() !== BAGGAGE_ITEM_PREFIX
+      )
+        continue;
       const key = name.slice(BAGGAGE_ITEM_PREFIX.length);
-      if (result.getEntry(key) !== undefined) continue; // the W3C header wins
-      const raw = adapter.get(carrier, name.toLowerCase());
-      const value = typeof raw === 'string' ? raw : raw?.[0];
-      if (value === undefined) continue;
+      if (result.has(key)) continue; // the W3C header wins
+      const raw: unknown = adapter.get(carrier, name.toLowerCase());
+      const value = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw[0] : undefined;
+      if (typeof value !== 'string') continue;
       let decoded = value;
       try {
         decoded = decodeURIComponent(value);

@@ -2,7 +2,10 @@
 // service downstream agrees (W3C trace-flags, OpenTelemetry sampler semantics).
 import { ConfigError } from './result.js';
 
-/** What a sampler sees about the span being started. */
+/**
+ * What a sampler sees about the span being started. A sampler may keep it: each value a user
+ * sampler receives is its own object, which the tracer never changes afterwards.
+ */
 export interface SamplingParameters {
   /** The last 32 bits of the trace id, unsigned: uniformly random for generated ids. */
   readonly traceIdLowBits: number;
@@ -20,8 +23,22 @@ export interface Sampler {
   toString(): string;
 }
 
-const ALWAYS_ON: Sampler = Object.freeze({ shouldSample: () => true, toString: () => 'AlwaysOnSampler' });
-const ALWAYS_OFF: Sampler = Object.freeze({ shouldSample: () => false, toString: () => 'AlwaysOffSampler' });
+// Samplers made here read their parameters during the call and keep nothing, so the tracer may
+// hand them one reused object (see Tracer); any other sampler gets a fresh frozen one per span.
+const BUILT_IN = new WeakSet<Sampler>();
+
+function builtIn(sampler: Sampler): Sampler {
+  BUILT_IN.add(sampler);
+  return sampler;
+}
+
+/** @internal True for samplers this module made (composites only when all their parts are). */
+export function isBuiltInSampler(sampler: Sampler): boolean {
+  return typeof sampler === 'object' && sampler !== null && BUILT_IN.has(sampler);
+}
+
+const ALWAYS_ON: Sampler = builtIn(Object.freeze({ shouldSample: () => true, toString: () => 'AlwaysOnSampler' }));
+const ALWAYS_OFF: Sampler = builtIn(Object.freeze({ shouldSample: () => false, toString: () => 'AlwaysOffSampler' }));
 
 /** Samples every span. */
 export function alwaysOn(): Sampler {
@@ -42,10 +59,12 @@ export function traceIdRatio(ratio: number): Sampler {
     throw new ConfigError(`traceIdRatio needs a ratio between 0 and 1, got ${String(ratio)}`);
   }
   const bound = Math.floor(ratio * 0x1_0000_0000);
-  return Object.freeze({
-    shouldSample: (parameters: SamplingParameters) => ratio === 1 || parameters.traceIdLowBits < bound,
-    toString: () => `TraceIdRatioBased{${ratio}}`,
-  });
+  return builtIn(
+    Object.freeze({
+      shouldSample: (parameters: SamplingParameters) => ratio === 1 || parameters.traceIdLowBits < bound,
+      toString: () => `TraceIdRatioBased{${ratio}}`,
+    }),
+  );
 }
 
 /** Options of {@link parentBased}: what to do for each kind of parent. */
@@ -65,7 +84,7 @@ export function parentBased(root: Sampler, options: ParentBasedOptions = {}): Sa
   const remoteNotSampled = options.remoteParentNotSampled ?? ALWAYS_OFF;
   const localSampled = options.localParentSampled ?? ALWAYS_ON;
   const localNotSampled = options.localParentNotSampled ?? ALWAYS_OFF;
-  return Object.freeze({
+  const sampler: Sampler = Object.freeze({
     shouldSample(parameters: SamplingParameters): boolean {
       const parentSampled = parameters.parentSampled;
       if (parentSampled === undefined) return root.shouldSample(parameters);
@@ -74,4 +93,11 @@ export function parentBased(root: Sampler, options: ParentBasedOptions = {}): Sa
     },
     toString: () => `ParentBased{root=${root.toString()}}`,
   });
+  const allBuiltIn =
+    isBuiltInSampler(root) &&
+    isBuiltInSampler(remoteSampled) &&
+    isBuiltInSampler(remoteNotSampled) &&
+    isBuiltInSampler(localSampled) &&
+    isBuiltInSampler(localNotSampled);
+  return allBuiltIn ? builtIn(sampler) : sampler;
 }

@@ -3,10 +3,10 @@
 import { type TagValue, type Tags, sanitizeTagValue, sanitizeTags } from './attributes.js';
 import { Baggage } from './baggage.js';
 import { hexToWord, wordToHex, writeByteHex, writeWord, writeWordHex } from './ids.js';
-import { createTextScratch } from './platform.js';
+import { createTextScratch, monotonicNowMs, monotonicToEpochMicros } from './platform.js';
 import type { Result } from './result.js';
 import type { ResolvedSpanLimits } from './span-limits.js';
-import { TRACE_FLAG_SAMPLED, TraceContext } from './trace-context.js';
+import { TRACE_FLAG_SAMPLED, TraceContext, isTraceContext } from './trace-context.js';
 import { TraceState } from './trace-state.js';
 
 export type SpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
@@ -15,16 +15,19 @@ export type SpanStatus = 'unset' | 'ok' | 'error';
 /** A moment: epoch milliseconds (as `Date.now()`) or a `Date`. */
 export type TimeInput = number | Date;
 
-/** Something timestamped that happened during a span (an OpenTelemetry span event). */
+/** Something timestamped that happened during a span (an OpenTelemetry span event); frozen. */
 export interface SpanEvent {
   readonly name: string;
-  /** Epoch microseconds. */
+  /**
+   * Epoch microseconds (fractional), from the same monotonic-derived clock as the span's start
+   * and end, and always within [startTime, endTime] of its span.
+   */
   readonly time: number;
   readonly attributes: Readonly<Tags>;
   readonly droppedAttributesCount: number;
 }
 
-/** A link from a span to a span of another (or the same) trace. */
+/** A link from a span to a span of another (or the same) trace; frozen. */
 export interface SpanLink {
   readonly context: TraceContext;
   readonly attributes: Readonly<Tags>;
@@ -100,6 +103,7 @@ const TAG_BYTES = 48;
 //
 //   bits 0-7  W3C trace flags      bit 8  finished      bit 9  recording     bit 10 kind given
 //   bit 11    parent is remote     bit 12 debug         bits 13-15 kind      bits 16-17 status
+//   bit 18    finished and frozen (tags, events, links)
 /** @internal */
 export const FLAG_FINISHED = 1 << 8;
 /** @internal */
@@ -111,6 +115,7 @@ const KIND_SHIFT = 13;
 const KIND_MASK = 7 << KIND_SHIFT;
 const STATUS_SHIFT = 16;
 const STATUS_MASK = 3 << STATUS_SHIFT;
+const FLAG_FROZEN = 1 << 18;
 const KINDS: readonly SpanKind[] = ['internal', 'server', 'client', 'producer', 'consumer'];
 const STATUSES: readonly SpanStatus[] = ['unset', 'ok', 'error'];
 const KIND_CODE: Readonly<Record<string, number>> = Object.freeze({ internal: 0, server: 1, client: 2, producer: 3, consumer: 4 });
@@ -125,6 +130,21 @@ TRACEPARENT.bytes[52] = 0x2d;
 /** @internal Initial flags of a recording, sampled span of kind internal. */
 export const INITIAL_SPAN_FLAGS = TRACE_FLAG_SAMPLED | FLAG_RECORDING;
 
+/** A readable name from whatever a caller passed; never throws (a throwing `toString` gives `''`). */
+function nameOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
+}
+
+/** The current time on the monotonic-derived epoch clock spans start and end on. */
+function nowEpochMicros(): number {
+  return monotonicToEpochMicros(monotonicNowMs());
+}
+
 /**
  * The tags of one span. Objects made by one constructor get V8's in-object slack tracking, so
  * a span's first tags live inside the object instead of in a separate backing store; the null
@@ -138,6 +158,10 @@ Reflect.deleteProperty(TagBag.prototype, 'constructor');
 class SpanExtras {
   events: SpanEvent[] | null = null;
   links: SpanLink[] | null = null;
+  /** Frozen copies handed out while the span is open; dropped when what they copy changes. */
+  tagsView: Readonly<Tags> | null = null;
+  eventsView: readonly SpanEvent[] | null = null;
+  linksView: readonly SpanLink[] | null = null;
   statusMessage = '';
   droppedAttributesCount = 0;
   droppedEventsCount = 0;
@@ -150,6 +174,12 @@ class SpanExtras {
  * A unit of work in a trace (seed §2 `trace_span`). Made by a {@link Tracer} or a
  * {@link SpanBuilder}; never constructed directly. Every mutator ignores (and counts) calls after
  * {@link Span.end}, and none of them throws.
+ *
+ * One rule for writes: a property that can be assigned (`operationName`, `serviceName`, `kind`,
+ * `status`, `statusMessage`, `traceFlags`, `traceState`, `baggage`) does exactly what its setter
+ * method does (checks, limits, ignored and counted after finish). Everything else — `tags`,
+ * `events`, `links`, the `Baggage` and `TraceState` values, ids and times — is read-only by type
+ * and frozen at run time, so a write through it changes nothing.
  */
 export class Span {
   /** @internal */
@@ -172,27 +202,88 @@ export class Span {
   _parent1 = 0;
   /** @internal see the bit layout above */
   _flags = INITIAL_SPAN_FLAGS;
-  operationName: string;
-  serviceName: string;
-  /** Epoch microseconds (fractional: sub-µs precision where the clock has it). */
-  startTime = 0;
-  /** Whole microseconds from a monotonic clock; -1 until the span finishes. */
-  duration = -1;
+  /** @internal */
+  _operationName: string;
+  /** @internal */
+  _serviceName: string;
+  /** @internal epoch microseconds */
+  _startTime = 0;
+  /** @internal whole microseconds; -1 while open */
+  _duration = -1;
   /** @internal */
   _tags: Tags | null = null;
   /** @internal */
   _tagCount = 0;
-  /** The `tracestate` this span forwards (received from its parent context, or set). */
-  traceState: TraceState = TraceState.EMPTY;
-  baggage: Baggage = Baggage.EMPTY;
+  /** @internal */
+  _traceState: TraceState = TraceState.EMPTY;
+  /** @internal */
+  _baggage: Baggage = Baggage.EMPTY;
   /** @internal */
   _extras: SpanExtras | null = null;
 
   /** @internal Use `tracer.startSpan` or `SpanBuilder`. */
   constructor(owner: SpanOwner, operationName: string, serviceName: string) {
     this._owner = owner;
-    this.operationName = operationName;
-    this.serviceName = serviceName;
+    this._operationName = operationName;
+    this._serviceName = serviceName;
+  }
+
+  /** What the span does. Assigning it is the same as {@link Span.setOperationName}. */
+  get operationName(): string {
+    return this._operationName;
+  }
+
+  set operationName(name: string) {
+    this.setOperationName(name);
+  }
+
+  /** Who does it. Assigning it is the same as {@link Span.setServiceName}. */
+  get serviceName(): string {
+    return this._serviceName;
+  }
+
+  set serviceName(name: string) {
+    this.setServiceName(name);
+  }
+
+  /** Epoch microseconds (fractional: sub-µs precision where the clock has it). */
+  get startTime(): number {
+    return this._startTime;
+  }
+
+  /** Whole microseconds from a monotonic clock; -1 until the span finishes. */
+  get duration(): number {
+    return this._duration;
+  }
+
+  /** The `tracestate` this span forwards (from its parent context, or set). Assigning a `TraceState` sets it; ignored and counted after finish. */
+  get traceState(): TraceState {
+    return this._traceState;
+  }
+
+  set traceState(state: TraceState) {
+    if (this.isFinished()) {
+      this._owner.noteLateChange();
+      return;
+    }
+    if (state instanceof TraceState) this._traceState = state;
+  }
+
+  /**
+   * The baggage children inherit and injection sends downstream: a frozen value, read like a map
+   * (`span.baggage.tenant`). Assigning a `Baggage` replaces it (ignored and counted after finish);
+   * to add one item use {@link Span.setBaggage}.
+   */
+  get baggage(): Baggage {
+    return this._baggage;
+  }
+
+  set baggage(baggage: Baggage) {
+    if (this.isFinished()) {
+      this._owner.noteLateChange();
+      return;
+    }
+    if (baggage instanceof Baggage) this._baggage = baggage;
   }
 
   private extras(): SpanExtras {
@@ -209,8 +300,13 @@ export class Span {
     return this._flags & 0xff;
   }
 
+  /** Ignored and counted after finish; only the low 8 bits are kept. */
   set traceFlags(flags: number) {
-    this._flags = (this._flags & ~0xff) | (flags & 0xff);
+    if (this.isFinished()) {
+      this._owner.noteLateChange();
+      return;
+    }
+    if (typeof flags === 'number') this._flags = (this._flags & ~0xff) | (flags & 0xff);
   }
 
   get kind(): SpanKind {
@@ -236,7 +332,12 @@ export class Span {
     return this._extras?.statusMessage ?? '';
   }
 
+  /** Sets the message of an `error` status (as `setStatus('error', message)`); ignored for other statuses, and counted after finish. */
   set statusMessage(message: string) {
+    if (this.isFinished()) {
+      this._owner.noteLateChange();
+      return;
+    }
     if (this.status === 'error') this.setStatus('error', message);
   }
 
@@ -347,20 +448,49 @@ export class Span {
 
   /** Epoch microseconds at finish; 0 while the span is open. */
   get endTime(): number {
-    return this.isFinished() ? this.startTime + this.duration : 0;
+    return this.isFinished() ? this._startTime + this._duration : 0;
   }
 
-  /** Tags set on the span (a null-prototype object). Read-only: change them with {@link Span.setTag}. */
+  /**
+   * Tags set on the span, read like a map (`span.tags['http.method']`): a frozen null-prototype
+   * object. Change tags with {@link Span.setTag}; a write through this object changes nothing.
+   * Once the span is finished this is the span's own (frozen) tag object, so encoders read it
+   * without a copy; while it is open it is a frozen copy, remade only after a tag changes.
+   */
   get tags(): Readonly<Tags> {
-    return this._tags ?? EMPTY_TAGS;
+    const tags = this._tags;
+    if (tags === null) return EMPTY_TAGS;
+    if ((this._flags & FLAG_FINISHED) !== 0) {
+      if ((this._flags & FLAG_FROZEN) === 0) this.freezeFinished();
+      return tags;
+    }
+    const extras = this.extras();
+    if (extras.tagsView === null) extras.tagsView = Object.freeze(Object.assign(new TagBag() as Tags, tags));
+    return extras.tagsView;
   }
 
+  /** Events in the order they were added (frozen; see {@link Span.tags} for how it is kept). */
   get events(): readonly SpanEvent[] {
-    return this._extras?.events ?? NO_EVENTS;
+    const extras = this._extras;
+    if (extras === null || extras.events === null) return NO_EVENTS;
+    if ((this._flags & FLAG_FINISHED) !== 0) {
+      if ((this._flags & FLAG_FROZEN) === 0) this.freezeFinished();
+      return extras.events;
+    }
+    extras.eventsView ??= Object.freeze(extras.events.slice());
+    return extras.eventsView;
   }
 
+  /** Links in the order they were added (frozen). */
   get links(): readonly SpanLink[] {
-    return this._extras?.links ?? NO_LINKS;
+    const extras = this._extras;
+    if (extras === null || extras.links === null) return NO_LINKS;
+    if ((this._flags & FLAG_FINISHED) !== 0) {
+      if ((this._flags & FLAG_FROZEN) === 0) this.freezeFinished();
+      return extras.links;
+    }
+    extras.linksView ??= Object.freeze(extras.links.slice());
+    return extras.linksView;
   }
 
   get sampled(): boolean {
@@ -419,6 +549,8 @@ export class Span {
       if (this._tagCount >= limits.attributeCountLimit) return this.noteDropped('droppedAttributesCount');
       this._tagCount++;
     }
+    const extras = this._extras;
+    if (extras !== null) extras.tagsView = null;
     if (typeof stored === 'string' && stored.length > 64) this.extras().extraBytes += stored.length;
     tags[key] = stored;
     if (key === 'span.kind' && (flags & FLAG_KIND_EXPLICIT) === 0 && typeof stored === 'string') {
@@ -430,8 +562,15 @@ export class Span {
 
   /** Sets several tags at once (see {@link Span.setTag}). */
   setTags(tags: Readonly<Record<string, TagValue>>): this {
-    for (const key in tags) {
-      if (Object.hasOwn(tags, key)) this.setTag(key, tags[key] as TagValue);
+    if (tags === null || typeof tags !== 'object') return this;
+    try {
+      for (const key in tags) {
+        if (Object.hasOwn(tags, key)) this.setTag(key, tags[key] as TagValue);
+      }
+    } catch {
+      // A getter that throws: the tags read before it are kept, and the failure is counted as a
+      // dropped attribute, so the partial apply is visible.
+      if (this.isRecording()) this.noteDropped('droppedAttributesCount');
     }
     return this;
   }
@@ -452,13 +591,13 @@ export class Span {
       this._owner.noteLateChange();
       return this;
     }
-    const next = this.baggage.set(key, value);
-    if (next.ok) this.baggage = next.value;
+    const next = this._baggage.set(key, value);
+    if (next.ok) this._baggage = next.value;
     return this;
   }
 
   getBaggage(key: string): string | undefined {
-    return this.baggage.get(key);
+    return this._baggage.get(key);
   }
 
   setStatus(status: SpanStatus, message?: string): this {
@@ -490,11 +629,24 @@ export class Span {
       this._owner.noteLateChange();
       return this;
     }
-    if (typeof name === 'string') this.operationName = name;
+    if (typeof name === 'string') this._operationName = name;
     return this;
   }
 
-  /** Records a timestamped event; `time` defaults to now. */
+  setServiceName(name: string): this {
+    if (this.isFinished()) {
+      this._owner.noteLateChange();
+      return this;
+    }
+    if (typeof name === 'string') this._serviceName = name;
+    return this;
+  }
+
+  /**
+   * Records a timestamped event; `time` defaults to now, on the clock the span's start and end
+   * use. A time before the span's start is moved to the start; at finish, one after the end is
+   * moved to the end, so every event lies within its span.
+   */
   addEvent(name: string, attributes?: Readonly<Record<string, TagValue>>, time?: TimeInput): this {
     if (!this.isRecording()) {
       if (this.isFinished()) this._owner.noteLateChange();
@@ -510,12 +662,20 @@ export class Span {
     if (events.length >= limits.eventCountLimit) return this.noteDropped('droppedEventsCount');
     const clean =
       attributes === undefined
-        ? { tags: EMPTY_TAGS, dropped: 0 }
+        ? { tags: EMPTY_TAGS, dropped: 0, count: 0 }
         : sanitizeTags(attributes, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit);
-    const at = (time === undefined ? undefined : validEpochMicros(time)) ?? Date.now() * 1000;
-    const eventName = String(name);
-    events.push({ name: eventName, time: at, attributes: clean.tags, droppedAttributesCount: clean.dropped });
-    extras.extraBytes += 64 + eventName.length + 64 * Object.keys(clean.tags).length;
+    const at = (time === undefined ? undefined : validEpochMicros(time)) ?? nowEpochMicros();
+    const eventName = nameOf(name);
+    events.push(
+      Object.freeze({
+        name: eventName,
+        time: Math.max(at, this._startTime),
+        attributes: clean.count === 0 ? EMPTY_TAGS : Object.freeze(clean.tags),
+        droppedAttributesCount: clean.dropped,
+      }),
+    );
+    extras.eventsView = null;
+    extras.extraBytes += 64 + eventName.length + 64 * clean.count;
     return this;
   }
 
@@ -534,12 +694,16 @@ export class Span {
     }
     if (links.length >= limits.linkCountLimit) return this.noteDropped('droppedLinksCount');
     const target = isSpan(context) ? context.context() : context;
+    if (!isTraceContext(target)) return this;
     const clean =
       attributes === undefined
-        ? { tags: EMPTY_TAGS, dropped: 0 }
+        ? { tags: EMPTY_TAGS, dropped: 0, count: 0 }
         : sanitizeTags(attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit);
-    links.push({ context: target, attributes: clean.tags, droppedAttributesCount: clean.dropped });
-    extras.extraBytes += 96 + 64 * Object.keys(clean.tags).length;
+    links.push(
+      Object.freeze({ context: target, attributes: clean.count === 0 ? EMPTY_TAGS : Object.freeze(clean.tags), droppedAttributesCount: clean.dropped }),
+    );
+    extras.linksView = null;
+    extras.extraBytes += 96 + 64 * clean.count;
     return this;
   }
 
@@ -552,15 +716,26 @@ export class Span {
       if (this.isFinished()) this._owner.noteLateChange();
       return this;
     }
-    const isError = error instanceof Error;
-    const type = isError ? error.name || error.constructor.name : typeof error;
-    const message = isError ? error.message : String(error);
+    let type: string;
+    let message: string;
+    let stack: string | undefined;
+    // An error object's getters are user code: one that throws must not escape into the app.
+    try {
+      const isError = error instanceof Error;
+      type = isError ? nameOf(error.name || error.constructor.name) : typeof error;
+      message = isError ? nameOf(error.message) : nameOf(error);
+      stack = isError && typeof error.stack === 'string' ? error.stack : undefined;
+    } catch {
+      type = typeof error;
+      message = '';
+      stack = undefined;
+    }
     this.setStatus('error', message);
     this.setTag('error', true);
     this.setTag('error.message', message);
     this.setTag('error.type', type);
     const attributes: Record<string, TagValue> = { 'exception.type': type, 'exception.message': message };
-    if (isError && typeof error.stack === 'string') attributes['exception.stacktrace'] = error.stack;
+    if (stack !== undefined) attributes['exception.stacktrace'] = stack;
     return this.addEvent('exception', attributes, time);
   }
 
@@ -579,8 +754,8 @@ export class Span {
       traceId: this.traceId,
       spanId: this.spanId,
       traceFlags: this._flags & 0xff,
-      traceState: this.traceState,
-      baggage: this.baggage,
+      traceState: this._traceState,
+      baggage: this._baggage,
       parentSpanId: this.parentSpanId,
       debug: this.debug,
     });
@@ -594,6 +769,39 @@ export class Span {
   /** `using span = tracer.startSpan(...)` finishes the span when the scope exits. */
   [Symbol.dispose](): void {
     if (!this.isFinished()) this._owner.finishSpan(this);
+  }
+
+  /**
+   * @internal Called once by the tracer as the span finishes: fixes the end and moves event
+   * times past the end back to it. From then on nothing changes the span's tags, events or
+   * links; they are frozen when first read (usually by an exporter), so a span nobody reads
+   * never pays for it, and no one can reach them unfrozen.
+   */
+  _finish(endTime: number): void {
+    this._duration = wholeMicros(endTime - this._startTime);
+    this._flags |= FLAG_FINISHED;
+    const extras = this._extras;
+    if (extras === null) return;
+    extras.tagsView = null;
+    extras.eventsView = null;
+    extras.linksView = null;
+    const events = extras.events;
+    if (events !== null) {
+      const end = this._startTime + this._duration;
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as SpanEvent;
+        if (event.time > end) events[i] = Object.freeze({ ...event, time: end });
+      }
+    }
+  }
+
+  private freezeFinished(): void {
+    this._flags |= FLAG_FROZEN;
+    if (this._tags !== null) Object.freeze(this._tags);
+    const extras = this._extras;
+    if (extras === null) return;
+    if (extras.events !== null) Object.freeze(extras.events);
+    if (extras.links !== null) Object.freeze(extras.links);
   }
 
   /** @internal from a validated 32-char hex trace id */
@@ -618,3 +826,12 @@ export class Span {
 }
 
 Object.defineProperty(Span.prototype, SPAN_BRAND, { value: true });
+
+/**
+ * A duration in whole microseconds, never negative. Whole values up to ~35 minutes are small
+ * integers that V8 keeps inside the span object instead of in a separate 16-byte heap number.
+ */
+function wholeMicros(micros: number): number {
+  if (!(micros > 0)) return 0;
+  return micros < 0x7fffffff ? Math.round(micros) | 0 : Math.round(micros);
+}

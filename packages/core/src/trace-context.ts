@@ -30,7 +30,9 @@ export function isTraceContext(value: unknown): value is TraceContext {
 
 /**
  * What crosses a process boundary: trace id, the sender's span id, flags, `tracestate` and
- * baggage (seed §3 `trace_context`). Immutable.
+ * baggage (seed §3 `trace_context`). Frozen: a context handed to many spans or requests cannot be
+ * changed by any of them. Made by hand, it is sampled unless `traceFlags` says otherwise, so a
+ * span continued from it is recorded and exported (the usual intent of copying ids by hand).
  */
 export class TraceContext {
   /** 32 lowercase hex characters. */
@@ -57,10 +59,12 @@ export class TraceContext {
     this.isRemote = init.isRemote ?? false;
     this.parentSpanId = init.parentSpanId ?? '';
     this.debug = init.debug ?? false;
+    Object.freeze(this);
   }
 
   /** Builds a context after checking the ids; bad ids give an error that names the field. */
   static create(init: TraceContextInit): Result<TraceContext> {
+    if (init === null || typeof init !== 'object') return err(new TraceError('INVALID_TRACE_CONTEXT', 'TraceContext.create needs an object'));
     if (!isValidHexId(init.traceId, 32)) return err(new TraceError('INVALID_TRACE_ID', 'traceId must be 32 lowercase hex characters, not all zero'));
     if (!isValidHexId(init.spanId, 16)) return err(new TraceError('INVALID_SPAN_ID', 'spanId must be 16 lowercase hex characters, not all zero'));
     return ok(new TraceContext(init));
@@ -85,6 +89,7 @@ export class TraceContext {
 
   /** A copy with some fields replaced. */
   with(changes: Partial<TraceContextInit>): TraceContext {
+    if (changes === null || typeof changes !== 'object') return this;
     return new TraceContext({
       traceId: changes.traceId ?? this.traceId,
       spanId: changes.spanId ?? this.spanId,

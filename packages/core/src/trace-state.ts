@@ -4,7 +4,7 @@ import { type Result, fail, ok } from './result.js';
 
 /** Most members a `tracestate` may carry (W3C §3.3.1.1). */
 export const TRACE_STATE_MAX_MEMBERS = 32;
-// Longest key: tenant (241) + '@' + system (14); longest value: 256.
+// Trace Context Level 2: a key is at most 256 characters, a value at most 256.
 const MAX_KEY_LENGTH = 256;
 const MAX_VALUE_LENGTH = 256;
 
@@ -15,33 +15,32 @@ function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }
 function isKeyChar(code: number): boolean {
-  // lcalpha / DIGIT / "_" / "-" / "*" / "/"
-  return isLowerAlpha(code) || isDigit(code) || code === 0x5f || code === 0x2d || code === 0x2a || code === 0x2f;
+  // lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
+  return isLowerAlpha(code) || isDigit(code) || code === 0x5f || code === 0x2d || code === 0x2a || code === 0x2f || code === 0x40;
 }
 
-/** True when `key` is a valid simple key or `tenant@system` multi-tenant key. */
-export function isValidTraceStateKey(key: string): boolean {
-  const length = key.length;
-  if (length === 0 || length > MAX_KEY_LENGTH) return false;
-  const at = key.indexOf('@');
-  if (at === -1) {
-    if (!isLowerAlpha(key.charCodeAt(0))) return false;
-    for (let i = 1; i < length; i++) if (!isKeyChar(key.charCodeAt(i))) return false;
-    return true;
-  }
-  // tenant-id = (lcalpha / DIGIT) 0*240(keychar); system-id = lcalpha 0*13(keychar)
-  const systemLength = length - at - 1;
-  if (at === 0 || at > 241 || systemLength < 1 || systemLength > 14) return false;
-  const first = key.charCodeAt(0);
+function isKeyAt(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length <= 0 || length > MAX_KEY_LENGTH) return false;
+  const first = text.charCodeAt(start);
   if (!isLowerAlpha(first) && !isDigit(first)) return false;
-  for (let i = 1; i < at; i++) if (!isKeyChar(key.charCodeAt(i))) return false;
-  if (!isLowerAlpha(key.charCodeAt(at + 1))) return false;
-  for (let i = at + 2; i < length; i++) if (!isKeyChar(key.charCodeAt(i))) return false;
+  for (let i = start + 1; i < end; i++) if (!isKeyChar(text.charCodeAt(i))) return false;
   return true;
+}
+
+/**
+ * True when `key` is a valid `tracestate` key under Trace Context Level 2: a lowercase letter or
+ * digit, then up to 255 of `a-z 0-9 _ - * / @`. The Level 1 `tenant@system` split (and its
+ * 241 / 14 character limits) is gone: `@` is an ordinary key character, so `foo@`, `t@vvv...`
+ * and vendor keys with a long tenant are all valid.
+ */
+export function isValidTraceStateKey(key: string): boolean {
+  return typeof key === 'string' && isKeyAt(key, 0, key.length);
 }
 
 /** True when `value` is 1–256 printable ASCII characters without `,` or `=`, not ending in a space. */
 export function isValidTraceStateValue(value: string): boolean {
+  if (typeof value !== 'string') return false;
   const length = value.length;
   if (length === 0 || length > MAX_VALUE_LENGTH) return false;
   for (let i = 0; i < length; i++) {
@@ -60,17 +59,21 @@ function isOptionalWhitespace(code: number): boolean {
  * field"); the list never exceeds 32 members (the oldest, at the end, is dropped).
  */
 export class TraceState {
-  private readonly entries: readonly (readonly [string, string])[];
+  // A private field, not a property: a frozen TraceState has nothing reachable to mutate.
+  readonly #entries: readonly (readonly [string, string])[];
 
   private constructor(entries: readonly (readonly [string, string])[]) {
-    this.entries = entries;
+    this.#entries = entries;
+    Object.freeze(this);
   }
 
+  /** The empty state every span without a `tracestate` shares; frozen like every TraceState. */
   static readonly EMPTY = new TraceState([]);
 
   /**
-   * Parses a `tracestate` header value. Empty members are skipped; an invalid member, a duplicate
-   * key or more than 32 members makes the whole value invalid, as the Recommendation requires.
+   * Parses a `tracestate` header value. Empty members are skipped; a repeated key keeps its
+   * first occurrence (later ones are dropped, as the W3C test suite expects); an invalid member
+   * or more than 32 members makes the whole value invalid, as the Recommendation requires.
    */
   static parse(header: string): Result<TraceState> {
     if (typeof header !== 'string') return fail('TRACESTATE_INVALID', 'tracestate must be a string');
@@ -93,16 +96,24 @@ export class TraceState {
         if (equals === -1 || equals >= memberEnd) {
           return fail('TRACESTATE_INVALID', `tracestate member ${entries.length + 1} has no "="`);
         }
+        if (!isKeyAt(header, memberStart, equals)) {
+          return fail('TRACESTATE_INVALID', `tracestate member ${entries.length + 1} has an invalid key`);
+        }
         const key = header.slice(memberStart, equals);
         const value = header.slice(equals + 1, memberEnd);
-        if (!isValidTraceStateKey(key)) {
-          return fail('TRACESTATE_INVALID', `tracestate key ${JSON.stringify(key.slice(0, 64))} is not valid`);
-        }
         if (!isValidTraceStateValue(value)) {
           return fail('TRACESTATE_INVALID', `tracestate value for ${JSON.stringify(key)} is not valid`);
         }
+        let repeated = false;
         for (const entry of entries) {
-          if (entry[0] === key) return fail('TRACESTATE_DUPLICATE_KEY', `tracestate repeats key ${JSON.stringify(key)}`);
+          if (entry[0] === key) {
+            repeated = true;
+            break;
+          }
+        }
+        if (repeated) {
+          start = end + 1;
+          continue;
         }
         if (entries.length === TRACE_STATE_MAX_MEMBERS) {
           return fail('TRACESTATE_TOO_MANY_MEMBERS', `tracestate has more than ${TRACE_STATE_MAX_MEMBERS} members`);
@@ -115,11 +126,11 @@ export class TraceState {
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.#entries.length;
   }
 
   get(key: string): string | undefined {
-    for (const entry of this.entries) if (entry[0] === key) return entry[1];
+    for (const entry of this.#entries) if (entry[0] === key) return entry[1];
     return undefined;
   }
 
@@ -128,7 +139,7 @@ export class TraceState {
     if (!isValidTraceStateKey(key)) return fail('TRACESTATE_INVALID', `tracestate key ${JSON.stringify(key)} is not valid`);
     if (!isValidTraceStateValue(value)) return fail('TRACESTATE_INVALID', `tracestate value for ${JSON.stringify(key)} is not valid`);
     const entries: (readonly [string, string])[] = [[key, value]];
-    for (const entry of this.entries) {
+    for (const entry of this.#entries) {
       if (entry[0] !== key && entries.length < TRACE_STATE_MAX_MEMBERS) entries.push(entry);
     }
     return ok(new TraceState(entries));
@@ -136,20 +147,20 @@ export class TraceState {
 
   /** A new state without `key`. */
   unset(key: string): TraceState {
-    const entries = this.entries.filter((entry) => entry[0] !== key);
-    return entries.length === this.entries.length ? this : new TraceState(entries);
+    const entries = this.#entries.filter((entry) => entry[0] !== key);
+    return entries.length === this.#entries.length ? this : new TraceState(entries);
   }
 
   /** Entries in header order. */
   toArray(): [string, string][] {
-    return this.entries.map((entry) => [entry[0], entry[1]]);
+    return this.#entries.map((entry) => [entry[0], entry[1]]);
   }
 
   /** The header value: `key=value` members joined by `,` (empty string for an empty state). */
   serialize(): string {
     let header = '';
-    for (let i = 0; i < this.entries.length; i++) {
-      const entry = this.entries[i] as readonly [string, string];
+    for (let i = 0; i < this.#entries.length; i++) {
+      const entry = this.#entries[i] as readonly [string, string];
       header += `${i === 0 ? '' : ','}${entry[0]}=${entry[1]}`;
     }
     return header;

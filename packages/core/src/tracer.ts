@@ -9,7 +9,7 @@ import { randomWord } from './ids.js';
 import { monotonicNowMs, monotonicToEpochMicros } from './platform.js';
 import { type Propagator, W3CPropagator } from './propagator.js';
 import { type Result, TraceError, err, ok } from './result.js';
-import { type Sampler, type SamplingParameters, alwaysOn, parentBased } from './sampler.js';
+import { type Sampler, type SamplingParameters, alwaysOn, isBuiltInSampler, parentBased } from './sampler.js';
 import { type ShutdownHookOptions, installProcessShutdownHooks } from './shutdown-hooks.js';
 import { type ResolvedSpanLimits, type SpanLimits, resolveSpanLimits } from './span-limits.js';
 import {
@@ -78,7 +78,14 @@ export class Tracer implements SpanOwner {
   private pipelines: ExportPipeline[] = [];
   private exportSettings: Partial<ExportSettings>;
   private lateChanges = 0;
-  // Reused for every sampling decision: sampling is synchronous, so one object suffices.
+  // The process-wide current-span storage and observer list, looked up once per tracer.
+  private readonly currentSpans = spanStorage();
+  private readonly observers = spanObservers();
+  // Built-in samplers read the parameters during the call and keep nothing, so they share one
+  // object, rewritten per span (no allocation on the default path). A user sampler may keep
+  // what it is given, so it gets a fresh object of the same shape per decision instead, which
+  // the tracer never touches again.
+  private readonly reuseSamplingParameters: boolean;
   private readonly samplingParameters: { -readonly [K in keyof SamplingParameters]: SamplingParameters[K] } = {
     traceIdLowBits: 0,
     parentSampled: undefined,
@@ -87,11 +94,18 @@ export class Tracer implements SpanOwner {
   };
 
   constructor(options: TracerOptions = {}) {
+    if (!spanShapesPinned) pinSpanShapes();
     this.serviceName = options.serviceName ?? 'unknown_service:node';
     this.sampler = options.sampler ?? DEFAULT_SAMPLER;
+    this.reuseSamplingParameters = isBuiltInSampler(this.sampler);
     this.limits = resolveSpanLimits(options.spanLimits);
     this.propagator = options.propagator ?? new W3CPropagator();
-    this.instrumentationScope = options.instrumentationScope ?? DEFAULT_SCOPE;
+    const scope = options.instrumentationScope;
+    // A copy, frozen: every span of this tracer hands the same scope object to exporters.
+    this.instrumentationScope =
+      scope === undefined
+        ? DEFAULT_SCOPE
+        : Object.freeze(scope.version === undefined ? { name: String(scope.name) } : { name: String(scope.name), version: String(scope.version) });
     this.exportSettings = options.exportSettings ?? {};
     resolveExportSettings(this.exportSettings); // invalid settings throw here, at construction
     for (const exporter of options.exporters ?? []) this.addExporter(exporter);
@@ -104,7 +118,7 @@ export class Tracer implements SpanOwner {
    * neither (or `parent: null`) it starts a new trace.
    */
   startSpan(operation: string, options?: StartSpanOptions): Span {
-    const parent = options?.parent === undefined ? spanStorage.getStore() : options.parent;
+    const parent = options?.parent === undefined ? this.currentSpans.getStore() : options.parent;
     if (parent === null || parent === undefined) return this.createSpan(operation, undefined, undefined, undefined, options);
     if (isSpan(parent)) return this.createSpan(operation, undefined, parent, undefined, options);
     return this.createSpan(operation, undefined, undefined, parent, options);
@@ -122,8 +136,11 @@ export class Tracer implements SpanOwner {
     return this.createSpan(operation, undefined, undefined, context, options);
   }
 
-  /** @internal Shared by every way of starting a span. */
-  createSpan(
+  /**
+   * Shared by every way of starting a span. Private: the public ways in are the start methods
+   * and {@link SpanBuilder} (which, in this package, calls it as `tracer['createSpan']`).
+   */
+  private createSpan(
     operation: string,
     service: string | undefined,
     parentSpan: Span | undefined,
@@ -132,8 +149,10 @@ export class Tracer implements SpanOwner {
     explicitTraceId?: string,
     explicitSpanId?: string,
   ): Span {
-    const span = new Span(this, typeof operation === 'string' ? operation : String(operation), service ?? options?.serviceName ?? this.serviceName);
-    const parameters = this.samplingParameters;
+    const serviceName = service ?? options?.serviceName;
+    const span = new Span(this, nameOf(operation), typeof serviceName === 'string' ? serviceName : this.serviceName);
+    let parentSampled: boolean | undefined;
+    let parentIsRemote = false;
     let parentFlags = TRACE_FLAG_SAMPLED;
     let debug = false;
     if (parentSpan !== undefined) {
@@ -143,23 +162,22 @@ export class Tracer implements SpanOwner {
       span._trace3 = parentSpan._trace3;
       span._parent0 = parentSpan._span0;
       span._parent1 = parentSpan._span1;
-      span.traceState = parentSpan.traceState;
-      span.baggage = parentSpan.baggage;
+      span._traceState = parentSpan._traceState;
+      span._baggage = parentSpan._baggage;
       parentFlags = parentSpan.traceFlags;
       debug = parentSpan.debug;
       if (debug) span._setParentFlags(false, true);
-      parameters.parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
-      parameters.parentIsRemote = false;
+      parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
     } else if (parentContext !== undefined) {
       span._setTraceIdFromHex(parentContext.traceId);
       span._setParentIdFromHex(parentContext.spanId);
-      span.traceState = parentContext.traceState;
-      span.baggage = parentContext.baggage;
+      span._traceState = parentContext.traceState;
+      span._baggage = parentContext.baggage;
       parentFlags = parentContext.traceFlags;
       debug = parentContext.debug;
-      span._setParentFlags(parentContext.isRemote, debug);
-      parameters.parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
-      parameters.parentIsRemote = parentContext.isRemote;
+      parentIsRemote = parentContext.isRemote;
+      span._setParentFlags(parentIsRemote, debug);
+      parentSampled = (parentFlags & TRACE_FLAG_SAMPLED) !== 0;
     } else {
       if (explicitTraceId !== undefined) {
         span._setTraceIdFromHex(explicitTraceId);
@@ -170,8 +188,6 @@ export class Tracer implements SpanOwner {
         span._trace3 = randomWord();
         if ((span._trace0 | span._trace1 | span._trace2 | span._trace3) === 0) span._trace3 = 1;
       }
-      parameters.parentSampled = undefined;
-      parameters.parentIsRemote = false;
     }
     if (explicitSpanId !== undefined) {
       span._setSpanIdFromHex(explicitSpanId);
@@ -181,8 +197,17 @@ export class Tracer implements SpanOwner {
       if ((span._span0 | span._span1) === 0) span._span1 = 1;
     }
 
-    parameters.traceIdLowBits = span._trace3 >>> 0;
-    parameters.operationName = span.operationName;
+    let parameters: SamplingParameters;
+    if (this.reuseSamplingParameters) {
+      const shared = this.samplingParameters;
+      shared.traceIdLowBits = span._trace3 >>> 0;
+      shared.parentSampled = parentSampled;
+      shared.parentIsRemote = parentIsRemote;
+      shared.operationName = span._operationName;
+      parameters = shared;
+    } else {
+      parameters = { traceIdLowBits: span._trace3 >>> 0, parentSampled, parentIsRemote, operationName: span._operationName };
+    }
     let sampled: boolean;
     try {
       // A debug (force-trace) request from upstream is always recorded.
@@ -194,18 +219,19 @@ export class Tracer implements SpanOwner {
     if (!sampled) {
       // Nothing of an unsampled span is ever exported: no clock reads, no tags, only its context.
       span._flags = (span._flags & ~(0xff | FLAG_RECORDING)) | (parentFlags & 0xff & ~TRACE_FLAG_SAMPLED);
-      if (spanObservers.length !== 0) notifyStart(span);
+      if (this.observers.length !== 0) notifyStart(span);
       return span;
     }
     span._flags = (span._flags & ~0xff) | (parentFlags & 0xff) | TRACE_FLAG_SAMPLED;
     const startTime = options?.startTime;
-    span.startTime = (startTime === undefined ? undefined : validEpochMicros(startTime)) ?? monotonicToEpochMicros(monotonicNowMs());
+    span._startTime = (startTime === undefined ? undefined : validEpochMicros(startTime)) ?? monotonicToEpochMicros(monotonicNowMs());
     if (options !== undefined) {
       if (options.kind !== undefined) span.setKind(options.kind);
       if (options.tags !== undefined) span.setTags(options.tags);
-      if (options.links !== undefined) for (const link of options.links) span.addLink(link);
+      const links = options.links;
+      if (Array.isArray(links)) for (let i = 0; i < links.length; i++) span.addLink(links[i]);
     }
-    if (spanObservers.length !== 0) notifyStart(span);
+    if (this.observers.length !== 0) notifyStart(span);
     return span;
   }
 
@@ -222,14 +248,12 @@ export class Tracer implements SpanOwner {
     const flags = span._flags;
     if ((flags & FLAG_FINISHED) !== 0) return err(new TraceError('SPAN_ALREADY_FINISHED', `span ${span.operationName} was already finished`));
     if ((flags & FLAG_RECORDING) === 0) {
-      span.duration = 0;
+      span._duration = 0;
       span._flags = flags | FLAG_FINISHED;
       return ok();
     }
     // The start time came from the same monotonic clock, so a wall-clock step cannot bite.
-    const end = (endTime === undefined ? undefined : validEpochMicros(endTime)) ?? monotonicToEpochMicros(monotonicNowMs());
-    span.duration = wholeMicros(end - span.startTime);
-    span._flags = flags | FLAG_FINISHED;
+    span._finish((endTime === undefined ? undefined : validEpochMicros(endTime)) ?? monotonicToEpochMicros(monotonicNowMs()));
     const pipelines = this.pipelines;
     for (let i = 0; i < pipelines.length; i++) (pipelines[i] as ExportPipeline).enqueue(span);
     return ok();
@@ -274,18 +298,18 @@ export class Tracer implements SpanOwner {
   /** Makes `span` current for the rest of this synchronous run and the async work it starts. */
   setCurrentSpan(span: Span): void {
     if (!isSpan(span)) return;
-    spanStorage.enterWith(span);
-    if (spanObservers.length !== 0) notifyActivate(span);
+    this.currentSpans.enterWith(span);
+    if (this.observers.length !== 0) notifyActivate(span);
   }
 
   getCurrentSpan(): Span | undefined {
-    return spanStorage.getStore();
+    return this.currentSpans.getStore();
   }
 
   /** Runs `fn` with `span` current; the span is not finished. */
   runWithSpan<T>(span: Span, fn: (span: Span) => T): T {
-    if (spanObservers.length !== 0) notifyActivate(span);
-    return spanStorage.run(span, fn, span);
+    if (this.observers.length !== 0) notifyActivate(span);
+    return this.currentSpans.run(span, fn, span);
   }
 
   /** Runs `fn` with no current span, so spans it starts without a parent begin new traces. */
@@ -310,10 +334,10 @@ export class Tracer implements SpanOwner {
    */
   withSpan<T>(operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
     const span = this.startSpan(operation, options);
-    if (spanObservers.length !== 0) notifyActivate(span);
+    if (this.observers.length !== 0) notifyActivate(span);
     let result: T;
     try {
-      result = spanStorage.run(span, fn, span);
+      result = this.currentSpans.run(span, fn, span);
     } catch (error) {
       span.recordException(error);
       this.finishSpan(span);
@@ -381,13 +405,14 @@ export class Tracer implements SpanOwner {
   }
 }
 
-/**
- * A duration in whole microseconds, never negative. Whole values up to ~35 minutes are small
- * integers that V8 keeps inside the span object instead of in a separate 16-byte heap number.
- */
-function wholeMicros(micros: number): number {
-  if (!(micros > 0)) return 0;
-  return micros < 0x7fffffff ? Math.round(micros) | 0 : Math.round(micros);
+/** A readable operation name from whatever a caller passed; never throws. */
+function nameOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
 }
 
 function firstError(results: FlushResult[]): FlushResult {
@@ -400,7 +425,7 @@ type GlobalTracerSlot = { [GLOBAL_TRACER_KEY]?: Tracer };
 
 /** The current span of whichever tracer made it, or `undefined` (no tracer is created). */
 export function getCurrentSpan(): Span | undefined {
-  return spanStorage.getStore();
+  return spanStorage().getStore();
 }
 
 /** The process-wide tracer (seed `global_tracer()`); created with defaults on first use. */
@@ -429,20 +454,32 @@ export function traceChildSpan<T>(parent: Span, operation: string, fn: (span: Sp
   return globalTracer().withSpan(operation, fn, { ...options, parent });
 }
 
+let spanShapesPinned = false;
+
 // V8 keeps the hidden classes of spans (and their tags, extras and contexts) alive only while
 // some object of that shape is alive. A full GC that finds none drops them, and every function
 // that touched spans deoptimises until it is compiled again: tools/bench saw W1c fall from ~8x to
 // ~3.6x OTel that way. A few finished spans and a context, pinned on globalThis for the life of
-// the process (a module-level constant nobody reads could be collected), prevent it.
-{
+// the process (a module-level constant nobody reads could be collected), prevent it. Done by the
+// first Tracer rather than at import, so importing the package runs nothing.
+function pinSpanShapes(): void {
+  spanShapesPinned = true;
   const tracer = new Tracer({ serviceName: 'shape-keeper' });
   const root = tracer.startSpan('shape-keeper', { parent: null, kind: 'server' });
   root.setTag('shape', 'kept').setStatus('error', 'kept');
   root.addEvent('kept');
   const child = tracer.startChildSpan(root, 'shape-keeper-child');
+  child.setTag('shape', 'kept');
   child.end();
   root.end();
   const unsampled = tracer.startSpanFromContext(root.context().with({ traceFlags: 0 }), 'shape-keeper-unsampled');
   unsampled.end();
-  (globalThis as Record<symbol, unknown>)[Symbol.for('@trace/core.shapeKeeper')] = [root, child, unsampled, root.context()];
+  // A finished span's tags and events are frozen when first read: keep both shapes, one span
+  // whose tags were read (root) and one whose were not (child).
+  void root.tags;
+  void root.events;
+  const slot = globalThis as Record<symbol, unknown[] | undefined>;
+  const key = Symbol.for('@trace/core.shapeKeeper');
+  // Each copy of the package (ESM and CommonJS) has its own classes, so each adds its own spans.
+  slot[key] = [...(slot[key] ?? []), root, child, unsampled, root.context()];
 }

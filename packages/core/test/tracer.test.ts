@@ -157,7 +157,7 @@ describe('spans', () => {
 
   it('record events and exceptions, within limits', () => {
     const { tracer } = tracerWithMemory({ spanLimits: { eventCountLimit: 2 } });
-    const span = tracer.startSpan('op');
+    const span = tracer.startSpan('op', { startTime: new Date(1_699_999_999_000) });
     span.addEvent('cache.miss', { key: 'user:1' }, new Date(1_700_000_000_000));
     const error = new TypeError('bad input');
     span.recordException(error);
@@ -440,7 +440,7 @@ describe('current span across async code', () => {
 describe('SpanBuilder and global helpers', () => {
   it('builds with given ids, tags and baggage and generates the rest', () => {
     const { tracer } = tracerWithMemory();
-    const span = new SpanBuilder(tracer)
+    const built = new SpanBuilder(tracer)
       .withTraceId(TRACE_ID)
       .withParent(SPAN_ID)
       .withOperation('database_query')
@@ -449,6 +449,8 @@ describe('SpanBuilder and global helpers', () => {
       .withBaggage('tenant', 'acme-corp')
       .withKind('client')
       .build();
+    if (!built.ok) throw built.error;
+    const span = built.value;
     expect(span.traceId).toBe(TRACE_ID);
     expect(span.parentSpanId).toBe(SPAN_ID);
     expect(span.spanId).toMatch(/^[0-9a-f]{16}$/);
@@ -456,8 +458,24 @@ describe('SpanBuilder and global helpers', () => {
     expect(span.kind).toBe('client');
     expect(span.getTag('db.type')).toBe('postgresql');
     expect(span.getBaggage('tenant')).toBe('acme-corp');
-    const generated = new SpanBuilder(tracer).withTraceId('not-hex').withOperation('x').build();
-    expect(generated.traceId).toMatch(/^[0-9a-f]{32}$/);
+    // a parent given by id is taken as sampled, so the span is recorded
+    expect(span.sampled).toBe(true);
+    expect(span.isRecording()).toBe(true);
+    const generated = new SpanBuilder(tracer).withOperation('x').build();
+    expect(generated.ok && generated.value.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('says what is wrong instead of silently starting a new trace', () => {
+    const { tracer } = tracerWithMemory();
+    const noTrace = new SpanBuilder(tracer).withParent(SPAN_ID).withOperation('orphan').build();
+    expect(noTrace.ok).toBe(false);
+    expect(!noTrace.ok && noTrace.error.code).toBe('PARENT_WITHOUT_TRACE_ID');
+    const badTrace = new SpanBuilder(tracer).withTraceId('not-hex').withOperation('x').build();
+    expect(!badTrace.ok && badTrace.error.code).toBe('INVALID_TRACE_ID');
+    const badSpan = new SpanBuilder(tracer).withSpanId('0000000000000000').build();
+    expect(!badSpan.ok && badSpan.error.code).toBe('INVALID_SPAN_ID');
+    const badParent = new SpanBuilder(tracer).withTraceId(TRACE_ID).withParent('xyz').build();
+    expect(!badParent.ok && badParent.error.code).toBe('INVALID_PARENT_ID');
   });
 
   it('the start time is taken at build()', async () => {
@@ -465,7 +483,8 @@ describe('SpanBuilder and global helpers', () => {
     const builder = new SpanBuilder(tracer).withOperation('late');
     const before = Date.now() * 1000;
     await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(builder.build().startTime).toBeGreaterThan(before + 3000);
+    const built = builder.build();
+    expect(built.ok && built.value.startTime).toBeGreaterThan(before + 3000);
   });
 
   it('traceSpan and traceChildSpan run on the global tracer', async () => {

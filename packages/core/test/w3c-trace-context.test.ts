@@ -101,13 +101,13 @@ describe('tracestate', () => {
 
   it.each([
     ['uppercase key', 'Rojo=1', 'TRACESTATE_INVALID'],
-    ['key starting with a digit (simple key)', '1abc=1', 'TRACESTATE_INVALID'],
+    ['key starting with "@"', '@foo=1,bar=2', 'TRACESTATE_INVALID'],
+    ['key with a dot', 'foo.bar=1', 'TRACESTATE_INVALID'],
+    ['key longer than 256', `foo=1,${'z'.repeat(257)}=1`, 'TRACESTATE_INVALID'],
     ['missing equals', 'rojo', 'TRACESTATE_INVALID'],
     ['value with comma-like equals', 'rojo=a=b', 'TRACESTATE_INVALID'],
     ['value with a control character', 'rojo=ab\u0001c', 'TRACESTATE_INVALID'],
     ['value longer than 256', `rojo=${'a'.repeat(257)}`, 'TRACESTATE_INVALID'],
-    ['duplicate key', 'a=1,a=2', 'TRACESTATE_DUPLICATE_KEY'],
-    ['system id too long', 'tenant@abcdefghijklmnop=1', 'TRACESTATE_INVALID'],
   ])('rejects %s', (_name, header, code) => {
     const result = TraceState.parse(header);
     expect(result.ok).toBe(false);
