@@ -73,8 +73,12 @@ export function notifyActivate(span: Span): void {
 
 const SUPPRESS_KEY = Symbol.for('@trace/core.suppressTracingStorage');
 type SuppressSlot = { [SUPPRESS_KEY]?: AsyncLocalStorage<true> };
-const suppressStorage: AsyncLocalStorage<true> = (globalThis as SuppressSlot)[SUPPRESS_KEY] ?? new AsyncLocalStorage<true>();
-(globalThis as SuppressSlot)[SUPPRESS_KEY] = suppressStorage;
+let suppressStorage: AsyncLocalStorage<true> | undefined;
+
+function suppressed(): AsyncLocalStorage<true> {
+  if (suppressStorage === undefined) suppressStorage = (globalThis as SuppressSlot)[SUPPRESS_KEY] ??= new AsyncLocalStorage<true>();
+  return suppressStorage;
+}
 
 /**
  * Runs `fn` with tracing suppressed for it and the async work it starts: instrumentations (HTTP,
@@ -82,10 +86,12 @@ const suppressStorage: AsyncLocalStorage<true> = (globalThis as SuppressSlot)[SU
  * way, so an exporter's own requests never become spans that would be exported in turn.
  */
 export function suppressTracing<T>(fn: () => T): T {
-  return suppressStorage.run(true, fn);
+  return suppressed().run(true, fn);
 }
 
 /** True inside {@link suppressTracing}: instrumentation should record nothing. */
 export function isTracingSuppressed(): boolean {
-  return suppressStorage.getStore() === true;
+  // Nothing was ever suppressed while no copy of the package has made the storage yet.
+  if (suppressStorage === undefined) suppressStorage = (globalThis as SuppressSlot)[SUPPRESS_KEY];
+  return suppressStorage !== undefined && suppressStorage.getStore() === true;
 }

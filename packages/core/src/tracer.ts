@@ -314,7 +314,7 @@ export class Tracer implements SpanOwner {
 
   /** Runs `fn` with no current span, so spans it starts without a parent begin new traces. */
   runWithoutSpan<T>(fn: () => T): T {
-    return spanStorage.run(undefined as unknown as Span, fn);
+    return this.currentSpans.run(undefined as unknown as Span, fn);
   }
 
   /**
