@@ -332,12 +332,13 @@ export class ExportPipeline {
         }
         const error = result.error;
         const stopping = this.isShutDown();
-        this.reporter.exportFailed(error.code, error.retryable && !stopping);
-        if (stopping) return settleLost('shutdown');
-        if (!error.retryable) return settleLost('notRetryable');
         const delay = retryDelay(policy, retries + 1, error.retryAfterMs);
         const elapsed = this.settings.scheduler.now() - startedAt;
-        if (retries >= policy.maxRetries || elapsed + delay > policy.maxElapsedTime) {
+        const exhausted = retries >= policy.maxRetries || elapsed + delay > policy.maxElapsedTime;
+        this.reporter.exportFailed(error.code, error.retryable && !stopping && !exhausted);
+        if (stopping) return settleLost('shutdown');
+        if (!error.retryable) return settleLost('notRetryable');
+        if (exhausted) {
           if (this.settings.requeueOnFailure && this.state === 'running' && this.requeue(batch, bytes)) {
             done = true;
             return;
