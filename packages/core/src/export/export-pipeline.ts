@@ -97,6 +97,7 @@ export class ExportPipeline {
   readonly exporter: SpanExporter;
   readonly counters: ExportCounters;
   private readonly reporter: LossReporter;
+  private readonly reporterName: string;
   private settings: ResolvedSettings;
   private ring: (Span | undefined)[];
   private head = 0;
@@ -125,6 +126,7 @@ export class ExportPipeline {
     // From here on this pipeline alone counts export outcomes, so a late answer is never counted twice.
     this.counters.attachedToPipeline = true;
     const name = typeof exporter.constructor?.name === 'string' && exporter.constructor.name !== '' ? exporter.constructor.name : 'exporter';
+    this.reporterName = name;
     this.reporter = new LossReporter(name, () => this.settings.scheduler);
     this.counters.onLost = (reason, count) => this.reporter.lost(reason, count);
   }
@@ -147,6 +149,14 @@ export class ExportPipeline {
 
   getStats(): ExportStats {
     return this.counters.snapshot();
+  }
+
+  /**
+   * What `util.inspect` shows: the exporter's name, state and figures, never the exporter itself
+   * (whatever it holds, headers included, stays out of an inspected tracer).
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): { exporter: string; state: string; stats: ExportStats } {
+    return { exporter: this.reporterName, state: this.state, stats: this.getStats() };
   }
 
   /** Queues a finished span; drops and counts it if the queue is full or shut down. O(1). */
