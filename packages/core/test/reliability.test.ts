@@ -289,11 +289,44 @@ describe('any result a custom exporter returns', () => {
     })();
     const { scheduler, finish, stats } = tracerWith(exporter, { batchSize: 2, exportTimeout: 1000 });
     finish(2);
-    await scheduler.advance(1000 + 200);
+    await scheduler.advance(1000 + 1000 + 200); // deadline, the grace for an answer, backoff
     expect(calls).toBe(2);
     answerFirst({ ok: true });
     await flushMicrotasks();
     expect(stats()).toMatchObject({ exportedSpans: 2, failedExports: 1, finishedSpans: 2 });
+    expect(stats().lastError).toMatch(/did not finish within 1000 ms/);
+  });
+
+  it('a success that arrives just after the deadline aborted the export counts as delivered, not resent', async () => {
+    // e.g. the backend said 200 and its body was still arriving when the deadline passed
+    let calls = 0;
+    const exporter = new (class extends BaseSpanExporter {
+      protected send(_spans: readonly Span[], options: { signal?: AbortSignal }): Promise<ExportResult> {
+        calls++;
+        return new Promise((resolve) => options.signal?.addEventListener('abort', () => resolve(exportSucceeded())));
+      }
+    })();
+    const { scheduler, finish, stats } = tracerWith(exporter, { batchSize: 2, exportTimeout: 1000 });
+    finish(2);
+    await scheduler.advance(5000);
+    expect(calls).toBe(1);
+    expect(stats()).toMatchObject({ exportedSpans: 2, failedExports: 0, retries: 0, queuedSpans: 0 });
+  });
+
+  it('a failure that arrives after the deadline aborted the export is the timeout, retried', async () => {
+    let calls = 0;
+    const exporter = new (class extends BaseSpanExporter {
+      protected send(_spans: readonly Span[], options: { signal?: AbortSignal }): Promise<ExportResult> {
+        calls++;
+        if (calls > 1) return Promise.resolve(exportSucceeded());
+        return new Promise((resolve) => options.signal?.addEventListener('abort', () => resolve(exportFailed('ABORTED', 'aborted', false))));
+      }
+    })();
+    const { scheduler, finish, stats } = tracerWith(exporter, { batchSize: 2, exportTimeout: 1000 });
+    finish(2);
+    await scheduler.advance(5000);
+    expect(calls).toBe(2);
+    expect(stats()).toMatchObject({ exportedSpans: 2, failedExports: 1, retries: 1 });
     expect(stats().lastError).toMatch(/did not finish within 1000 ms/);
   });
 

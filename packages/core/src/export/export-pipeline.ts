@@ -28,7 +28,10 @@ export interface ExportSettings {
   maxQueueBytes: number;
   /** Export automatically as batches fill or the interval passes; false: only on flush(). Default true. */
   exportOnFinish: boolean;
-  /** Deadline of one export attempt, in ms; the exporter's I/O is aborted when it passes. Default 30000. */
+  /**
+   * Deadline of one export attempt, in ms; the exporter's I/O is aborted when it passes, and its
+   * answer awaited up to 1 s more (a success then still counts). Default 30000.
+   */
   exportTimeout: number;
   /** Export calls in flight at once. Default 1. */
   maxConcurrentExports: number;
@@ -76,6 +79,9 @@ export function resolveExportSettings(settings: Partial<ExportSettings> = {}): R
     throw new ConfigError(`export setting batchSize (${resolved.batchSize}) must not exceed maxQueueSize (${resolved.maxQueueSize})`);
   return { ...resolved, retry: resolveRetryPolicy(settings.retry) };
 }
+
+/** How long an export's answer is still awaited after its deadline aborted it, in ms. */
+const EXPORT_ABORT_GRACE_MS = 1000;
 
 /** Deadline of `flush()` and `shutdown()` when none is given, in ms. */
 export const DEFAULT_FLUSH_DEADLINE_MS = 30_000;
@@ -398,22 +404,31 @@ export class ExportPipeline {
   private attempt(batch: Span[]): Promise<ExportResult> {
     const controller = new AbortController();
     this.controllers.add(controller);
+    const scheduler = this.settings.scheduler;
+    const exportTimeout = this.settings.exportTimeout;
     return new Promise<ExportResult>((resolve) => {
       let done = false;
+      let timedOut: ExportError | undefined;
+      let grace: unknown;
       const finish = (result: ExportResult) => {
         if (done) return;
         done = true;
-        this.settings.scheduler.clearTimeout(timer);
+        scheduler.clearTimeout(timer);
+        if (grace !== undefined) scheduler.clearTimeout(grace);
         this.controllers.delete(controller);
         resolve(result);
       };
-      const timer = this.settings.scheduler.setTimeout(() => {
-        const timeout = new ExportError('EXPORT_TIMEOUT', `export did not finish within ${this.settings.exportTimeout} ms`, true);
-        finish({ ok: false, error: timeout });
-        controller.abort(timeout); // frees the exporter's socket and its hold on the batch
-      }, this.settings.exportTimeout);
+      const timer = scheduler.setTimeout(() => {
+        timedOut = new ExportError('EXPORT_TIMEOUT', `export did not finish within ${exportTimeout} ms`, true);
+        const timeout = timedOut;
+        // Aborting frees the exporter's socket and its hold on the batch. Its answer is still
+        // awaited a moment: a backend that said 2xx before the abort has the batch, and counting
+        // that as a timeout would resend it.
+        grace = scheduler.setTimeout(() => finish({ ok: false, error: timeout }), Math.min(EXPORT_ABORT_GRACE_MS, exportTimeout));
+        controller.abort(timeout);
+      }, exportTimeout);
       controller.signal.addEventListener('abort', () => {
-        finish({ ok: false, error: new ExportError('EXPORT_ABORTED', 'export was aborted by shutdown', false) });
+        if (timedOut === undefined) finish({ ok: false, error: new ExportError('EXPORT_ABORTED', 'export was aborted by shutdown', false) });
       });
       let pending: Promise<unknown>;
       try {
@@ -421,9 +436,11 @@ export class ExportPipeline {
       } catch (error) {
         pending = Promise.reject(error);
       }
+      // After a timeout only a success is taken from the exporter: its failure then is our abort.
+      const settle = (result: ExportResult) => finish(timedOut !== undefined && !result.ok ? { ok: false, error: timedOut } : result);
       pending.then(
-        (result) => finish(normalizeExportResult(result)),
-        (error: unknown) => finish({ ok: false, error: toExportError(error) }),
+        (result) => settle(normalizeExportResult(result)),
+        (error: unknown) => settle({ ok: false, error: toExportError(error) }),
       );
     });
   }
