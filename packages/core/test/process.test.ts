@@ -112,6 +112,28 @@ class PrintingExporter extends BaseSpanExporter {
     expect(Date.now() - started).toBeLessThan(10_000); // the export timeout is 30 s, the retry bound 5 min
   });
 
+  it('a shutdown nobody awaits (keepProcessAlive: false) does not hold the process', () => {
+    const body = `
+      const { ExportPipeline, TraceError } = require('@trace/core');
+      class StuckExporter extends BaseSpanExporter { async send() { return new Promise(() => {}); } }
+      const pipeline = new ExportPipeline(new StuckExporter(), { batchSize: 1 });
+      const span = new Tracer().startSpan('stuck');
+      span.end();
+      pipeline.enqueue(span); // in flight at once, never answered
+      void pipeline.shutdown({ deadlineMs: 20000, keepProcessAlive: KEEP });
+      setTimeout(() => process.stdout.write('app done'), 100);
+    `;
+    const started = Date.now();
+    const result = run(['-e', script('require', body.replace('KEEP', 'false'))], 20_000);
+    expect(result.stdout).toBe('app done');
+    expect(result.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // the same shutdown, awaited-style, holds the process up to its deadline
+    const held = run(['-e', script('require', body.replace('KEEP', 'true').replace('20000', '2500'))], 20_000);
+    expect(held.status).toBe(0);
+    expect(Date.now() - started).toBeGreaterThan(2400);
+  });
+
   it('an awaited flush keeps the process alive until its deadline, not longer', () => {
     const body = `
       class StuckExporter extends BaseSpanExporter { async send() { return new Promise(() => {}); } }

@@ -202,7 +202,7 @@ export class ExportPipeline {
    * exported or have failed, or with a `FLUSH_DEADLINE_EXCEEDED` error when `deadlineMs` (default
    * 30 s) passes first. While it is pending, and only then, the pipeline keeps the process alive.
    */
-  flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+  flush(options: { deadlineMs?: number; keepProcessAlive?: boolean } = {}): Promise<FlushResult> {
     const target = this.accepted;
     if (this.settled >= target) return Promise.resolve(ok());
     return new Promise<FlushResult>((resolve) => {
@@ -217,7 +217,7 @@ export class ExportPipeline {
       // The pipeline's own timers are unref'd; someone awaiting this flush wants the process to
       // stay until it settles, so one ref'd timer holds it, never past the deadline. A test's
       // manual scheduler owns time itself and gets none.
-      if (this.settings.scheduler === realScheduler) waiter.keepAlive = setTimeout(noop, deadline + 1);
+      if (this.settings.scheduler === realScheduler && options.keepProcessAlive !== false) waiter.keepAlive = setTimeout(noop, deadline + 1);
       this.waiters.push(waiter);
       this.pump();
     });
@@ -226,26 +226,30 @@ export class ExportPipeline {
   /**
    * Flushes within `deadlineMs` (default 30 s), then refuses new spans (counted as dropped for
    * shutdown), aborts what is still in flight and shuts the exporter down. Safe to call twice.
+   * `keepProcessAlive: false` is for a shutdown nobody awaits (an exporter being replaced): it
+   * then holds the process no more than the rest of the pipeline does.
    */
-  shutdown(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
-    if (this.shutdownPromise === undefined) this.shutdownPromise = this.runShutdown(options.deadlineMs ?? DEFAULT_FLUSH_DEADLINE_MS);
+  shutdown(options: { deadlineMs?: number; keepProcessAlive?: boolean } = {}): Promise<FlushResult> {
+    if (this.shutdownPromise === undefined) {
+      this.shutdownPromise = this.runShutdown(options.deadlineMs ?? DEFAULT_FLUSH_DEADLINE_MS, options.keepProcessAlive !== false);
+    }
     return this.shutdownPromise;
   }
 
-  private async runShutdown(deadlineMs: number): Promise<FlushResult> {
+  private async runShutdown(deadlineMs: number, keepProcessAlive: boolean): Promise<FlushResult> {
     this.state = 'shutting-down';
     // The pipeline's own timers are unref'd; while someone awaits this shutdown, one ref'd timer
     // keeps the process alive until the deadline, so a retry backoff cannot end it silently.
-    const keepAlive = setTimeout(noop, deadlineMs);
+    const keepAlive = keepProcessAlive ? setTimeout(noop, deadlineMs) : undefined;
     try {
-      return await this.finishShutdown(deadlineMs);
+      return await this.finishShutdown(deadlineMs, keepProcessAlive);
     } finally {
-      clearTimeout(keepAlive);
+      if (keepAlive !== undefined) clearTimeout(keepAlive);
     }
   }
 
-  private async finishShutdown(deadlineMs: number): Promise<FlushResult> {
-    const flushed = await this.flush({ deadlineMs });
+  private async finishShutdown(deadlineMs: number, keepProcessAlive: boolean): Promise<FlushResult> {
+    const flushed = await this.flush({ deadlineMs, keepProcessAlive });
     this.state = 'shut-down';
     this.clearTimer();
     // Whatever is still queued will never leave; whatever is in flight is cut off.
