@@ -66,9 +66,20 @@ export {
   BaseSpanExporter,
   exportSucceeded,
   exportFailed,
+  normalizeExportResult,
 } from './export/exporter.js';
 export { type TraceExportFormat, type TraceExportConfig, DEFAULT_EXPORT_TIMEOUT_MS } from './export/export-config.js';
 export { ExportPipeline, type ExportSettings, type FlushResult, DEFAULT_EXPORT_SETTINGS } from './export/export-pipeline.js';
+export { DEFAULT_FLUSH_DEADLINE_MS } from './export/export-pipeline.js';
+export {
+  type DiagnosticLogger,
+  type DiagnosticLogLevel,
+  DEFAULT_DIAGNOSTIC_LOG_LEVEL,
+  setDiagnosticLogger,
+  setDiagnosticLogLevel,
+  getDiagnosticLogLevel,
+  diagnose,
+} from './diagnostic-logger.js';
 export { type RetryPolicy, DEFAULT_RETRY_POLICY, retryDelay } from './export/retry-policy.js';
 export { InMemoryExporter } from './export/in-memory-exporter.js';
 export { ConsoleExporter, formatTraceTree, type ConsoleExporterOptions } from './export/console-exporter.js';

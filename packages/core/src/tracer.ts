@@ -366,7 +366,7 @@ export class Tracer implements SpanOwner {
   setExporter(exporter: SpanExporter): void {
     const old = this.pipelines;
     this.pipelines = [new ExportPipeline(exporter, this.exportSettings)];
-    for (const pipeline of old) void pipeline.shutdown();
+    for (const pipeline of old) void pipeline.shutdown({ keepProcessAlive: false }); // nobody awaits it: it must not hold the process
   }
 
   /** Adds an exporter with its own queue, so a slow backend never holds back another. */

@@ -242,6 +242,8 @@ describe('misbehaving exporters are contained', () => {
     await scheduler.advance(1000);
     expect(signal?.aborted).toBe(true);
     expect(String((signal?.reason as Error | undefined)?.message)).toContain('1000 ms');
+    expect(tracer.getExportStats()[0]).toMatchObject({ queuedSpans: 1 }); // its answer is awaited a moment more
+    await scheduler.advance(1000);
     expect(tracer.getExportStats()[0]).toMatchObject({ queuedSpans: 0, failedSpans: 1 });
     expect(tracer.getExportStats()[0]?.lost.retriesExhausted).toBe(1);
     expect(unhandled).toEqual([]);

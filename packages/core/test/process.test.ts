@@ -91,8 +91,87 @@ class PrintingExporter extends BaseSpanExporter {
       });
     `;
     const result = run(['-e', script('require', body)]);
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toContain('trace: FailingExporter: 1 span(s) failed: the backend stayed unavailable past the retry bounds [retriesExhausted]');
     expect(JSON.parse(result.stdout)).toEqual({ attempts: 4, ok: true, failed: 1 });
+  });
+
+  it.each([
+    ['never answers', 'return new Promise(() => {});'],
+    ['keeps failing retryably', "return { ok: false, error: { code: 'HTTP_503', message: 'unavailable', retryable: true } };"],
+  ])('an exporter that %s never keeps the process alive once the app is done (default settings)', (_name, sendBody) => {
+    const body = `
+      class StuckExporter extends BaseSpanExporter { async send() { ${sendBody} } }
+      const tracer = new Tracer({ exporters: [new StuckExporter()], exportSettings: { batchSize: 1 } });
+      tracer.startSpan('lost-in-flight').end();
+      setTimeout(() => process.stdout.write('app done'), 100);
+    `;
+    const started = Date.now();
+    const result = run(['-e', script('require', body)], 20_000);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('app done');
+    expect(Date.now() - started).toBeLessThan(10_000); // the export timeout is 30 s, the retry bound 5 min
+  });
+
+  it('a shutdown nobody awaits (keepProcessAlive: false) does not hold the process', () => {
+    const body = `
+      const { ExportPipeline, TraceError } = require('@trace/core');
+      class StuckExporter extends BaseSpanExporter { async send() { return new Promise(() => {}); } }
+      const pipeline = new ExportPipeline(new StuckExporter(), { batchSize: 1 });
+      const span = new Tracer().startSpan('stuck');
+      span.end();
+      pipeline.enqueue(span); // in flight at once, never answered
+      void pipeline.shutdown({ deadlineMs: 20000, keepProcessAlive: KEEP });
+      setTimeout(() => process.stdout.write('app done'), 100);
+    `;
+    const started = Date.now();
+    const result = run(['-e', script('require', body.replace('KEEP', 'false'))], 20_000);
+    expect(result.stdout).toBe('app done');
+    expect(result.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // the same shutdown, awaited-style, holds the process up to its deadline
+    const held = run(['-e', script('require', body.replace('KEEP', 'true').replace('20000', '2500'))], 20_000);
+    expect(held.status).toBe(0);
+    expect(Date.now() - started).toBeGreaterThan(2400);
+  });
+
+  it('an awaited flush keeps the process alive until its deadline, not longer', () => {
+    const body = `
+      class StuckExporter extends BaseSpanExporter { async send() { return new Promise(() => {}); } }
+      const tracer = new Tracer({ exporters: [new StuckExporter()] });
+      tracer.startSpan('stuck').end();
+      const started = Date.now();
+      tracer.flush({ deadlineMs: 1500 }).then((result) => {
+        process.stdout.write(JSON.stringify({ ok: result.ok, code: result.ok ? '' : result.error.code, waited: Date.now() - started >= 1400 }));
+      });
+    `;
+    const started = Date.now();
+    const result = run(['-e', script('require', body)], 20_000);
+    expect(JSON.parse(result.stdout)).toEqual({ ok: false, code: 'FLUSH_DEADLINE_EXCEEDED', waited: true });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it.each([
+    [undefined, 1],
+    ['none', 0],
+    ['WARN', 1],
+  ])('with OTEL_LOG_LEVEL=%s a lost span writes %i line(s) to stderr, without secrets', (level, lines) => {
+    const body = `
+      class RefusedExporter extends BaseSpanExporter {
+        async send() { return { ok: false, error: { code: 'HTTP_401', message: 'https://u:hunter2@h/v1?k=hunter2 Bearer hunter2', retryable: false } }; }
+      }
+      const tracer = new Tracer({ exporters: [new RefusedExporter()] });
+      tracer.startSpan('refused').end();
+      tracer.flush().then(() => process.stdout.write(JSON.stringify(tracer.getExportStats()[0].lost)));
+    `;
+    const env = { ...process.env };
+    delete env.OTEL_LOG_LEVEL;
+    if (level !== undefined) env.OTEL_LOG_LEVEL = level;
+    const result = spawnSync(process.execPath, ['-e', script('require', body)], { cwd: packageDir, encoding: 'utf8', timeout: 10_000, env });
+    expect(JSON.parse(result.stdout)).toMatchObject({ notRetryable: 1 });
+    const written = result.stderr.split('\n').filter((line) => line !== '');
+    expect(written).toHaveLength(lines);
+    if (lines > 0) expect(written[0]).toMatch(/^trace: RefusedExporter: 1 span\(s\) failed: .* \[notRetryable\] \(last error code HTTP_401\), 1 in total/);
+    expect(result.stderr).not.toContain('hunter2');
   });
 
   it('installShutdownHooks flushes on SIGTERM, then the process ends by that signal', () => {

@@ -1,5 +1,8 @@
 // One pipeline per exporter: a bounded FIFO of finished spans, batches out of it, one export in
 // flight (by default), retries with backoff, and exact accounting of every span that went in.
+// While the backend is down the batch in flight is retried (capped backoff, up to
+// retry.maxElapsedTime) and new spans wait behind it in the queue; when the queue is full, the
+// newest span is the one dropped, so what is kept is the start of the outage, in order.
 //
 //   finishSpan ─▶ enqueue ─▶ [ ring buffer: head ... head+count ) ─▶ batch ─▶ exportSpans ─▶ retry?
 //                    │ full / too large / shut down                              │ gave up
@@ -10,7 +13,8 @@ import { type Result, TraceError, err, ok } from '../result.js';
 import { type Scheduler, realScheduler } from '../scheduler.js';
 import type { Span } from '../span.js';
 import { ConfigError } from '../result.js';
-import { ExportCounters, ExportError, type ExportResult, type ExportStats, type SpanExporter } from './exporter.js';
+import { ExportCounters, ExportError, type ExportResult, type ExportStats, type SpanExporter, normalizeExportResult, toExportError } from './exporter.js';
+import { LossReporter } from './loss-reporter.js';
 import { type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry-policy.js';
 
 /** How spans leave the process (seed §5 "Connecting Exporter to Tracer", §10). */
@@ -19,17 +23,23 @@ export interface ExportSettings {
   batchSize: number;
   /** Longest a span waits before a partial batch leaves, in ms. Default 5000. */
   flushInterval: number;
-  /** Most spans queued or in flight. Default 2048. */
+  /** Most spans queued or in flight. Default 16384. */
   maxQueueSize: number;
   /** Most estimated bytes queued or in flight. Default 64 MiB. */
   maxQueueBytes: number;
   /** Export automatically as batches fill or the interval passes; false: only on flush(). Default true. */
   exportOnFinish: boolean;
-  /** Deadline of one export attempt, in ms; the exporter's I/O is aborted when it passes. Default 30000. */
+  /**
+   * Deadline of one export attempt, in ms; the exporter's I/O is aborted when it passes, and its
+   * answer awaited up to 1 s more (a success then still counts). Default 30000.
+   */
   exportTimeout: number;
   /** Export calls in flight at once. Default 1. */
   maxConcurrentExports: number;
-  /** Put a batch that failed retryably after its retries back in the queue, if there is room. Default false. */
+  /**
+   * Put a batch whose retries ran out (see `retry.maxElapsedTime`) back at the front of the queue,
+   * if there is room, instead of counting it as failed. Default false.
+   */
   requeueOnFailure: boolean;
   /** Retry behaviour; see {@link RetryPolicy}. */
   retry: Partial<RetryPolicy>;
@@ -40,7 +50,7 @@ export interface ExportSettings {
 export const DEFAULT_EXPORT_SETTINGS: Readonly<Omit<ExportSettings, 'scheduler' | 'retry'>> = Object.freeze({
   batchSize: 512,
   flushInterval: 5000,
-  maxQueueSize: 2048,
+  maxQueueSize: 16_384,
   maxQueueBytes: 64 * 1024 * 1024,
   exportOnFinish: true,
   exportTimeout: 30_000,
@@ -71,6 +81,12 @@ export function resolveExportSettings(settings: Partial<ExportSettings> = {}): R
   return { ...resolved, retry: resolveRetryPolicy(settings.retry) };
 }
 
+/** How long an export's answer is still awaited after its deadline aborted it, in ms. */
+const EXPORT_ABORT_GRACE_MS = 1000;
+
+/** Deadline of `flush()` and `shutdown()` when none is given, in ms. */
+export const DEFAULT_FLUSH_DEADLINE_MS = 30_000;
+
 /** Outcome of a flush: `ok` when every span queued before it settled, else an error saying how many are pending. */
 export type FlushResult = Result<void, TraceError>;
 
@@ -78,13 +94,17 @@ interface FlushWaiter {
   target: number;
   resolve: (result: FlushResult) => void;
   timer: unknown;
+  keepAlive: ReturnType<typeof setTimeout> | undefined;
 }
+
+const noop = () => {};
 
 /** The queue, batching and retry loop in front of one exporter. Never throws, never rejects. */
 export class ExportPipeline {
   readonly exporter: SpanExporter;
   readonly counters: ExportCounters;
-  private readonly exporterCounts: boolean;
+  private readonly reporter: LossReporter;
+  private readonly reporterName: string;
   private settings: ResolvedSettings;
   private ring: (Span | undefined)[];
   private head = 0;
@@ -106,10 +126,16 @@ export class ExportPipeline {
   constructor(exporter: SpanExporter, settings: Partial<ExportSettings> = {}) {
     this.exporter = exporter;
     // Duck-typed so an exporter built against another copy of this package still shares its counters.
-    this.exporterCounts = typeof exporter.counters?.recordLost === 'function';
-    this.counters = this.exporterCounts ? (exporter.counters as ExportCounters) : new ExportCounters();
+    const shared = typeof exporter.counters?.recordLost === 'function' && typeof exporter.counters.recordExport === 'function';
+    this.counters = shared ? (exporter.counters as ExportCounters) : new ExportCounters();
     this.settings = resolveExportSettings(settings);
     this.ring = new Array(this.settings.maxQueueSize);
+    // From here on this pipeline alone counts export outcomes, so a late answer is never counted twice.
+    this.counters.attachedToPipeline = true;
+    const name = typeof exporter.constructor?.name === 'string' && exporter.constructor.name !== '' ? exporter.constructor.name : 'exporter';
+    this.reporterName = name;
+    this.reporter = new LossReporter(name, () => this.settings.scheduler);
+    this.counters.onLost = (reason, count) => this.reporter.lost(reason, count);
   }
 
   /** Applies new settings to spans queued from now on (the queue keeps what it holds). */
@@ -130,6 +156,14 @@ export class ExportPipeline {
 
   getStats(): ExportStats {
     return this.counters.snapshot();
+  }
+
+  /**
+   * What `util.inspect` shows: the exporter's name, state and figures, never the exporter itself
+   * (whatever it holds, headers included, stays out of an inspected tracer).
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): { exporter: string; state: string; stats: ExportStats } {
+    return { exporter: this.reporterName, state: this.state, stats: this.getStats() };
   }
 
   /** Queues a finished span; drops and counts it if the queue is full or shut down. O(1). */
@@ -166,19 +200,25 @@ export class ExportPipeline {
 
   /**
    * Exports everything queued before this call. Resolves `ok` when those spans have all been
-   * exported or have failed, or with a `FLUSH_DEADLINE_EXCEEDED` error when `deadlineMs` passes first.
+   * exported or have failed, or with a `FLUSH_DEADLINE_EXCEEDED` error when `deadlineMs` (default
+   * 30 s) passes first. While it is pending, and only then, the pipeline keeps the process alive.
    */
-  flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+  flush(options: { deadlineMs?: number; keepProcessAlive?: boolean } = {}): Promise<FlushResult> {
     const target = this.accepted;
     if (this.settled >= target) return Promise.resolve(ok());
     return new Promise<FlushResult>((resolve) => {
-      const waiter: FlushWaiter = { target, resolve, timer: undefined };
-      const deadline = options.deadlineMs ?? this.settings.exportTimeout * (this.settings.retry.maxRetries + 1);
+      const deadline = options.deadlineMs ?? DEFAULT_FLUSH_DEADLINE_MS;
+      const waiter: FlushWaiter = { target, resolve, timer: undefined, keepAlive: undefined };
       waiter.timer = this.settings.scheduler.setTimeout(() => {
         this.waiters = this.waiters.filter((other) => other !== waiter);
+        if (waiter.keepAlive !== undefined) clearTimeout(waiter.keepAlive);
         const pending = target - this.settled;
         resolve(err(new TraceError('FLUSH_DEADLINE_EXCEEDED', `flush deadline of ${deadline} ms passed with ${pending} span(s) still pending`)));
       }, deadline);
+      // The pipeline's own timers are unref'd; someone awaiting this flush wants the process to
+      // stay until it settles, so one ref'd timer holds it, never past the deadline. A test's
+      // manual scheduler owns time itself and gets none.
+      if (this.settings.scheduler === realScheduler && options.keepProcessAlive !== false) waiter.keepAlive = setTimeout(noop, deadline + 1);
       this.waiters.push(waiter);
       this.pump();
     });
@@ -187,26 +227,30 @@ export class ExportPipeline {
   /**
    * Flushes within `deadlineMs` (default 30 s), then refuses new spans (counted as dropped for
    * shutdown), aborts what is still in flight and shuts the exporter down. Safe to call twice.
+   * `keepProcessAlive: false` is for a shutdown nobody awaits (an exporter being replaced): it
+   * then holds the process no more than the rest of the pipeline does.
    */
-  shutdown(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
-    if (this.shutdownPromise === undefined) this.shutdownPromise = this.runShutdown(options.deadlineMs ?? 30_000);
+  shutdown(options: { deadlineMs?: number; keepProcessAlive?: boolean } = {}): Promise<FlushResult> {
+    if (this.shutdownPromise === undefined) {
+      this.shutdownPromise = this.runShutdown(options.deadlineMs ?? DEFAULT_FLUSH_DEADLINE_MS, options.keepProcessAlive !== false);
+    }
     return this.shutdownPromise;
   }
 
-  private async runShutdown(deadlineMs: number): Promise<FlushResult> {
+  private async runShutdown(deadlineMs: number, keepProcessAlive: boolean): Promise<FlushResult> {
     this.state = 'shutting-down';
     // The pipeline's own timers are unref'd; while someone awaits this shutdown, one ref'd timer
     // keeps the process alive until the deadline, so a retry backoff cannot end it silently.
-    const keepAlive = setTimeout(() => {}, deadlineMs);
+    const keepAlive = keepProcessAlive ? setTimeout(noop, deadlineMs) : undefined;
     try {
-      return await this.finishShutdown(deadlineMs);
+      return await this.finishShutdown(deadlineMs, keepProcessAlive);
     } finally {
-      clearTimeout(keepAlive);
+      if (keepAlive !== undefined) clearTimeout(keepAlive);
     }
   }
 
-  private async finishShutdown(deadlineMs: number): Promise<FlushResult> {
-    const flushed = await this.flush({ deadlineMs });
+  private async finishShutdown(deadlineMs: number, keepProcessAlive: boolean): Promise<FlushResult> {
+    const flushed = await this.flush({ deadlineMs, keepProcessAlive });
     this.state = 'shut-down';
     this.clearTimer();
     // Whatever is still queued will never leave; whatever is in flight is cut off.
@@ -218,6 +262,8 @@ export class ExportPipeline {
     } catch {
       // An exporter that fails to shut down has nothing left for us to do.
     }
+    // Lines held back by the once-a-minute rule are written now: no timer will run after exit.
+    this.reporter.flushPending();
     return flushed;
   }
 
@@ -280,34 +326,68 @@ export class ExportPipeline {
     this.pump();
   }
 
+  /**
+   * Exports one batch until it is delivered, refused, out of retries or cut off by shutdown. Every
+   * path ends with the batch's spans settled exactly once, even if counting itself failed, so a
+   * queue slot is never held forever.
+   */
   private async exportBatch(batch: Span[], bytes: number): Promise<void> {
-    const policy = this.settings.retry;
-    let retries = 0;
-    for (;;) {
-      const result = await this.attempt(batch);
-      if (!this.exporterCounts) this.counters.recordExport(batch.length, result);
-      if (result.ok) {
-        // rejected and dropped spans were counted by recordExport, with their reasons
-        this.release(batch.length, bytes);
-        return;
+    let done = false;
+    const settleLost = (reason: 'notRetryable' | 'retriesExhausted' | 'shutdown') => {
+      done = true;
+      this.release(batch.length, bytes);
+      this.counters.recordLost(reason, batch.length);
+    };
+    try {
+      const policy = this.settings.retry;
+      const startedAt = this.settings.scheduler.now();
+      let retries = 0;
+      for (;;) {
+        const result = await this.attempt(batch);
+        this.counters.recordExport(batch.length, result);
+        if (result.ok) {
+          // rejected and dropped spans were counted by recordExport, with their reasons
+          done = true;
+          this.release(batch.length, bytes);
+          return;
+        }
+        const error = result.error;
+        const stopping = this.isShutDown();
+        const delay = retryDelay(policy, retries + 1, error.retryAfterMs);
+        const elapsed = this.settings.scheduler.now() - startedAt;
+        const exhausted = retries >= policy.maxRetries || elapsed + delay > policy.maxElapsedTime;
+        this.reporter.exportFailed(error.code, error.retryable && !stopping && !exhausted);
+        if (stopping) return settleLost('shutdown');
+        if (!error.retryable) return settleLost('notRetryable');
+        if (exhausted) {
+          if (this.settings.requeueOnFailure && this.state === 'running' && this.requeue(batch, bytes)) {
+            done = true;
+            return;
+          }
+          return settleLost('retriesExhausted');
+        }
+        retries++;
+        this.counters.retries++;
+        await this.sleep(delay);
+        if (this.isShutDown()) return settleLost('shutdown');
       }
-      const error = result.error;
-      const stopping = this.state === 'shut-down';
-      if (!error.retryable || stopping) {
+    } catch {
+      // Only a bug in counting gets here; the spans must still leave the queue's bounds.
+      if (!done) {
+        done = true;
         this.release(batch.length, bytes);
-        this.counters.recordLost(stopping ? 'shutdown' : 'notRetryable', batch.length);
-        return;
+        try {
+          this.counters.recordLost('notRetryable', batch.length);
+        } catch {
+          // Nothing more can be counted; the slots are free, which is what matters.
+        }
       }
-      if (retries >= policy.maxRetries) {
-        if (this.settings.requeueOnFailure && this.state === 'running' && this.requeue(batch, bytes)) return;
-        this.release(batch.length, bytes);
-        this.counters.recordLost('retriesExhausted', batch.length);
-        return;
-      }
-      retries++;
-      this.counters.retries++;
-      await this.sleep(retryDelay(policy, retries, error.retryAfterMs));
     }
+  }
+
+  /** A method, not a field read, so the compiler does not narrow it across an await. */
+  private isShutDown(): boolean {
+    return this.state === 'shut-down';
   }
 
   /** Puts a failed batch back at the front of the queue; false when there is no room. */
@@ -329,38 +409,43 @@ export class ExportPipeline {
   private attempt(batch: Span[]): Promise<ExportResult> {
     const controller = new AbortController();
     this.controllers.add(controller);
+    const scheduler = this.settings.scheduler;
+    const exportTimeout = this.settings.exportTimeout;
     return new Promise<ExportResult>((resolve) => {
       let done = false;
+      let timedOut: ExportError | undefined;
+      let grace: unknown;
       const finish = (result: ExportResult) => {
         if (done) return;
         done = true;
-        this.settings.scheduler.clearTimeout(timer);
+        scheduler.clearTimeout(timer);
+        if (grace !== undefined) scheduler.clearTimeout(grace);
         this.controllers.delete(controller);
         resolve(result);
       };
-      const timer = this.settings.scheduler.setTimeout(() => {
-        const timeout = new ExportError('EXPORT_TIMEOUT', `export did not finish within ${this.settings.exportTimeout} ms`, true);
-        finish({ ok: false, error: timeout });
-        controller.abort(timeout); // frees the exporter's socket and its hold on the batch
-      }, this.settings.exportTimeout);
+      const timer = scheduler.setTimeout(() => {
+        timedOut = new ExportError('EXPORT_TIMEOUT', `export did not finish within ${exportTimeout} ms`, true);
+        const timeout = timedOut;
+        // Aborting frees the exporter's socket and its hold on the batch. Its answer is still
+        // awaited a moment: a backend that said 2xx before the abort has the batch, and counting
+        // that as a timeout would resend it.
+        grace = scheduler.setTimeout(() => finish({ ok: false, error: timeout }), Math.min(EXPORT_ABORT_GRACE_MS, exportTimeout));
+        controller.abort(timeout);
+      }, exportTimeout);
       controller.signal.addEventListener('abort', () => {
-        finish({ ok: false, error: new ExportError('EXPORT_ABORTED', 'export was aborted by shutdown', false) });
+        if (timedOut === undefined) finish({ ok: false, error: new ExportError('EXPORT_ABORTED', 'export was aborted by shutdown', false) });
       });
-      let pending: Promise<ExportResult>;
+      let pending: Promise<unknown>;
       try {
         pending = Promise.resolve(suppressTracing(() => this.exporter.exportSpans(batch, { signal: controller.signal })));
       } catch (error) {
         pending = Promise.reject(error);
       }
+      // After a timeout only a success is taken from the exporter: its failure then is our abort.
+      const settle = (result: ExportResult) => finish(timedOut !== undefined && !result.ok ? { ok: false, error: timedOut } : result);
       pending.then(
-        (result) =>
-          finish(
-            isExportResult(result)
-              ? result
-              : { ok: false, error: new ExportError('EXPORTER_INVALID_RESULT', 'exporter returned something that is not an ExportResult', false) },
-          ),
-        (error: unknown) =>
-          finish({ ok: false, error: new ExportError('EXPORTER_FAILED', `exporter failed: ${error instanceof Error ? error.message : String(error)}`, false) }),
+        (result) => settle(normalizeExportResult(result)),
+        (error: unknown) => settle({ ok: false, error: toExportError(error) }),
       );
     });
   }
@@ -409,6 +494,7 @@ export class ExportPipeline {
     for (const waiter of this.waiters) {
       if (this.settled >= waiter.target) {
         this.settings.scheduler.clearTimeout(waiter.timer);
+        if (waiter.keepAlive !== undefined) clearTimeout(waiter.keepAlive);
         waiter.resolve(ok());
       } else {
         remaining.push(waiter);
@@ -416,8 +502,4 @@ export class ExportPipeline {
     }
     this.waiters = remaining;
   }
-}
-
-function isExportResult(value: unknown): value is ExportResult {
-  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
 }

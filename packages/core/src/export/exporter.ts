@@ -1,4 +1,5 @@
 // The exporter contract (seed §11 `trace_exporter_interface`) and the counters behind getStats().
+import { redactSecrets } from '../diagnostic-logger.js';
 import { type Result, TraceError, err, ok } from '../result.js';
 import type { Span } from '../span.js';
 
@@ -12,7 +13,7 @@ export interface LostSpans {
   spanTooLarge: number;
   /** The backend refused the batch and retrying would not help (e.g. HTTP 400). */
   notRetryable: number;
-  /** Every retry failed. */
+  /** The backend stayed unreachable (or kept failing retryably) past the retry policy's bounds. */
   retriesExhausted: number;
   /** The backend accepted the request but rejected these spans (OTLP partial success). */
   rejected: number;
@@ -52,17 +53,29 @@ export class ExportCounters {
   rejectedSpans = 0;
   lastError: string | undefined = undefined;
   readonly lost: LostSpans = { queueFull: 0, shutdown: 0, spanTooLarge: 0, notRetryable: 0, retriesExhausted: 0, rejected: 0 };
+  /**
+   * Set by the export pipeline that feeds these counters: from then on it alone counts export
+   * outcomes (an attempt it timed out must not be counted again when the exporter answers late).
+   */
+  attachedToPipeline = false;
+  /** Told of every loss, for the diagnostic logger; set by the pipeline. */
+  onLost: ((reason: keyof LostSpans, count: number) => void) | undefined = undefined;
 
   /** Counts `count` spans lost for `reason`, as dropped or failed according to the reason. */
   recordLost(reason: keyof LostSpans, count: number): void {
-    if (count <= 0) return;
+    if (!(count > 0)) return;
     this.lost[reason] += count;
     if (reason === 'queueFull' || reason === 'shutdown' || reason === 'spanTooLarge') this.droppedSpans += count;
     else this.failedSpans += count;
+    if (this.onLost !== undefined) this.onLost(reason, count);
   }
 
-  /** Counts the outcome of one export call of `spanCount` spans. */
-  recordExport(spanCount: number, result: ExportResult): void {
+  /**
+   * Counts the outcome of one export call of `spanCount` spans. Takes any value an exporter may
+   * have returned (see {@link normalizeExportResult}); returns the result as counted.
+   */
+  recordExport(spanCount: number, outcome: unknown): ExportResult {
+    const result = normalizeExportResult(outcome);
     if (result.ok) {
       const rejected = Math.min(result.value.rejectedSpans ?? 0, spanCount);
       const dropped = Math.min(result.value.droppedSpans ?? 0, spanCount - rejected);
@@ -75,6 +88,7 @@ export class ExportCounters {
       this.failedExports++;
       this.lastError = result.error.message;
     }
+    return result;
   }
 
   snapshot(): ExportStats {
@@ -118,7 +132,74 @@ export interface ExportSuccess {
 
 export type ExportResult = Result<ExportSuccess, ExportError>;
 
-const EXPORT_OK: ExportResult = ok({});
+const EXPORT_OK: ExportResult = Object.freeze(ok(Object.freeze({})));
+
+/** A count an exporter reported: a finite number >= 0, whole; anything else is 0. */
+function countOf(value: unknown): number {
+  return typeof value === 'number' && value > 0 && Number.isFinite(value) ? Math.floor(value) : 0;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object without a boolean ok' : `a ${typeof value}`;
+}
+
+/** An error (thrown, rejected, or carried in a failed result) as an {@link ExportError}, secrets removed. */
+export function toExportError(error: unknown, fallbackCode = 'EXPORTER_FAILED'): ExportError {
+  if (error instanceof ExportError) {
+    const message = redactSecrets(error.message);
+    return message === error.message ? error : new ExportError(error.code, message, error.retryable, error.retryAfterMs);
+  }
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    message?: unknown;
+    retryable?: unknown;
+    retryAfterMs?: unknown;
+  };
+  const code = typeof fields.code === 'string' && fields.code !== '' ? fields.code.slice(0, 64) : fallbackCode;
+  const text = typeof fields.message === 'string' ? fields.message : typeof error === 'string' ? error : 'no message';
+  const retryAfter = fields.retryAfterMs;
+  return new ExportError(
+    code,
+    `exporter failed: ${redactSecrets(text).slice(0, 500)}`,
+    fields.retryable === true,
+    typeof retryAfter === 'number' && retryAfter >= 0 && Number.isFinite(retryAfter) ? retryAfter : undefined,
+  );
+}
+
+/**
+ * What an exporter returned, as an {@link ExportResult}. Custom exporters return many shapes;
+ * each has one meaning:
+ *
+ * | returned                                   | counted as                                              |
+ * | ------------------------------------------ | ------------------------------------------------------- |
+ * | `exportSucceeded()`, `ok()`, `{ ok: true }` | success (a malformed `value` reads as no partial success) |
+ * | `undefined`, `null`, `true`                | success: the call completed without reporting a failure  |
+ * | `{ ok: false, error }`, an `Error`         | failure; retried only when `error.retryable === true`    |
+ * | `false`                                    | failure, not retryable                                  |
+ * | anything else                              | failure `EXPORTER_INVALID_RESULT`, not retryable        |
+ */
+export function normalizeExportResult(value: unknown): ExportResult {
+  if (value === undefined || value === null || value === true) return EXPORT_OK;
+  if (value === false) return err(new ExportError('EXPORTER_FAILED', 'exporter reported failure (returned false)', false));
+  if (value instanceof Error) return err(toExportError(value));
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const result = value as { ok?: unknown; value?: unknown; error?: unknown };
+    if (result.ok === true) {
+      const success = result.value;
+      if (typeof success !== 'object' || success === null) return EXPORT_OK;
+      const fields = success as { rejectedSpans?: unknown; droppedSpans?: unknown; message?: unknown };
+      const rejectedSpans = countOf(fields.rejectedSpans);
+      const droppedSpans = countOf(fields.droppedSpans);
+      if (rejectedSpans === 0 && droppedSpans === 0) return EXPORT_OK;
+      const message = typeof fields.message === 'string' ? redactSecrets(fields.message).slice(0, 500) : undefined;
+      return ok({ rejectedSpans, droppedSpans, message });
+    }
+    if (result.ok === false) return err(toExportError(result.error, 'EXPORT_FAILED'));
+  }
+  return err(new ExportError('EXPORTER_INVALID_RESULT', `exporter returned ${describeValue(value)}, not an ExportResult`, false));
+}
 
 /** The plain successful {@link ExportResult}. */
 export function exportSucceeded(partial?: ExportSuccess): ExportResult {
@@ -170,12 +251,13 @@ export abstract class BaseSpanExporter implements SpanExporter {
       return EXPORT_OK;
     } else {
       try {
-        result = await this.send(spans, options);
+        result = normalizeExportResult(await this.send(spans, options));
       } catch (error) {
-        result = exportFailed('EXPORTER_FAILED', `exporter failed: ${error instanceof Error ? error.message : String(error)}`, false);
+        result = err(toExportError(error));
       }
     }
-    this.counters.recordExport(spans.length, result);
+    // Inside a pipeline, the pipeline counts (it knows about deadlines and retries).
+    if (!this.counters.attachedToPipeline) this.counters.recordExport(spans.length, result);
     return result;
   }
 
