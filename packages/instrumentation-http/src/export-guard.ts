@@ -1,5 +1,5 @@
 // Interim guard until the core's export pipeline enters the suppression flag itself: the
-// exporters a tracer holds get their `export` run inside `suppressTracing`, so whatever requests
+// exporters a tracer holds get their `exportSpans` (and `flush` / `shutdown`) run inside `suppressTracing`, so whatever requests
 // they make (node-fetch over node:http, fetch, anything) are not traced. The tracer keeps its
 // exporters in a private list of pipelines; this reads that list, and re-reads it whenever the
 // list is replaced (`addExporter` / `setExporter` swap in a new array), so an exporter added after
@@ -7,10 +7,11 @@
 import type { Tracer } from '@trace/core';
 import { suppressTracing } from './suppress.js';
 
-type ExportFunction = (this: unknown, ...args: unknown[]) => unknown;
-interface ExporterLike {
-  export?: ExportFunction;
-}
+type ExporterMethod = (this: unknown, ...args: unknown[]) => unknown;
+type ExporterLike = Record<string, unknown>;
+
+// What the export pipeline calls on an exporter; each may send requests.
+const METHODS = ['exportSpans', 'flush', 'shutdown'] as const;
 interface PipelineLike {
   exporter?: ExporterLike;
 }
@@ -32,23 +33,23 @@ export class ExportGuard {
     if (!Array.isArray(pipelines)) return;
     for (const pipeline of pipelines as PipelineLike[]) {
       const exporter = pipeline?.exporter;
-      if (exporter !== undefined && exporter !== null) this.guard(exporter);
+      if (exporter !== undefined && exporter !== null) for (const method of METHODS) this.guard(exporter, method);
     }
   }
 
-  private guard(exporter: ExporterLike): void {
-    const original = exporter.export;
+  private guard(exporter: ExporterLike, method: string): void {
+    const original = exporter[method] as ExporterMethod | undefined;
     if (typeof original !== 'function' || (original as unknown as Record<symbol, unknown>)[GUARDED] === true) return;
-    const hadOwn = Object.hasOwn(exporter, 'export');
+    const hadOwn = Object.hasOwn(exporter, method);
     const guarded = function (this: unknown, ...args: unknown[]): unknown {
       return suppressTracing(() => original.apply(this, args));
     };
     (guarded as unknown as Record<symbol, unknown>)[GUARDED] = true;
-    exporter.export = guarded;
+    exporter[method] = guarded;
     this.restores.push(() => {
-      if (exporter.export !== guarded) return;
-      if (hadOwn) exporter.export = original;
-      else delete exporter.export;
+      if (exporter[method] !== guarded) return;
+      if (hadOwn) exporter[method] = original;
+      else delete exporter[method];
     });
   }
 
