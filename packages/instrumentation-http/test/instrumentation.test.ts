@@ -59,7 +59,7 @@ afterEach(async () => {
 it('1,000 concurrent requests never mix traces', async () => {
   handle = instrumentHttp(tracer);
   const back = await listen((req, res) => res.end(req.headers.traceparent ?? 'none'));
-  const front = await listen(async (req, res) => {
+  const front = await listen(async (_req, res) => {
     // Work that hops across timers and promises before and after the outgoing call.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
     const answer = await fetch(`http://127.0.0.1:${back}/x`);
@@ -97,7 +97,7 @@ it('1,000 concurrent requests never mix traces', async () => {
 
 it('a keep-alive connection does not hand one request’s span to the next, traced or ignored', async () => {
   handle = instrumentHttp(tracer, { ignoreIncomingPaths: ['/health'] });
-  const port = await listen((req, res) => {
+  const port = await listen((_req, res) => {
     setTimeout(() => res.end(getCurrentSpan()?.getTag('url.path') === undefined ? 'none' : String(getCurrentSpan()?.getTag('url.path'))), 2);
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -122,7 +122,7 @@ it('names server spans by route, records chosen headers and the query only when 
       span.setTag('app.tenant', 'acme');
     },
   });
-  const port = await listen((req, res) => {
+  const port = await listen((_req, res) => {
     expect(setHttpRoute('/orders/:id')).toBe(true);
     res.setHeader('content-type', 'text/plain');
     res.end('ok');
