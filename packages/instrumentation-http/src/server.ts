@@ -107,6 +107,7 @@ export class ServerInstrumentation {
   }
 
   disable(): void {
+    installConnectionCleaner();
     unsubscribe(REQUEST_START, this.onStart);
     unsubscribe(RESPONSE_FINISH, this.onFinish);
     process.off('uncaughtExceptionMonitor', this.onUncaught);
@@ -185,6 +186,25 @@ export class ServerInstrumentation {
     }
     span.end();
   }
+}
+
+// A keep-alive connection that served traced requests keeps the last one's span as its context.
+// Once tracing stops, nothing would overwrite it, and the next request's handler would find a
+// finished span of another trace current. So after the first disable() a subscriber stays that
+// only clears it (two store reads per request); it creates nothing.
+let cleanerInstalled = false;
+const cleanConnection = (): void => {
+  try {
+    clearCurrentSpan();
+  } catch {
+    // nothing on the traced path may throw into the server
+  }
+};
+
+function installConnectionCleaner(): void {
+  if (cleanerInstalled) return;
+  cleanerInstalled = true;
+  subscribe(REQUEST_START, cleanConnection);
 }
 
 function incomingInfo(request: IncomingMessage): HttpRequestInfo {

@@ -103,8 +103,11 @@ it('a keep-alive connection does not hand one request’s span to the next, trac
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const bodies: string[] = [];
   for (const target of ['/a', '/health', '/b', '/health', '/c']) bodies.push((await get(port, target, {}, agent)).body);
+  // After disable(), the connection's last span is not handed to the next request either.
+  handle?.disable();
+  bodies.push((await get(port, '/after-disable', {}, agent)).body);
+  expect(bodies).toEqual(['/a', 'none', '/b', 'none', '/c', 'none']);
   agent.destroy();
-  expect(bodies).toEqual(['/a', 'none', '/b', 'none', '/c']);
   await tracer.flush();
   expect(finished().map((span) => span.getTag('url.path'))).toEqual(['/a', '/b', '/c']);
   // Each request on the shared socket is its own trace.
