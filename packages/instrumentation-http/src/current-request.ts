@@ -1,12 +1,12 @@
 // Which server request the running code belongs to. Node publishes `http.server.request.start`
 // synchronously just before the server emits 'request', so the handler inherits whatever the
-// subscriber enters with AsyncLocalStorage.enterWith. That execution context belongs to the
-// connection, not the request: the next request on a keep-alive socket starts from what the last
-// one left. So every request start, traced or not, overwrites it (see `ServerInstrumentation`).
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Span } from '@trace/core';
+// subscriber makes current with AsyncLocalStorage.enterWith (the core's `setCurrentSpan`). That
+// execution context belongs to the connection, not the request: the next request on a keep-alive
+// socket starts from what the last one left. So every request start, traced or not, overwrites it
+// (see `ServerInstrumentation`).
+import { type Span, getCurrentSpan } from '@trace/core';
 
-/** @internal What the running handler's server span is, and how it is named. */
+/** @internal What a server span is for, and how it is named. */
 export interface ServerCallState {
   readonly span: Span;
   readonly method: string;
@@ -14,24 +14,27 @@ export interface ServerCallState {
   route: string | undefined;
 }
 
-const REQUEST_KEY = Symbol.for('@trace/instrumentation-http.currentRequest');
+// Keyed by the server span itself: no second AsyncLocalStorage (each one costs every async
+// resource the process creates), the core's current span is enough to find the call.
+const CALLS_KEY = Symbol.for('@trace/instrumentation-http.serverCalls');
 const CORE_SPAN_STORAGE_KEY = Symbol.for('@trace/core.currentSpanStorage');
-type Slots = { [REQUEST_KEY]?: AsyncLocalStorage<ServerCallState | undefined>; [CORE_SPAN_STORAGE_KEY]?: AsyncLocalStorage<unknown> };
+type Slots = { [CALLS_KEY]?: WeakMap<Span, ServerCallState>; [CORE_SPAN_STORAGE_KEY]?: { getStore(): unknown; enterWith(store: unknown): void } };
 
-let storage: AsyncLocalStorage<ServerCallState | undefined> | undefined;
+let calls: WeakMap<Span, ServerCallState> | undefined;
 
-/** @internal */
-export function requestStorage(): AsyncLocalStorage<ServerCallState | undefined> {
-  if (storage !== undefined) return storage;
+/** @internal Server calls by span, shared by the ESM and CommonJS copies of this package. */
+export function serverCalls(): WeakMap<Span, ServerCallState> {
+  if (calls !== undefined) return calls;
   const slots = globalThis as Slots;
-  storage = slots[REQUEST_KEY] ?? new AsyncLocalStorage<ServerCallState | undefined>();
-  slots[REQUEST_KEY] = storage;
-  return storage;
+  calls = slots[CALLS_KEY] ?? new WeakMap<Span, ServerCallState>();
+  slots[CALLS_KEY] = calls;
+  return calls;
 }
 
-/** @internal The server call the running code belongs to, if any. */
+/** @internal The server call whose span is the current span, if any. */
 export function currentServerCall(): ServerCallState | undefined {
-  return storage?.getStore();
+  const span = getCurrentSpan();
+  return span === undefined || calls === undefined ? undefined : calls.get(span);
 }
 
 /**
@@ -42,5 +45,4 @@ export function currentServerCall(): ServerCallState | undefined {
 export function clearCurrentSpan(): void {
   const core = (globalThis as Slots)[CORE_SPAN_STORAGE_KEY];
   if (core !== undefined && core.getStore() !== undefined) core.enterWith(undefined);
-  if (storage !== undefined && storage.getStore() !== undefined) storage.enterWith(undefined);
 }

@@ -54,8 +54,8 @@ export function instrumentHttp(tracer: Tracer, options?: InstrumentHttpOptions):
 /**
  * Names the current request's server span after its route: sets `http.route` (e.g.
  * `/users/:id`) and renames the span `GET /users/:id`. Call it from the handler, or from a
- * router once it has matched (any code running in the request's async context). Returns false
- * when there is no traced server request in the current context.
+ * router once it has matched, where the server span is the current span (not inside a child
+ * span of your own). Returns false when the current span is not a traced server request's.
  */
 export function setHttpRoute(route: string): boolean {
   if (typeof route !== 'string' || route === '') return false;

@@ -8,7 +8,8 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span, StartSpanOptions, Tracer } from '@trace/core';
-import { type ServerCallState, clearCurrentSpan, currentServerCall, requestStorage } from './current-request.js';
+import { type ServerCallState, clearCurrentSpan, serverCalls } from './current-request.js';
+import { getCurrentSpan } from '@trace/core';
 import type { ExportGuard } from './export-guard.js';
 import type { HttpRequestInfo, HttpSpanInfo, ResolvedOptions } from './options.js';
 import {
@@ -82,13 +83,13 @@ export class ServerInstrumentation {
   };
   private readonly onUncaught = (error: unknown): void => {
     // A handler that throws synchronously ends up here (with or without an 'uncaughtException'
-    // handler); the context is still the handler's, so its server span gets the exception.
+    // handler); the context is still the handler's, so its current span gets the exception.
     try {
-      const call = currentServerCall();
-      if (call === undefined || call.ended) return;
-      call.span.recordException(error);
-      call.span.setStatus('error');
-      if (call.span.getTag(ATTR_ERROR_TYPE) === undefined) call.span.setTag(ATTR_ERROR_TYPE, errorName(error));
+      const span = getCurrentSpan();
+      if (span === undefined || !span.isRecording() || span.isFinished()) return;
+      span.recordException(error);
+      span.setStatus('error');
+      if (serverCalls().has(span) && span.getTag(ATTR_ERROR_TYPE) === undefined) span.setTag(ATTR_ERROR_TYPE, errorName(error));
     } catch {
       // as above
     }
@@ -128,8 +129,8 @@ export class ServerInstrumentation {
     const span = parent.ok ? tracer.startSpanFromContext(parent.value, name, CONTINUE_OPTIONS) : tracer.startSpan(name, ROOT_OPTIONS);
     const call = new ServerCall(span, method, info, request, response, this);
     this.calls.set(response, call);
+    serverCalls().set(span, call);
     tracer.setCurrentSpan(span);
-    requestStorage().enterWith(call);
     response.once('close', call.onClose);
     if (!span.isRecording()) return;
     const conventional = conventionMethod(method);
