@@ -1,13 +1,12 @@
 // The entry point: subscribes the server, http-client and fetch halves to Node's
 // diagnostics_channel events. Nothing is patched, so it works the same whether the app was loaded
 // as ES modules or CommonJS, and needs no loader flag.
-import { ConfigError, Tracer } from '@trace/core';
-import { currentServerCall } from './current-request.js';
+import { ConfigError, Tracer, getCurrentSpan } from '@trace/core';
 import { ExportGuard } from './export-guard.js';
 import { FetchInstrumentation } from './fetch-client.js';
 import { HttpClientInstrumentation } from './http-client.js';
 import { type InstrumentHttpOptions, resolveOptions } from './options.js';
-import { ATTR_ROUTE } from './semantic.js';
+import { ATTR_METHOD, ATTR_ROUTE } from './semantic.js';
 import { ServerInstrumentation } from './server.js';
 
 /** What {@link instrumentHttp} returns. */
@@ -59,10 +58,12 @@ export function instrumentHttp(tracer: Tracer, options?: InstrumentHttpOptions):
  */
 export function setHttpRoute(route: string): boolean {
   if (typeof route !== 'string' || route === '') return false;
-  const call = currentServerCall();
-  if (call === undefined || call.ended) return false;
-  call.route = route;
-  call.span.setTag(ATTR_ROUTE, route);
-  call.span.setOperationName(`${call.method === '_OTHER' ? 'HTTP' : call.method} ${route}`);
+  const span = getCurrentSpan();
+  // A request's server span is a recording server span with the method this package set.
+  if (span === undefined || span.kind !== 'server' || span.isFinished()) return false;
+  const method = span.getTag(ATTR_METHOD);
+  if (typeof method !== 'string') return false;
+  span.setTag(ATTR_ROUTE, route);
+  span.setOperationName(`${method === '_OTHER' ? 'HTTP' : method} ${route}`);
   return true;
 }

@@ -13,7 +13,6 @@ export const ATTR_FULL = 'url.full';
 export const ATTR_SCHEME = 'url.scheme';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
-export const ATTR_CLIENT_ADDRESS = 'client.address';
 export const ATTR_PROTOCOL_VERSION = 'network.protocol.version';
 export const ATTR_USER_AGENT = 'user_agent.original';
 export const ATTR_ERROR_TYPE = 'error.type';

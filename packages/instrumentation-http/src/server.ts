@@ -1,19 +1,21 @@
-// Server spans from `http.server.request.start` / `http.server.response.finish`: one `server`
-// span per incoming request, continuing the caller's trace, current for the whole handler, ended
-// when the response finishes or the connection closes first.
+// Server spans from `http.server.request.start`: one `server` span per incoming request,
+// continuing the caller's trace, current for the whole handler, ended when the response is done
+// or the connection closes first.
 //
 //   request.start ─ extract ─ start span ─ enterWith(span) ─▶ 'request' handlers run
-//   response.finish ──────────────────────────────────────────▶ end (status code)
-//   response 'close' before finish (client went away) ────────▶ end, error.type = aborted
+//   response 'close' after 'finish' ──────────────────────────▶ end (status code)
+//   response 'close' before 'finish' (client went away) ──────▶ end, error.type = aborted
+//
+// The response's own 'close' event (emitted right after 'finish', or when the connection dies
+// first) covers both ends with one listener and no table from responses to spans.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span, StartSpanOptions, Tracer } from '@trace/core';
-import { type ServerCallState, clearCurrentSpan, serverCalls } from './current-request.js';
 import { getCurrentSpan } from '@trace/core';
+import { clearCurrentSpan } from './current-request.js';
 import type { ExportGuard } from './export-guard.js';
 import type { HttpRequestInfo, HttpSpanInfo, ResolvedOptions } from './options.js';
 import {
-  ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
   ATTR_METHOD,
   ATTR_METHOD_ORIGINAL,
@@ -35,7 +37,6 @@ import {
 } from './semantic.js';
 
 const REQUEST_START = 'http.server.request.start';
-const RESPONSE_FINISH = 'http.server.response.finish';
 
 interface ServerMessage {
   request: IncomingMessage;
@@ -46,39 +47,27 @@ const CONTINUE_OPTIONS: StartSpanOptions = Object.freeze({ kind: 'server' });
 const ROOT_OPTIONS: StartSpanOptions = Object.freeze({ kind: 'server', parent: null });
 
 /** One traced incoming request. */
-class ServerCall implements ServerCallState {
-  ended = false;
-  route: string | undefined = undefined;
+class ServerCall {
   readonly onClose: () => void;
 
   constructor(
     readonly span: Span,
-    readonly method: string,
     readonly info: HttpRequestInfo,
     readonly request: IncomingMessage,
     readonly response: ServerResponse,
     owner: ServerInstrumentation,
   ) {
-    this.onClose = () => owner.end(this, true);
+    this.onClose = () => owner.end(this);
   }
 }
 
 /** @internal */
 export class ServerInstrumentation {
-  private readonly calls = new WeakMap<ServerResponse, ServerCall>();
   private readonly onStart = (message: unknown): void => {
     try {
       this.start(message as ServerMessage);
     } catch {
       // nothing on the traced path may throw into the server
-    }
-  };
-  private readonly onFinish = (message: unknown): void => {
-    try {
-      const call = this.calls.get((message as ServerMessage).response);
-      if (call !== undefined) this.end(call, false);
-    } catch {
-      // as above
     }
   };
   private readonly onUncaught = (error: unknown): void => {
@@ -89,7 +78,7 @@ export class ServerInstrumentation {
       if (span === undefined || !span.isRecording() || span.isFinished()) return;
       span.recordException(error);
       span.setStatus('error');
-      if (serverCalls().has(span) && span.getTag(ATTR_ERROR_TYPE) === undefined) span.setTag(ATTR_ERROR_TYPE, errorName(error));
+      if (span.getTag(ATTR_ERROR_TYPE) === undefined) span.setTag(ATTR_ERROR_TYPE, errorName(error));
     } catch {
       // as above
     }
@@ -103,14 +92,12 @@ export class ServerInstrumentation {
 
   enable(): void {
     subscribe(REQUEST_START, this.onStart);
-    subscribe(RESPONSE_FINISH, this.onFinish);
     process.on('uncaughtExceptionMonitor', this.onUncaught);
   }
 
   disable(): void {
     installConnectionCleaner();
     unsubscribe(REQUEST_START, this.onStart);
-    unsubscribe(RESPONSE_FINISH, this.onFinish);
     process.off('uncaughtExceptionMonitor', this.onUncaught);
   }
 
@@ -127,9 +114,7 @@ export class ServerInstrumentation {
     const parent = tracer.extractContextFromCarrier(request.headers);
     // Without a caller's context this is a new trace, whatever was current on the connection.
     const span = parent.ok ? tracer.startSpanFromContext(parent.value, name, CONTINUE_OPTIONS) : tracer.startSpan(name, ROOT_OPTIONS);
-    const call = new ServerCall(span, method, info, request, response, this);
-    this.calls.set(response, call);
-    serverCalls().set(span, call);
+    const call = new ServerCall(span, info, request, response, this);
     tracer.setCurrentSpan(span);
     response.once('close', call.onClose);
     if (!span.isRecording()) return;
@@ -144,8 +129,6 @@ export class ServerInstrumentation {
     span.setTag(ATTR_PROTOCOL_VERSION, request.httpVersion);
     const agent = request.headers['user-agent'];
     if (agent !== undefined) span.setTag(ATTR_USER_AGENT, agent);
-    const remote = request.socket?.remoteAddress;
-    if (remote !== undefined) span.setTag(ATTR_CLIENT_ADDRESS, remote);
     const recorded = this.options.requestHeaders;
     for (let i = 0; i < recorded.length; i++) {
       const [header, tag] = recorded[i] as readonly [string, string];
@@ -154,15 +137,10 @@ export class ServerInstrumentation {
     }
   }
 
-  /** @internal Ends a call once: on the finished response, or on a close that came first. */
-  end(call: ServerCall, closed: boolean): void {
-    if (call.ended) return;
+  /** @internal Ends a call when its response closes: finished, or cut off before that. */
+  end(call: ServerCall): void {
     const response = call.response;
-    // 'close' after a finished response is the normal end of a connection, not an abort.
-    const aborted = closed && !response.writableFinished;
-    call.ended = true;
-    call.response.off('close', call.onClose);
-    this.calls.delete(response);
+    const aborted = !response.writableFinished;
     const span = call.span;
     if (span.isRecording()) {
       const status = response.headersSent ? response.statusCode : undefined;
