@@ -4,6 +4,7 @@
 // loopback sink. Two handlers: a plain answer, and one outgoing fetch per request. Reports
 // requests/s, p50/p99 latency and the service process's CPU per request, and how much CPU per
 // request each tracer adds over no tracing. Not a test: figures depend on the machine.
+// Options: --requests N --warmup N --connections N --rounds N --only plain|fetch
 import { type ChildProcess, fork } from 'node:child_process';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +35,8 @@ const REQUESTS = numberArg('requests', 20_000);
 const WARMUP = numberArg('warmup', 3_000);
 const CONNECTIONS = numberArg('connections', 16);
 const ROUNDS = numberArg('rounds', 3);
+const onlyIndex = process.argv.indexOf('--only');
+const SCENARIOS = (['plain', 'fetch'] as const).filter((scenario) => onlyIndex === -1 || process.argv[onlyIndex + 1] === scenario);
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<Server> {
   const server = createServer(handler);
@@ -80,7 +83,7 @@ async function measure(mode: TracingMode, scenario: 'plain' | 'fetch', sinkUrl: 
     return {
       scenario,
       mode,
-      requestsPerSecond: total / result.duration,
+      requestsPerSecond: total / ((new Date(result.finish).getTime() - new Date(result.start).getTime()) / 1000),
       p50: result.latency.p50,
       p99: result.latency.p99,
       cpuMicrosPerRequest: cpuMicros / total,
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
   const backend = await listen((_request, response) => response.end('stock: 12'));
   const rows: Row[] = [];
   try {
-    for (const scenario of ['plain', 'fetch'] as const) {
+    for (const scenario of SCENARIOS) {
       // Rounds interleave the set-ups, so a slow minute on a shared machine hits each alike;
       // each figure is the median of its rounds.
       const runs = new Map<TracingMode, Row[]>(MODES.map((mode) => [mode, []]));
@@ -162,7 +165,7 @@ async function main(): Promise<void> {
     );
   }
   lines.push('');
-  for (const scenario of ['plain', 'fetch'] as const) {
+  for (const scenario of SCENARIOS) {
     const of = (mode: TracingMode) => rows.find((row) => row.scenario === scenario && row.mode === mode) as Row;
     const traceAdded = of('trace').cpuMicrosPerRequest - of('none').cpuMicrosPerRequest;
     const otelAdded = of('otel').cpuMicrosPerRequest - of('none').cpuMicrosPerRequest;
