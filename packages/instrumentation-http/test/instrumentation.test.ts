@@ -3,7 +3,9 @@ import { type Server, createServer, request as httpRequest, Agent } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { ConfigError, type Span, Tracer, getCurrentSpan } from '@trace/core';
 import { InMemoryExporter } from '@trace/core/testing';
+import { createOtlpExporter } from '@trace/exporter-otlp';
 import { type HttpInstrumentation, instrumentHttp, isTracingSuppressed, setHttpRoute, suppressTracing } from '@trace/instrumentation-http';
+import { KIND_SERVER, OtlpReceiver } from './helpers';
 
 let exporter: InMemoryExporter;
 let tracer: Tracer;
@@ -184,4 +186,27 @@ it('rejects invalid options at set-up', () => {
   expect(() => instrumentHttp(tracer, { requestHeaders: ['bad header'] })).toThrow(ConfigError);
   expect(() => instrumentHttp(tracer, { ignoreIncoming: 'health' as never })).toThrow(ConfigError);
   expect(() => instrumentHttp({} as Tracer)).toThrow(ConfigError);
+});
+
+it('an exporter added after instrumentHttp is guarded too: its requests make no client spans', async () => {
+  const receiver = new OtlpReceiver();
+  const receiverUrl = await receiver.start();
+  const receiverPort = Number(new URL(receiverUrl).port);
+  try {
+    const late = new Tracer({ serviceName: 'late' });
+    // The receiver runs in this process: its own server side is left out, the exporter's client side is the point.
+    handle = instrumentHttp(late, { ignoreIncoming: (request) => request.port === receiverPort });
+    late.addExporter(createOtlpExporter(receiverUrl, { attributes: { 'service.name': 'late' }, droppedAttributesCount: 0 }, 'otlp_http_protobuf'));
+    const port = await listen((_req, res) => res.end('ok'));
+    await get(port, '/work');
+    await get(port, '/more');
+    expect((await late.flush()).ok).toBe(true);
+    await get(port, '/last');
+    expect((await late.flush()).ok).toBe(true);
+    expect(receiver.spans.map((span) => span.attributes['url.path']).sort()).toEqual(['/last', '/more', '/work']);
+    for (const span of receiver.spans) expect(span.kind).toBe(KIND_SERVER);
+    await late.shutdown();
+  } finally {
+    await receiver.stop();
+  }
 });
