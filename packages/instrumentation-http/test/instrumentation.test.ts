@@ -210,3 +210,27 @@ it('an exporter added after instrumentHttp is guarded too: its requests make no 
     await receiver.stop();
   }
 });
+
+it('client spans end when the caller aborts: fetch with an AbortSignal, http.request destroyed', async () => {
+  handle = instrumentHttp(tracer, { server: false });
+  const port = await listen(() => undefined); // never answers
+  const controller = new AbortController();
+  const pending = fetch(`http://127.0.0.1:${port}/slow-fetch`, { signal: controller.signal });
+  setTimeout(() => controller.abort(), 50);
+  await expect(pending).rejects.toThrow();
+  await new Promise<void>((resolve) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/slow-http', agent: false });
+    req.on('error', () => undefined);
+    req.on('close', () => resolve());
+    req.end();
+    setTimeout(() => req.destroy(), 50);
+  });
+  await tracer.flush();
+  const byPath = new Map(finished().map((span) => [span.getTag('url.path'), span]));
+  expect(byPath.get('/slow-fetch')?.status).toBe('error');
+  expect(byPath.get('/slow-fetch')?.getTag('error.type')).toBe('AbortError');
+  expect(byPath.get('/slow-http')?.status).toBe('error');
+  // Node reports a request destroyed before its response as a reset socket ('socket hang up').
+  expect(byPath.get('/slow-http')?.getTag('error.type')).toBe('ECONNRESET');
+  expect(finished()).toHaveLength(2);
+});
