@@ -1,10 +1,13 @@
 // The five services of the seed's production examples 1, 2 and 4, each a real node:http server on
-// 127.0.0.1: api-gateway → order-service → inventory-service over HTTP (context in the request
-// headers), order-service → fulfillment-service through the message broker (context in the
-// message headers), fulfillment-service → notification-service over HTTP. They share one tracer,
-// as services in one process share the global tracer, and name their service on each span.
+// 127.0.0.1: api-gateway → order-service → inventory-service over HTTP, order-service →
+// fulfillment-service through the message broker (context in the message headers),
+// fulfillment-service → notification-service over HTTP. Their HTTP server and client spans come
+// from `@trace/instrumentation-http`, as in a real app; the database calls and the queue keep
+// their hand-written spans. They share one tracer, as services in one process share the global
+// tracer, and name their service on their spans.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Span, Tracer } from '@trace/core';
+import { type Span, type Tracer, getCurrentSpan } from '@trace/core';
+import { instrumentHttp, setHttpRoute } from '@trace/instrumentation-http';
 import { type RunningServer, listen, readJson, sendJson, writeJson } from './http-json.js';
 import type { Delivery, MessageBroker } from './message-broker.js';
 
@@ -17,32 +20,34 @@ const MESSAGING_SYSTEM = 'trace-demo-broker';
 
 const STOCK: Record<string, number> = { 'sku-espresso': 12, 'sku-grinder': 3, 'sku-kettle': 0 };
 
-/** Continues the caller's trace from the request headers, or starts one. */
-function startServerSpan(tracer: Tracer, serviceName: string, incoming: IncomingMessage, operation: string): Span {
-  const context = tracer.extractContextFromCarrier(incoming.headers);
-  const span = context.ok
-    ? tracer.startSpanFromContext(context.value, operation, { kind: 'server', serviceName })
-    : tracer.startSpan(operation, { serviceName, kind: 'server', parent: null });
-  span.setTag('http.method', incoming.method ?? 'GET').setTag('http.route', operation.split(' ')[1] ?? '/');
-  return span;
+/** A JSON answer from a downstream service. */
+interface JsonAnswer {
+  status: number;
+  body: unknown;
 }
 
-/** Calls a downstream service inside a client span whose context goes out in the headers. */
-async function callDownstream(tracer: Tracer, parent: Span, peer: string, url: string, method: string, body: unknown) {
-  const span = tracer.startChildSpan(parent, `call ${peer}`, { kind: 'client', tags: { 'peer.service': peer, 'http.method': method } });
-  const headers: Record<string, string> = {};
-  tracer.injectContext(span, headers);
+/** Longest a call between services may take; a hung peer must not hang the demo. */
+const CALL_TIMEOUT_MS = 5000;
+
+/**
+ * Calls a downstream service with `fetch`. The client span, and the trace context in the request
+ * headers, come from the instrumentation.
+ */
+async function callDownstream(url: string, method: string, body: unknown): Promise<JsonAnswer> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
   try {
-    const response = await sendJson(url, method, body, headers);
-    span.setTag('http.status_code', response.status);
-    if (response.status >= 400) span.setStatus('error', `${peer} answered ${response.status}`);
-    return response;
-  } catch (error) {
-    span.recordException(error);
-    throw error;
-  } finally {
-    span.end();
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
   }
+  return { status: response.status, body: parsed };
 }
 
 /** The seed's example 2: a traced database call (simulated with a short wait). */
@@ -76,16 +81,19 @@ async function publish(tracer: Tracer, parent: Span, brokerUrl: string, topic: s
   }
 }
 
-/** Runs `work` inside a server span and answers with what it returns (500 when it throws). */
-function handle(
-  tracer: Tracer,
-  serviceName: string,
-  operation: (incoming: IncomingMessage) => string,
-  work: (span: Span, incoming: IncomingMessage) => Promise<[number, unknown]>,
-) {
+/**
+ * Runs `work` in the request's server span (started by the instrumentation, current in the
+ * handler) and answers with what it returns (500 when it throws). The route names the span.
+ */
+function handle(serviceName: string, route: string, work: (span: Span, incoming: IncomingMessage) => Promise<[number, unknown]>) {
   return (incoming: IncomingMessage, response: ServerResponse) => {
-    const span = startServerSpan(tracer, serviceName, incoming, operation(incoming));
-    void tracer.runWithSpan(span, async () => {
+    const span = getCurrentSpan();
+    if (span === undefined) return writeJson(response, 500, { error: 'not traced' });
+    // One process plays five services: the server span (and the spans it parents) carries the
+    // service's name.
+    span.serviceName = serviceName;
+    setHttpRoute(route);
+    void (async () => {
       let status = 500;
       let body: unknown = { error: 'internal error' };
       try {
@@ -93,13 +101,14 @@ function handle(
       } catch (error) {
         span.recordException(error);
       }
+      // The demo's own tag, older than the semantic conventions' http.response.status_code.
       span.setTag('http.status_code', status);
+      // The instrumentation marks 5xx; the demo also counts a refused order as a failed trace.
       if (status >= 400 && span.status !== 'error') span.setStatus('error', (body as { error?: string }).error ?? `HTTP ${status}`);
       else if (status < 400) span.setStatus('ok');
-      span.end();
       // lets a caller (and the demo's output) find the trace in a backend
       writeJson(response, status, body, { 'x-trace-id': span.traceId });
-    });
+    })();
   };
 }
 
@@ -147,90 +156,103 @@ export interface DemoServices {
 
 /** Starts the five services on 127.0.0.1; order-service publishes to `broker`, fulfillment-service subscribes. */
 export async function startServices(tracer: Tracer, broker: MessageBroker): Promise<DemoServices> {
+  const brokerPort = Number(new URL(broker.url).port);
+  // Which service calls which, by the callee's port: one process plays them all, so a client
+  // span is given its caller's service name and the callee as `peer.service`.
+  const peers = new Map<number, { caller: string; peer: string }>();
+  // The HTTP services' ports. Other servers in this process (the broker, a test's receiver) are
+  // not the demo's services; fulfillment-service is fed through the broker, whose pushes to
+  // /deliveries carry no trace context: its consumer span continues the message's instead.
+  const servicePorts = new Set<number>();
+  const instrumentation = instrumentHttp(tracer, {
+    ignoreIncoming: (request) => request.port === undefined || !servicePorts.has(request.port),
+    // Requests made outside any service's work (the demo's own client, the broker's pushes) and
+    // the publish call (already a producer span) are not traced.
+    ignoreOutgoing: (request) => request.port === brokerPort || getCurrentSpan() === undefined,
+    addTags: (span, info) => {
+      const link = info.kind === 'client' && info.port !== undefined ? peers.get(info.port) : undefined;
+      if (link === undefined) return;
+      span.serviceName = link.caller;
+      span.setTag('peer.service', link.peer);
+    },
+  });
   const started: RunningServer[] = [];
-  const start = async (handler: Parameters<typeof listen>[0]) => {
+  const start = async (handler: Parameters<typeof listen>[0], caller?: string, peer?: string, traced = true) => {
     const server = await listen(handler);
     started.push(server);
+    const port = Number(new URL(server.url).port);
+    if (traced) servicePorts.add(port);
+    if (caller !== undefined && peer !== undefined) peers.set(port, { caller, peer });
     return server;
   };
 
   const notification = await start(
-    handle(
-      tracer,
-      'notification-service',
-      () => 'POST /notifications',
-      async (span, incoming) => {
-        const message = (await readJson(incoming)) as { orderId?: string } | undefined;
-        span.setTag('notification.channel', 'email');
-        return [202, { queued: `order ${message?.orderId ?? '?'} confirmation` }];
-      },
-    ),
+    handle('notification-service', '/notifications', async (span, incoming) => {
+      const message = (await readJson(incoming)) as { orderId?: string } | undefined;
+      span.setTag('notification.channel', 'email');
+      return [202, { queued: `order ${message?.orderId ?? '?'} confirmation` }];
+    }),
+    'fulfillment-service',
+    'notification-service',
   );
 
   const fulfillment = await start(
     consume(tracer, 'fulfillment-service', async (span, delivery) => {
       const order = delivery.body as { orderId: string; sku: string; quantity: number };
       await queryDatabase(tracer, span, 'fulfillment_db', 'INSERT INTO shipments (order_id, sku, quantity) VALUES ($1, $2, $3)', 1);
-      const notified = await callDownstream(tracer, span, 'notification-service', `${notification.url}/notifications`, 'POST', { orderId: order.orderId });
+      const notified = await callDownstream(`${notification.url}/notifications`, 'POST', { orderId: order.orderId });
       if (notified.status >= 400) throw new Error(`notification-service answered ${notified.status}`);
     }),
+    undefined,
+    undefined,
+    false,
   );
   broker.subscribe(ORDERS_TOPIC, `${fulfillment.url}/deliveries`);
 
   const inventory = await start(
-    handle(
-      tracer,
-      'inventory-service',
-      (incoming) => `GET ${incoming.url?.split('?')[0] ?? '/'}`,
-      async (span, incoming) => {
-        const sku = decodeURIComponent((incoming.url ?? '').split('/').pop() ?? '');
-        span.setTag('inventory.sku', sku);
-        await queryDatabase(tracer, span, 'inventory_db', 'SELECT quantity FROM stock WHERE sku = $1', 1);
-        return [200, { sku, available: STOCK[sku] ?? 0 }];
-      },
-    ),
+    handle('inventory-service', '/inventory/:sku', async (span, incoming) => {
+      const sku = decodeURIComponent((incoming.url ?? '').split('?')[0]?.split('/').pop() ?? '');
+      span.setTag('inventory.sku', sku);
+      await queryDatabase(tracer, span, 'inventory_db', 'SELECT quantity FROM stock WHERE sku = $1', 1);
+      return [200, { sku, available: STOCK[sku] ?? 0 }];
+    }),
+    'order-service',
+    'inventory-service',
   );
 
   const orders = await start(
-    handle(
-      tracer,
-      'order-service',
-      () => 'POST /orders',
-      async (span, incoming) => {
-        const order = (await readJson(incoming)) as { sku: string; quantity: number };
-        const stock = await callDownstream(tracer, span, 'inventory-service', `${inventory.url}/inventory/${encodeURIComponent(order.sku)}`, 'GET', undefined);
-        const available = (stock.body as { available: number }).available;
-        if (available < order.quantity) return [409, { error: `only ${available} of ${order.sku} in stock` }];
-        await queryDatabase(tracer, span, 'orders_db', 'INSERT INTO orders (sku, quantity) VALUES ($1, $2)', 1);
-        const created = { orderId: `ord-${span.spanId.slice(0, 8)}`, sku: order.sku, quantity: order.quantity };
-        await publish(tracer, span, broker.url, ORDERS_TOPIC, created);
-        return [201, created];
-      },
-    ),
+    handle('order-service', '/orders', async (span, incoming) => {
+      const order = (await readJson(incoming)) as { sku: string; quantity: number };
+      const stock = await callDownstream(`${inventory.url}/inventory/${encodeURIComponent(order.sku)}`, 'GET', undefined);
+      const available = (stock.body as { available: number }).available;
+      if (available < order.quantity) return [409, { error: `only ${available} of ${order.sku} in stock` }];
+      await queryDatabase(tracer, span, 'orders_db', 'INSERT INTO orders (sku, quantity) VALUES ($1, $2)', 1);
+      const created = { orderId: `ord-${span.spanId.slice(0, 8)}`, sku: order.sku, quantity: order.quantity };
+      await publish(tracer, span, broker.url, ORDERS_TOPIC, created);
+      return [201, created];
+    }),
+    'api-gateway',
+    'order-service',
   );
 
   const gateway = await start(
-    handle(
-      tracer,
-      'api-gateway',
-      () => 'POST /api/orders',
-      async (span, incoming) => {
-        const body = (await readJson(incoming)) as { sku?: unknown; quantity?: unknown } | undefined;
-        const validate = tracer.startChildSpan(span, 'validate_request');
-        const valid = typeof body?.sku === 'string' && typeof body.quantity === 'number' && body.quantity > 0;
-        validate.setStatus(valid ? 'ok' : 'error', valid ? undefined : 'sku and a positive quantity are required');
-        validate.end();
-        if (!valid) return [400, { error: 'Invalid order request' }];
-        const created = await callDownstream(tracer, span, 'order-service', `${orders.url}/orders`, 'POST', body);
-        return [created.status, created.body];
-      },
-    ),
+    handle('api-gateway', '/api/orders', async (span, incoming) => {
+      const body = (await readJson(incoming)) as { sku?: unknown; quantity?: unknown } | undefined;
+      const validate = tracer.startChildSpan(span, 'validate_request');
+      const valid = typeof body?.sku === 'string' && typeof body.quantity === 'number' && body.quantity > 0;
+      validate.setStatus(valid ? 'ok' : 'error', valid ? undefined : 'sku and a positive quantity are required');
+      validate.end();
+      if (!valid) return [400, { error: 'Invalid order request' }];
+      const created = await callDownstream(`${orders.url}/orders`, 'POST', body);
+      return [created.status, created.body];
+    }),
   );
 
   return {
     gatewayUrl: gateway.url,
     close: async () => {
       await Promise.all(started.map((server) => server.close()));
+      instrumentation.disable();
     },
   };
 }
