@@ -302,6 +302,15 @@ export class Tracer implements SpanOwner {
     if (this.observers.length !== 0) notifyActivate(span);
   }
 
+  /**
+   * Makes no span current for the rest of this synchronous run and the async work it starts
+   * (the way back from {@link setCurrentSpan}; instrumentation uses it where a connection's
+   * context outlives the request that set it).
+   */
+  clearCurrentSpan(): void {
+    if (this.currentSpans.getStore() !== undefined) this.currentSpans.enterWith(undefined as unknown as Span);
+  }
+
   getCurrentSpan(): Span | undefined {
     return this.currentSpans.getStore();
   }

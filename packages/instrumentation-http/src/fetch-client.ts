@@ -8,9 +8,9 @@
 // never reads cannot keep a span open.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Span, StartSpanOptions, Tracer } from '@trace/core';
-import type { ExportGuard } from './export-guard.js';
+import { isTracingSuppressed } from '@trace/core';
 import type { HttpRequestInfo, HttpSpanInfo, ResolvedOptions } from './options.js';
-import { isTracingSuppressed } from './suppress.js';
+
 import {
   ATTR_ERROR_TYPE,
   ATTR_FULL,
@@ -91,7 +91,6 @@ export class FetchInstrumentation {
   constructor(
     private readonly tracer: Tracer,
     private readonly options: ResolvedOptions,
-    private readonly guard: ExportGuard,
   ) {}
 
   enable(): void {
@@ -107,7 +106,6 @@ export class FetchInstrumentation {
   }
 
   private start(request: UndiciRequest): void {
-    this.guard.check();
     if (isTracingSuppressed() || request === null || typeof request !== 'object') return;
     const info = fetchInfo(request);
     if (info === undefined || ignoredOutgoing(this.options, info)) return;

@@ -11,9 +11,9 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Span, StartSpanOptions, Tracer } from '@trace/core';
-import type { ExportGuard } from './export-guard.js';
+import { isTracingSuppressed } from '@trace/core';
 import type { HttpRequestInfo, HttpSpanInfo, ResolvedOptions } from './options.js';
-import { isTracingSuppressed } from './suppress.js';
+
 import {
   ATTR_ERROR_TYPE,
   ATTR_FULL,
@@ -99,7 +99,6 @@ export class HttpClientInstrumentation {
   constructor(
     private readonly tracer: Tracer,
     private readonly options: ResolvedOptions,
-    private readonly guard: ExportGuard,
   ) {}
 
   enable(): void {
@@ -117,7 +116,6 @@ export class HttpClientInstrumentation {
   }
 
   private start(request: ClientRequest, canInject: boolean): void {
-    this.guard.check();
     if (isTracingSuppressed()) {
       this.calls.set(request, null);
       return;

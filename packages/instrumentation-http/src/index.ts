@@ -2,4 +2,3 @@
 // from diagnostics_channel events.
 export { instrumentHttp, setHttpRoute, type HttpInstrumentation } from './instrument-http.js';
 export type { InstrumentHttpOptions, HttpRequestInfo, HttpSpanInfo } from './options.js';
-export { suppressTracing, isTracingSuppressed } from './suppress.js';

@@ -2,7 +2,6 @@
 // diagnostics_channel events. Nothing is patched, so it works the same whether the app was loaded
 // as ES modules or CommonJS, and needs no loader flag.
 import { ConfigError, Tracer, getCurrentSpan } from '@trace/core';
-import { ExportGuard } from './export-guard.js';
 import { FetchInstrumentation } from './fetch-client.js';
 import { HttpClientInstrumentation } from './http-client.js';
 import { type InstrumentHttpOptions, resolveOptions } from './options.js';
@@ -32,12 +31,10 @@ export function instrumentHttp(tracer: Tracer, options?: InstrumentHttpOptions):
     throw new ConfigError('instrumentHttp needs a Tracer as its first argument');
   }
   const resolved = resolveOptions(options);
-  const guard = new ExportGuard(tracer);
-  guard.check();
   const parts: Part[] = [];
-  if (resolved.server) parts.push(new ServerInstrumentation(tracer, resolved, guard));
-  if (resolved.client) parts.push(new HttpClientInstrumentation(tracer, resolved, guard));
-  if (resolved.fetch) parts.push(new FetchInstrumentation(tracer, resolved, guard));
+  if (resolved.server) parts.push(new ServerInstrumentation(tracer, resolved));
+  if (resolved.client) parts.push(new HttpClientInstrumentation(tracer, resolved));
+  if (resolved.fetch) parts.push(new FetchInstrumentation(tracer, resolved));
   for (const part of parts) part.enable();
   let enabled = true;
   return {
@@ -45,7 +42,6 @@ export function instrumentHttp(tracer: Tracer, options?: InstrumentHttpOptions):
       if (!enabled) return;
       enabled = false;
       for (const part of parts) part.disable();
-      guard.release();
     },
   };
 }

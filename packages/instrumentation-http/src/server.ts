@@ -12,8 +12,6 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Span, StartSpanOptions, Tracer } from '@trace/core';
 import { getCurrentSpan } from '@trace/core';
-import { clearCurrentSpan } from './current-request.js';
-import type { ExportGuard } from './export-guard.js';
 import type { HttpRequestInfo, HttpSpanInfo, ResolvedOptions } from './options.js';
 import {
   ATTR_ERROR_TYPE,
@@ -87,7 +85,6 @@ export class ServerInstrumentation {
   constructor(
     private readonly tracer: Tracer,
     private readonly options: ResolvedOptions,
-    private readonly guard: ExportGuard,
   ) {}
 
   enable(): void {
@@ -96,16 +93,15 @@ export class ServerInstrumentation {
   }
 
   disable(): void {
-    installConnectionCleaner();
+    installConnectionCleaner(this.tracer);
     unsubscribe(REQUEST_START, this.onStart);
     process.off('uncaughtExceptionMonitor', this.onUncaught);
   }
 
   private start({ request, response }: ServerMessage): void {
-    this.guard.check();
     const info = incomingInfo(request);
     if (ignoredIncoming(this.options, info)) {
-      clearCurrentSpan();
+      this.tracer.clearCurrentSpan();
       return;
     }
     const tracer = this.tracer;
@@ -171,18 +167,19 @@ export class ServerInstrumentation {
 // Once tracing stops, nothing would overwrite it, and the next request's handler would find a
 // finished span of another trace current. So after the first disable() a subscriber stays that
 // only clears it (two store reads per request); it creates nothing.
-let cleanerInstalled = false;
+// Any tracer clears it: the current span lives in one storage shared by every tracer.
+let cleaner: Tracer | undefined;
 const cleanConnection = (): void => {
   try {
-    clearCurrentSpan();
+    cleaner?.clearCurrentSpan();
   } catch {
     // nothing on the traced path may throw into the server
   }
 };
 
-function installConnectionCleaner(): void {
-  if (cleanerInstalled) return;
-  cleanerInstalled = true;
+function installConnectionCleaner(tracer: Tracer): void {
+  if (cleaner !== undefined) return;
+  cleaner = tracer;
   subscribe(REQUEST_START, cleanConnection);
 }
 
