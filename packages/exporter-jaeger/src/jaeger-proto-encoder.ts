@@ -4,6 +4,7 @@ import type { Span, TagValue, Tags } from '@trace/core';
 import { writeHexBytes } from '@trace/core/encoding';
 import protobuf from 'protobufjs/minimal.js';
 import type { JaegerProcess } from './jaeger-process.js';
+import { STATUS_CODE_TAG, STATUS_DESCRIPTION_TAG, STATUS_ERROR, isStatusTag, jaegerStatusOf } from './jaeger-status.js';
 
 type Writer = protobuf.Writer;
 
@@ -122,15 +123,19 @@ function writeSpan(writer: Writer, span: Span): void {
   writeMicros(writer, Math.max(0, span.duration));
   writer.ldelim();
 
-  const isError = span.status === 'error';
+  const status = jaegerStatusOf(span);
+  const isError = status.code === STATUS_ERROR;
   const tags = span.tags;
   // Derived tags replace same-named user tags instead of duplicating them.
-  writeKeyValues(writer, SPAN_TAGS, tags, 'span.kind', isError ? 'error' : undefined, isError);
+  writeKeyValues(writer, SPAN_TAGS, tags, 'span.kind', isError ? 'error' : undefined, isError, status.code !== undefined);
   if (span.kind !== 'internal') writeKeyValue(writer, SPAN_TAGS, 'span.kind', span.kind);
   if (isError) {
     writeKeyValue(writer, SPAN_TAGS, 'error', true);
-    const message = span.statusMessage !== '' ? span.statusMessage : tags['error.message'];
-    if (message !== undefined) writeKeyValue(writer, SPAN_TAGS, 'error.message', message);
+    if (status.description !== undefined) writeKeyValue(writer, SPAN_TAGS, 'error.message', status.description);
+  }
+  if (status.code !== undefined) {
+    writeKeyValue(writer, SPAN_TAGS, STATUS_CODE_TAG, status.code);
+    if (status.description !== undefined) writeKeyValue(writer, SPAN_TAGS, STATUS_DESCRIPTION_TAG, status.description);
   }
 
   const events = span.events;
@@ -165,9 +170,10 @@ function writeKeyValues(
   skip: string | undefined,
   skipAlso: string | undefined,
   skipErrorMessage: boolean,
+  skipStatus = false,
 ): void {
   for (const key in tags) {
-    if (key === skip || key === skipAlso || (skipErrorMessage && key === 'error.message')) continue;
+    if (key === skip || key === skipAlso || (skipErrorMessage && key === 'error.message') || (skipStatus && isStatusTag(key))) continue;
     writeKeyValue(writer, fieldKey, key, tags[key] as TagValue);
   }
 }

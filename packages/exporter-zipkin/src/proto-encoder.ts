@@ -10,6 +10,7 @@ import protobuf from 'protobufjs/minimal.js';
 import {
   PROTO_KIND,
   type RemoteEndpoint,
+  STATUS_CODE_TAG,
   TagScan,
   type ZipkinEncodeOptions,
   durationMicros,
@@ -17,6 +18,7 @@ import {
   isSharedSpan,
   localAddress,
   micros,
+  statusCodeTagValue,
   tagValueString,
   wellFormed,
 } from './span-facts.js';
@@ -119,11 +121,13 @@ function writeSpan(writer: Writer, span: Span, local: LocalEndpointProto, scan: 
   }
 
   const isError = span.status === 'error';
+  const statusCode = statusCodeTagValue(span.status);
   for (const key in tags) {
-    if (key === 'span.kind' || (isError && key === 'error')) continue;
+    if (key === 'span.kind' || (isError && key === 'error') || (statusCode !== undefined && key === STATUS_CODE_TAG)) continue;
     writeTag(writer, key, tagValueString(tags[key] as TagValue));
   }
   if (isError) writeTag(writer, 'error', errorTagValue(span, scan.userError));
+  if (statusCode !== undefined) writeTag(writer, STATUS_CODE_TAG, statusCode);
 
   if (span.debug) writer.uint32(SPAN_DEBUG).bool(true);
   if (shared) writer.uint32(SPAN_SHARED).bool(true);

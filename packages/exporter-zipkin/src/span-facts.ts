@@ -77,6 +77,19 @@ const TAG_ROLE_SERVER_PORT = 7;
 export const TAG_ROLE_ERROR = 8;
 /** `span.kind`: never written as a tag, the span's `kind` says it. */
 export const TAG_ROLE_SPAN_KIND = 9;
+/** `otel.status_code`: replaced by the span's own status when it is set (`ok` or `error`). */
+export const TAG_ROLE_STATUS_CODE = 10;
+
+/** Tag key of the span status code, as OpenTelemetry's mapping to Zipkin names it. */
+export const STATUS_CODE_TAG = 'otel.status_code';
+
+/**
+ * The `otel.status_code` tag value for a span status: `OK` or `ERROR`, or `undefined` for an unset
+ * status, which OpenTelemetry's Zipkin mapping leaves out.
+ */
+export function statusCodeTagValue(status: Span['status']): string | undefined {
+  return status === 'ok' ? 'OK' : status === 'error' ? 'ERROR' : undefined;
+}
 
 /** The role of a tag key: a peer tag, `error`, `span.kind`, or {@link TAG_ROLE_NONE}. */
 export function tagRole(key: string): number {
@@ -99,13 +112,15 @@ export function tagRole(key: string): number {
       return TAG_ROLE_ERROR;
     case 'span.kind':
       return TAG_ROLE_SPAN_KIND;
+    case STATUS_CODE_TAG:
+      return TAG_ROLE_STATUS_CODE;
     default:
       return TAG_ROLE_NONE;
   }
 }
 
 /** Roles are indexes into {@link TagScan}'s values: one past the highest. */
-const TAG_ROLE_COUNT = 10;
+const TAG_ROLE_COUNT = 11;
 
 /**
  * Peer and error tags of one span, noted by role while its tags are read. One instance serves
@@ -228,12 +243,14 @@ export function isSharedSpan(span: Span, kind: Span['kind'] = span.kind): boolea
 }
 
 /**
- * The `error` tag's value for a span whose status is error: the status message, else the span's
- * own `error` tag, else `"true"`.
+ * The `error` tag's value for a span whose status is error: the status description. That is the
+ * status message, else the span's own `error` tag when it says more than a flag, else the empty
+ * string (OpenTelemetry's Zipkin mapping: Zipkin marks a span failed by the tag's presence).
  */
 export function errorTagValue(span: Span, userError: TagValue | undefined): string {
   if (span.statusMessage !== '') return span.statusMessage;
-  return userError === undefined ? 'true' : tagValueString(userError);
+  if (userError === undefined || typeof userError === 'boolean' || userError === 'true' || userError === 'false') return '';
+  return tagValueString(userError);
 }
 
 interface WellFormedString {
