@@ -18,6 +18,7 @@ import {
   exportSucceeded,
   retryOnServerErrors,
 } from '@trace/core';
+import { INSPECT_CUSTOM, redactUrl, validateHeaders } from '@trace/core/encoding';
 import { createDefaultTransport } from '@trace/transport-http';
 import { loadDefaultGrpcTransport } from './grpc-transport-loader.js';
 import { type JaegerProcess, createJaegerProcess } from './jaeger-process.js';
@@ -69,13 +70,14 @@ interface GrpcTarget {
  */
 export class JaegerExporter extends BaseSpanExporter {
   readonly format: JaegerExportFormat;
-  /** The collector URL (Thrift) or `host:port` (gRPC) requests go to. */
-  readonly target: string;
+  // The URL, headers and metadata may carry credentials: kept in private fields, which neither
+  // `util.inspect` nor `JSON.stringify` nor `Object.keys` can see.
+  readonly #target: string;
+  readonly #httpHeaders: Readonly<Record<string, string>>;
+  readonly #grpcMetadata: Readonly<Record<string, string>> | undefined;
   private readonly process: JaegerProcess;
   private readonly timeoutMs: number;
   private readonly compression: 'gzip' | 'none';
-  private readonly httpHeaders: Readonly<Record<string, string>>;
-  private readonly grpcMetadata: Readonly<Record<string, string>> | undefined;
   private readonly grpcTarget: GrpcTarget | undefined;
   private httpTransport: HttpTransport | undefined;
   private grpcTransport: Promise<GrpcTransport | string> | undefined;
@@ -95,12 +97,16 @@ export class JaegerExporter extends BaseSpanExporter {
     this.compression = config.enableCompression === true ? 'gzip' : 'none';
     this.process = createJaegerProcess({ serviceName: config.serviceName, hostname: config.hostname, resourceAttributes: config.resourceAttributes });
     const isGrpcTransport = transport !== undefined && typeof (transport as Partial<GrpcTransport>).connect === 'function';
+    const headers = validateHeaders(config.headers, 'JaegerExporter');
 
     if (format === 'jaeger_thrift') {
       if (transport !== undefined && isGrpcTransport) throw new ConfigError('the jaeger_thrift format needs an HttpTransport, got a GrpcTransport');
-      this.target = resolveThriftUrl(config.endpoint);
-      this.httpHeaders = { ...config.headers, 'Content-Type': 'application/x-thrift' };
-      this.grpcMetadata = undefined;
+      this.#target = resolveThriftUrl(config.endpoint);
+      // The format decides the content type: a custom one is replaced.
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
+      headers['Content-Type'] = 'application/x-thrift';
+      this.#httpHeaders = Object.freeze(headers);
+      this.#grpcMetadata = undefined;
       this.grpcTarget = undefined;
       this.ownsTransport = transport === undefined;
       this.httpTransport = (transport as HttpTransport | undefined) ?? createDefaultTransport();
@@ -108,12 +114,29 @@ export class JaegerExporter extends BaseSpanExporter {
       if (transport !== undefined && !isGrpcTransport) throw new ConfigError('the jaeger_grpc format needs a GrpcTransport, got an HttpTransport');
       const target = resolveGrpcTarget(config.endpoint);
       this.grpcTarget = target;
-      this.target = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
-      this.httpHeaders = {};
-      this.grpcMetadata = config.headers === undefined ? undefined : { ...config.headers };
+      this.#target = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+      this.#httpHeaders = Object.freeze({});
+      // gRPC metadata keys are lowercase.
+      const metadata: Record<string, string> = {};
+      for (const name of Object.keys(headers)) metadata[name.toLowerCase()] = headers[name] as string;
+      this.#grpcMetadata = config.headers === undefined ? undefined : Object.freeze(metadata);
       this.ownsTransport = transport === undefined;
       if (transport !== undefined) this.grpcTransport = Promise.resolve(this.connectGrpc(transport as GrpcTransport));
     }
+  }
+
+  /**
+   * The collector URL (Thrift) or `host:port` (gRPC) requests go to, as it may be shown: without
+   * userinfo, query values replaced by `REDACTED` (requests go to the full URL).
+   */
+  get target(): string {
+    return redactUrl(this.#target);
+  }
+
+  /** What `util.inspect` (and `console.log`) shows: the format, the shown target and header names, no values. */
+  [INSPECT_CUSTOM](): string {
+    const names = Object.keys(this.#grpcMetadata ?? this.#httpHeaders);
+    return `JaegerExporter { format: '${this.format}', target: '${this.target}', headers: [${names.join(', ')}] }`;
   }
 
   protected send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
@@ -134,9 +157,9 @@ export class JaegerExporter extends BaseSpanExporter {
 
   private async postThrift(transport: HttpTransport, body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
     const result = await transport.send({
-      url: this.target,
+      url: this.#target,
       method: 'POST',
-      headers: this.httpHeaders,
+      headers: this.#httpHeaders,
       body,
       timeoutMs: this.timeoutMs,
       signal: options.signal,
@@ -155,7 +178,7 @@ export class JaegerExporter extends BaseSpanExporter {
       method: JAEGER_GRPC_METHOD,
       body: encodeJaegerProtoPostSpans(spans, this.process),
       timeoutMs: this.timeoutMs,
-      metadata: this.grpcMetadata,
+      metadata: this.#grpcMetadata,
       signal: options.signal,
       compression: this.compression,
     });
@@ -225,7 +248,8 @@ function resolveThriftUrl(endpoint: unknown): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ConfigError(`JaegerExporter endpoint is not a valid URL: ${JSON.stringify(endpoint)}`);
+    // The text is not shown: an endpoint may carry credentials.
+    throw new ConfigError('JaegerExporter endpoint is not a valid URL; use e.g. http://jaeger:14268');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`JaegerExporter jaeger_thrift endpoint must be http:// or https://, got ${url.protocol}`);
@@ -260,10 +284,11 @@ function resolveGrpcTarget(endpoint: unknown): GrpcTarget {
       host = text;
     }
   }
-  if (host === '' || /[\s/]/.test(host)) throw new ConfigError(`JaegerExporter jaeger_grpc endpoint must be host:port, got ${JSON.stringify(endpoint)}`);
+  if (host === '' || /[\s/]/.test(host))
+    throw new ConfigError(`JaegerExporter jaeger_grpc endpoint must be host:port, got ${JSON.stringify(redactUrl(endpoint))}`);
   const port = portText === undefined ? JAEGER_GRPC_PORT : Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535 || (portText !== undefined && !/^\d+$/.test(portText))) {
-    throw new ConfigError(`JaegerExporter jaeger_grpc endpoint has an invalid port: ${JSON.stringify(endpoint)}`);
+    throw new ConfigError(`JaegerExporter jaeger_grpc endpoint has an invalid port: ${JSON.stringify(redactUrl(endpoint))}`);
   }
   return { host, port };
 }

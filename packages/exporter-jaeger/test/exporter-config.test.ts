@@ -57,6 +57,9 @@ describe('JaegerExporter configuration', () => {
     [{ endpoint: 'j:99999', format: 'jaeger_grpc' }, /port/],
     [{ endpoint: 'j:abc', format: 'jaeger_grpc' }, /port/],
     [{ endpoint: 'http://j:1', format: 'jaeger_thrift', timeoutMs: 0 }, /timeoutMs/],
+    [{ endpoint: 'http://j:1', format: 'jaeger_thrift', headers: { 'bad name': 'x' } }, /header name/],
+    [{ endpoint: 'j:1', format: 'jaeger_grpc', headers: { 'X-Key': 'a\nInjected: 1' } }, /without CR, LF or NUL/],
+    [{ endpoint: 'j:1', format: 'jaeger_grpc', headers: { 'X-Key': 42 } }, /string value/],
   ])('throws a ConfigError for %j', (config, message) => {
     expect(() => new JaegerExporter(config as never, createStubTransport())).toThrow(ConfigError);
     expect(() => new JaegerExporter(config as never, createStubTransport())).toThrow(message);

@@ -1,5 +1,6 @@
 // jaeger_grpc against a real @grpc/grpc-js server implementing jaeger.api_v2.CollectorService,
 // whose request type is loaded from the official model.proto + collector.proto.
+import { inspect } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { type GrpcTransport, Tracer } from '@trace/core';
 import { JaegerExporter } from '@trace/exporter-jaeger';
@@ -189,5 +190,16 @@ describeWithIdl('JaegerExporter jaeger_grpc over a real gRPC server', () => {
       expect(stats.retries).toBe(0);
       expect(stats.lost.notRetryable).toBe(1);
     });
+  });
+  it('keeps metadata values out of inspect, stats and failures', async () => {
+    const TOKEN = 'tok-91c2aa';
+    collector = await startCollector(root, [grpc.status.INVALID_ARGUMENT]);
+    const jaeger = exporter(collector.port, { headers: { 'X-Api-Key': TOKEN } });
+    const failed = await jaeger.exportSpans([spans.server]);
+    expect(failed.ok).toBe(false);
+    expect(collector.calls[0]?.metadata['x-api-key']).toBe(TOKEN);
+    const shown = [inspect(jaeger, { depth: 10, showHidden: true }), JSON.stringify(jaeger.getStats()), inspect(failed, { depth: 10 })].join('\n');
+    expect(shown).not.toContain(TOKEN);
+    expect(inspect(jaeger)).toContain('x-api-key');
   });
 });

@@ -1,6 +1,7 @@
 // jaeger_thrift against a real node:http collector on 127.0.0.1: what arrives is decoded with
 // the official jaeger.thrift; retries go through a real Tracer pipeline.
 import { once } from 'node:events';
+import { inspect } from 'node:util';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -223,5 +224,23 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
       expect(stats.lost.notRetryable).toBe(2);
       expect(stats.lastError).toContain('400');
     });
+  });
+  it('shows no header value, URL userinfo or query in inspect, target, stats or a failure', async () => {
+    const TOKEN = 'tok-5d1e0b';
+    collector = await startCollector([500]);
+    const jaeger = exporter({
+      endpoint: `http://user:${TOKEN}@127.0.0.1:${collector.port}/api/traces?api_key=${TOKEN}`,
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    const failed = await jaeger.exportSpans([spans.server]);
+    expect(failed.ok).toBe(false);
+    expect(collector.requests[0]?.url).toBe(`/api/traces?api_key=${TOKEN}`);
+    expect(collector.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const shown = [inspect(jaeger, { depth: 10, showHidden: true }), jaeger.target, JSON.stringify(jaeger.getStats()), inspect(failed, { depth: 10 })].join(
+      '\n',
+    );
+    expect(shown).not.toContain(TOKEN);
+    expect(jaeger.target).toBe(`http://127.0.0.1:${collector.port}/api/traces?api_key=REDACTED`);
+    expect(inspect(jaeger)).toContain('Authorization');
   });
 });

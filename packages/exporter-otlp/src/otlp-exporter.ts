@@ -22,6 +22,7 @@ import {
   ok,
   retryOnOtlpStatuses,
 } from '@trace/core';
+import { INSPECT_CUSTOM, redactUrl, validateHeaders } from '@trace/core/encoding';
 import type { MetricsExporter, OtelResource } from '@trace/otel-adapter';
 import { createDefaultTransport } from '@trace/transport-http';
 import { DEFAULT_MAX_REQUEST_BYTES, type EncodedBatch } from './encoded-batch.js';
@@ -92,20 +93,6 @@ interface GrpcModule {
   createDefaultGrpcTransport(): GrpcTransport;
 }
 
-function validateHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const clean: Record<string, string> = {};
-  if (headers === undefined) return clean;
-  if (typeof headers !== 'object' || headers === null) throw new ConfigError('headers must be an object of header name to string value');
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    // Checked once at set-up; values are never echoed back, only names.
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new ConfigError(`header name "${name}" is not a valid HTTP header name`);
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new ConfigError(`header "${name}" must have a string value without CR, LF or NUL`);
-    clean[name] = value;
-  }
-  return clean;
-}
-
 /**
  * Exports spans over OTLP (seed §5.3 `otlp_exporter`). Spans are grouped per resource and
  * instrumentation scope, encoded in one pass, split so that no request body exceeds
@@ -124,16 +111,18 @@ export class OtlpExporter extends BaseSpanExporter {
   private readonly compression: 'gzip' | 'none';
   private readonly maxRequestBytes: number;
   private readonly writer = new ProtoWriter();
-  private readonly httpEndpoints: HttpEndpoints | undefined;
+  // The URLs, headers and metadata may carry credentials: kept in private fields, which neither
+  // `util.inspect` nor `JSON.stringify` nor `Object.keys` can see.
+  readonly #httpEndpoints: HttpEndpoints | undefined;
+  readonly #traceHeaders: Record<string, string>;
+  readonly #metricHeaders: Record<string, string>;
+  readonly #metadata: Record<string, string>;
   private readonly grpcTarget: GrpcTarget | undefined;
   private readonly httpTransport: HttpTransport | undefined;
   private readonly givenGrpcTransport: GrpcTransport | undefined;
   private grpcTransport: Promise<Result<GrpcTransport, ExportError>> | undefined;
   private readonly ownsTransport: boolean;
   private ownsGrpcTransport = false;
-  private readonly traceHeaders: Record<string, string>;
-  private readonly metricHeaders: Record<string, string>;
-  private readonly metadata: Record<string, string>;
   private writerBusy = false;
 
   /**
@@ -162,7 +151,7 @@ export class OtlpExporter extends BaseSpanExporter {
     if (config.serviceName !== undefined && (typeof config.serviceName !== 'string' || config.serviceName === '')) {
       throw new ConfigError('serviceName, when given, must be a non-empty string');
     }
-    const headers = validateHeaders(config.headers);
+    const headers = validateHeaders(config.headers, 'OtlpExporter');
     this.format = config.format;
     this.resource = resource;
     this.catalog = new ResourceCatalog(resource, config.serviceName);
@@ -170,10 +159,14 @@ export class OtlpExporter extends BaseSpanExporter {
     this.compression = config.enableCompression === true ? 'gzip' : 'none';
     this.maxRequestBytes = maxRequestBytes;
     const contentType = this.format === 'otlp_http_json' ? CONTENT_TYPE_JSON : CONTENT_TYPE_PROTOBUF;
-    this.traceHeaders = { ...headers, 'content-type': contentType };
-    this.metricHeaders = this.traceHeaders;
-    this.metadata = {};
-    for (const name of Object.keys(headers)) this.metadata[name.toLowerCase()] = headers[name] as string;
+    // The format decides the content type: a custom one is replaced.
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
+    this.#traceHeaders = Object.freeze({ ...headers, 'content-type': contentType });
+    this.#metricHeaders = this.#traceHeaders;
+    // gRPC metadata keys are lowercase.
+    const metadata: Record<string, string> = {};
+    for (const name of Object.keys(headers)) metadata[name.toLowerCase()] = headers[name] as string;
+    this.#metadata = Object.freeze(metadata);
 
     if (this.format === 'otlp_grpc') {
       this.grpcTarget = resolveGrpcTarget(config.endpoint);
@@ -183,7 +176,7 @@ export class OtlpExporter extends BaseSpanExporter {
       this.givenGrpcTransport = transport as GrpcTransport | undefined;
       this.ownsTransport = false;
     } else {
-      this.httpEndpoints = resolveHttpEndpoints(config.endpoint);
+      this.#httpEndpoints = resolveHttpEndpoints(config.endpoint);
       if (transport !== undefined && typeof (transport as GrpcTransport).connect === 'function') {
         throw new ConfigError(`format ${this.format} needs an HttpTransport, got a gRPC transport`);
       }
@@ -192,11 +185,19 @@ export class OtlpExporter extends BaseSpanExporter {
     }
   }
 
-  /** Where trace requests go: the `/v1/traces` URL, or `host:port` for gRPC. */
+  /**
+   * Where trace requests go: the `/v1/traces` URL, or `host:port` for gRPC, as it may be shown
+   * (query values replaced by `REDACTED`; requests go to the full URL).
+   */
   get tracesTarget(): string {
-    if (this.httpEndpoints !== undefined) return this.httpEndpoints.traces;
+    if (this.#httpEndpoints !== undefined) return redactUrl(this.#httpEndpoints.traces);
     const target = this.grpcTarget as GrpcTarget;
     return `${target.host}:${target.port}`;
+  }
+
+  /** What `util.inspect` (and `console.log`) shows: the format, the shown target and header names, no values. */
+  [INSPECT_CUSTOM](): string {
+    return `OtlpExporter { format: '${this.format}', target: '${this.tracesTarget}', headers: [${Object.keys(this.#metadata).join(', ')}] }`;
   }
 
   protected async send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
@@ -274,11 +275,11 @@ export class OtlpExporter extends BaseSpanExporter {
 
   private async sendBody(signal: 'traces' | 'metrics', body: Uint8Array | string, abort: AbortSignal | undefined): Promise<SendOutcome> {
     if (this.format === 'otlp_grpc') return this.sendGrpc(signal, body as Uint8Array, abort);
-    const endpoints = this.httpEndpoints as HttpEndpoints;
+    const endpoints = this.#httpEndpoints as HttpEndpoints;
     const response = await (this.httpTransport as HttpTransport).send({
       url: signal === 'traces' ? endpoints.traces : endpoints.metrics,
       method: 'POST',
-      headers: signal === 'traces' ? this.traceHeaders : this.metricHeaders,
+      headers: signal === 'traces' ? this.#traceHeaders : this.#metricHeaders,
       body,
       timeoutMs: this.timeoutMs,
       signal: abort,
@@ -305,7 +306,7 @@ export class OtlpExporter extends BaseSpanExporter {
       method: 'Export',
       body,
       timeoutMs: this.timeoutMs,
-      metadata: this.metadata,
+      metadata: this.#metadata,
       signal: abort,
       compression: this.compression,
     });

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { type Span, Tracer } from '@trace/core';
 import { OtlpExporter, type OtlpExportFormat, type OtlpMetricData, createOtlpExporter } from '../src/index';
 import {
@@ -330,6 +331,31 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
       min: 0.5,
       max: 250,
     });
+  });
+
+  it('shows no header value or URL query in inspect, tracesTarget, stats or a failure', async () => {
+    const TOKEN = 'tok-0e4b77';
+    server = await startHttpServer(() => ({ status: 400 }));
+    const exporter = new OtlpExporter(
+      { endpoint: `${server.url}/v1/traces?api_key=${TOKEN}`, format: 'otlp_http_protobuf', headers: { Authorization: `Bearer ${TOKEN}` } },
+      testResource(),
+    );
+    const failed = await exporter.exportSpans(await finishedSpans(1));
+    expect(failed.ok).toBe(false);
+    expect(server.requests[0]?.url).toBe(`/v1/traces?api_key=${TOKEN}`);
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const shown = [
+      inspect(exporter, { depth: 10, showHidden: true }),
+      exporter.tracesTarget,
+      JSON.stringify(exporter.getStats()),
+      inspect(failed, { depth: 10 }),
+    ];
+    expect(shown.join('\n')).not.toContain(TOKEN);
+    expect(exporter.tracesTarget).toBe(`${server.url}/v1/traces?api_key=REDACTED`);
+    expect(inspect(exporter)).toContain('authorization');
+    const grpcExporter = new OtlpExporter({ endpoint: '127.0.0.1:4317', format: 'otlp_grpc', headers: { 'X-Api-Key': TOKEN } }, testResource());
+    expect(inspect(grpcExporter, { depth: 10, showHidden: true })).not.toContain(TOKEN);
+    await Promise.all([exporter.shutdown(), grpcExporter.shutdown()]);
   });
 });
 

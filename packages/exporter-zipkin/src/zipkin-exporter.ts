@@ -13,7 +13,7 @@ import {
   classifyHttpResult,
   retryOnServerErrors,
 } from '@trace/core';
-import { JsonBytesWriter } from '@trace/core/encoding';
+import { INSPECT_CUSTOM, JsonBytesWriter, redactUrl, validateHeaders } from '@trace/core/encoding';
 import { createDefaultTransport } from '@trace/transport-http';
 import { encodeZipkinJsonBytes, encodeZipkinJsonInto } from './json-encoder.js';
 import { encodeZipkinProto } from './proto-encoder.js';
@@ -52,12 +52,13 @@ const CONTENT_TYPE: Readonly<Record<ZipkinFormat, string>> = Object.freeze({
  * exporter then owns and closes on shutdown; a transport passed in is left open for its owner.
  */
 export class ZipkinExporter extends BaseSpanExporter {
-  /** The full URL spans are POSTed to. */
-  readonly url: string;
   readonly format: ZipkinFormat;
+  // The URL and headers may carry credentials: kept in private fields, which neither
+  // `util.inspect` nor `JSON.stringify` nor `Object.keys` can see.
+  readonly #url: string;
+  readonly #headers: Readonly<Record<string, string>>;
   private readonly transport: HttpTransport;
   private readonly ownsTransport: boolean;
-  private readonly headers: Readonly<Record<string, string>>;
   private readonly timeoutMs: number;
   private readonly compression: 'gzip' | 'none';
   private readonly encodeOptions: ZipkinEncodeOptions;
@@ -71,13 +72,13 @@ export class ZipkinExporter extends BaseSpanExporter {
       throw new ConfigError(`ZipkinExporter format must be 'zipkin_json' or 'zipkin_protobuf', got ${String(config.format)}`);
     }
     this.format = config.format;
-    this.url = zipkinSpansUrl(config.endpoint);
+    this.#url = zipkinSpansUrl(config.endpoint);
     this.timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
     if (typeof this.timeoutMs !== 'number' || !(this.timeoutMs > 0) || !Number.isFinite(this.timeoutMs)) {
       throw new ConfigError(`ZipkinExporter timeoutMs must be a finite number > 0, got ${String(config.timeoutMs)}`);
     }
     this.compression = config.enableCompression === true ? 'gzip' : 'none';
-    this.headers = buildHeaders(config.headers, CONTENT_TYPE[config.format]);
+    this.#headers = buildHeaders(config.headers, CONTENT_TYPE[config.format]);
     if (config.serviceName !== undefined && typeof config.serviceName !== 'string') {
       throw new ConfigError('ZipkinExporter serviceName must be a string');
     }
@@ -113,15 +114,28 @@ export class ZipkinExporter extends BaseSpanExporter {
 
   private async post(body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
     const result = await this.transport.send({
-      url: this.url,
+      url: this.#url,
       method: 'POST',
-      headers: this.headers,
+      headers: this.#headers,
       body,
       timeoutMs: this.timeoutMs,
       signal: options.signal,
       compression: this.compression,
     });
     return classifyHttpResult(result, retryOnServerErrors);
+  }
+
+  /**
+   * The URL spans are POSTed to, as it may be shown: without userinfo, query values replaced by
+   * `REDACTED` (the request itself goes to the full URL).
+   */
+  get url(): string {
+    return redactUrl(this.#url);
+  }
+
+  /** What `util.inspect` (and `console.log`) shows: the format, the shown URL and header names, no values. */
+  [INSPECT_CUSTOM](): string {
+    return `ZipkinExporter { format: '${this.format}', url: '${this.url}', headers: [${Object.keys(this.#headers).join(', ')}] }`;
   }
 
   /** The transport's figures: requests, bytes, failures, answers by status. */
@@ -152,7 +166,8 @@ function zipkinSpansUrl(endpoint: unknown): string {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new ConfigError(`ZipkinExporter endpoint is not a valid URL: ${endpoint}`);
+    // The text is not shown: an endpoint may carry credentials.
+    throw new ConfigError('ZipkinExporter endpoint is not a valid URL; use e.g. http://zipkin:9411');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`ZipkinExporter endpoint must use http: or https:, got ${url.protocol}`);
@@ -162,21 +177,10 @@ function zipkinSpansUrl(endpoint: unknown): string {
   return url.toString();
 }
 
-/** Custom headers plus the content type, which the format decides (a custom one is replaced). */
+/** Custom headers (core's one header rule) plus the content type, which the format decides (a custom one is replaced). */
 function buildHeaders(custom: Readonly<Record<string, string>> | undefined, contentType: string): Readonly<Record<string, string>> {
-  const headers: Record<string, string> = {};
-  if (custom !== undefined) {
-    if (custom === null || typeof custom !== 'object') throw new ConfigError('ZipkinExporter headers must be an object of strings');
-    for (const name of Object.keys(custom)) {
-      const value = custom[name];
-      if (typeof value !== 'string') throw new ConfigError(`ZipkinExporter header ${name} must have a string value`);
-      if (name === '' || /[\s:]/.test(name)) throw new ConfigError(`ZipkinExporter header name ${JSON.stringify(name)} is not a valid HTTP header name`);
-      // The value is never shown: headers often carry credentials.
-      if (/[\r\n]/.test(value)) throw new ConfigError(`ZipkinExporter header ${name} has a line break in its value`);
-      if (name.toLowerCase() === 'content-type') continue;
-      headers[name] = value;
-    }
-  }
+  const headers = validateHeaders(custom, 'ZipkinExporter');
+  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
   headers['content-type'] = contentType;
   return Object.freeze(headers);
 }

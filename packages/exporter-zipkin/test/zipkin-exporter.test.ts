@@ -2,6 +2,7 @@
 // schemas), how it classifies answers, and the retry / no-retry paths through a real Tracer.
 import { ConfigError, type Span, Tracer } from '@trace/core';
 import { createStubTransport } from '@trace/core/testing';
+import { inspect } from 'node:util';
 import { createDefaultTransport } from '@trace/transport-http';
 import { ZipkinExporter, createZipkinExporter, encodeZipkinJson, encodeZipkinJsonBytes } from '../src/index';
 import { buildFixture } from './support/fixture';
@@ -208,7 +209,7 @@ describe('ZipkinExporter without a server', () => {
     [{ format: 'otlp_grpc' }, /format must be/],
     [{ timeoutMs: 0 }, /timeoutMs/],
     [{ headers: { 'bad name': 'x' } }, /header name/],
-    [{ headers: { 'X-Ok': 'a\r\nInjected: 1' } }, /line break/],
+    [{ headers: { 'X-Ok': 'a\r\nInjected: 1' } }, /without CR, LF or NUL/],
     [{ localEndpoint: { ipv4: '10.0.0.300' } }, /ipv4/],
     [{ localEndpoint: { port: 0 } }, /port/],
   ])('invalid config %j throws a ConfigError', (change, message) => {
@@ -245,5 +246,63 @@ describe('createZipkinExporter with the default transport', () => {
     expect(results.every((result) => result.ok)).toBe(true);
     const received = server.requests.map((request) => request.body.toString('utf8')).sort();
     expect(received).toEqual(batches.map((batch) => encodeZipkinJson(batch)).sort());
+  });
+});
+
+describe('secrets', () => {
+  const TOKEN = 'tok-7f3a9c';
+
+  function visible(exporter: ZipkinExporter): string {
+    return [
+      inspect(exporter, { depth: 10, showHidden: true }),
+      JSON.stringify(exporter.getStats()),
+      JSON.stringify(exporter.getTransportStatistics()),
+      exporter.url,
+    ].join('\n');
+  }
+
+  test('no header value, URL userinfo or query appears in inspect, stats, url or errors', async () => {
+    server.answers = [500];
+    const exporter = exporterFor({
+      endpoint: `http://user:${TOKEN}@${server.origin.slice('http://'.length)}/?api_key=${TOKEN}`,
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    expect(visible(exporter)).not.toContain(TOKEN);
+    expect(inspect(exporter)).toContain('Authorization');
+    expect(exporter.url).toBe(`${server.origin}/api/v2/spans?api_key=REDACTED`);
+    const failed = await exporter.exportSpans(buildFixture().spans);
+    expect(failed.ok).toBe(false);
+    // The request itself carried the credentials.
+    expect(server.requests[0]?.url).toBe(`/api/v2/spans?api_key=${TOKEN}`);
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(inspect(failed, { depth: 10 })).not.toContain(TOKEN);
+    expect(visible(exporter)).not.toContain(TOKEN);
+  });
+
+  test('a refused connection to an endpoint with a token reports no token', async () => {
+    const closed = await startZipkinServer();
+    const origin = closed.origin;
+    await closed.close();
+    const exporter = exporterFor({ endpoint: `${origin}/?token=${TOKEN}`, headers: { 'X-Api-Key': TOKEN } });
+    const failed = await exporter.exportSpans(buildFixture().spans);
+    expect(failed.ok).toBe(false);
+    expect(inspect(failed, { depth: 10 })).not.toContain(TOKEN);
+    expect(visible(exporter)).not.toContain(TOKEN);
+  });
+
+  test.each([
+    [{ endpoint: `http://[::1?token=${TOKEN}` }],
+    [{ headers: { [`Authorization: Bearer ${TOKEN}`]: 'x' } }],
+    [{ headers: { Authorization: `Bearer ${TOKEN}\n` } }],
+  ])('config errors never show the token (%#)', (change) => {
+    const config = { endpoint: 'http://zipkin:9411', format: 'zipkin_json', ...change } as ConstructorParameters<typeof ZipkinExporter>[0];
+    let message = '';
+    try {
+      new ZipkinExporter(config, createStubTransport());
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toBe('');
+    expect(message).not.toContain(TOKEN);
   });
 });
