@@ -18,3 +18,5 @@ export {
   putJsonString,
 } from './json-bytes.js';
 export { INSPECT_CUSTOM, redactUrl, validateHeaders } from './request-secrets.js';
+export { ProtoWriter, varintSize } from './proto-writer.js';
+export { ProtoReader } from './proto-reader.js';

@@ -29,7 +29,7 @@ import { DEFAULT_MAX_REQUEST_BYTES, type EncodedBatch } from './encoded-batch.js
 import { type GrpcTarget, type HttpEndpoints, resolveGrpcTarget, resolveHttpEndpoints } from './endpoint.js';
 import { type OtlpMetricData, encodeOtlpMetricsJson, encodeOtlpMetricsProtobuf } from './metrics.js';
 import { type PartialSuccess, decodeJsonPartialSuccess, decodeProtobufPartialSuccess } from './partial-success.js';
-import { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter } from '@trace/core/encoding';
 import { ResourceCatalog } from './resource-catalog.js';
 import { encodeTraceJsonBatch } from './trace-json.js';
 import { encodeTraceProtobufBatch } from './trace-protobuf.js';

@@ -2,7 +2,6 @@
 // endpoint hidden in peer tags, the tags that must not be repeated, the flags `shared` and `debug`.
 import type { Span, TagValue } from '@trace/core';
 import { type IpAddress, parseIpAddress } from './ip-address.js';
-import { jsonText } from './json-string.js';
 
 /** Address of an endpoint, as Zipkin's `Endpoint` holds it (the service name comes from the span). */
 export interface ZipkinEndpointAddress {
@@ -210,24 +209,15 @@ function cachedIp(text: string | undefined): IpAddress | undefined {
   return lastIp;
 }
 
-/** A tag value as the string Zipkin wants: strings as they are, numbers and booleans stringified, arrays as JSON. */
+/**
+ * A tag value as the string Zipkin wants: strings as they are, numbers and booleans stringified,
+ * arrays as their JSON text. Arrays of tag values are plain strings, numbers and booleans, so
+ * `JSON.stringify` writes exactly that (non-finite numbers as `null`, lone surrogates escaped).
+ */
 export function tagValueString(value: TagValue): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return arrayJson(value);
-}
-
-/** A homogeneous array as JSON text, with `JSON.stringify`'s rules (non-finite numbers are null). */
-function arrayJson(values: readonly (string | number | boolean)[]): string {
-  let out = '[';
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) out += ',';
-    const item = values[i];
-    if (typeof item === 'string') out += `"${jsonText(item)}"`;
-    else if (typeof item === 'number') out += Number.isFinite(item) ? String(item) : 'null';
-    else out += item ? 'true' : 'false';
-  }
-  return `${out}]`;
+  return JSON.stringify(value);
 }
 
 // Span and parent ids compared as bytes: the hex getters would build two strings per server span.
@@ -251,19 +241,6 @@ export function errorTagValue(span: Span, userError: TagValue | undefined): stri
   if (span.statusMessage !== '') return span.statusMessage;
   if (userError === undefined || typeof userError === 'boolean' || userError === 'true' || userError === 'false') return '';
   return tagValueString(userError);
-}
-
-interface WellFormedString {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
-/**
- * `value` with lone surrogates replaced by U+FFFD. Protobuf strings must be valid UTF-8 (Zipkin's
- * proto3 parser rejects the whole message otherwise); the native check is one fast scan.
- */
-export function wellFormed(value: string): string {
-  return (value as unknown as WellFormedString).isWellFormed() ? value : (value as unknown as WellFormedString).toWellFormed();
 }
 
 /** Epoch µs as the integer Zipkin requires. */

@@ -1,6 +1,6 @@
 // The protobuf writer on core's ByteBuffer: growing from a tiny buffer and letting a huge one go
 // at the next reset must not change a byte (its DataView follows every buffer swap).
-import { ProtoWriter } from '../src/proto-writer';
+import { ProtoWriter } from '@trace/core/encoding';
 
 /** Byte equality without jest's element-by-element diff, which takes seconds on megabytes. */
 function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
