@@ -11,7 +11,6 @@ import {
   type HttpTransport,
   type Span,
   type TagValue,
-  type TraceExportConfig,
   classifyHttpResult,
   classifyTransportError,
   exportFailed,
@@ -39,12 +38,34 @@ export const JAEGER_GRPC_SERVICE = 'jaeger.api_v2.CollectorService';
 /** gRPC method spans are posted to. */
 export const JAEGER_GRPC_METHOD = 'PostSpans';
 
-/** Configuration of a {@link JaegerExporter}: the shared export config plus process details. */
-export interface JaegerExporterConfig extends TraceExportConfig<JaegerExportFormat> {
+/**
+ * Options of {@link JaegerExporter}: the shape every exporter of the toolkit takes (`format`,
+ * `endpoint`, `headers`, `compression`, `timeoutMs`, `resource`, `transport`), plus Jaeger's
+ * `serviceName` and `hostname`.
+ */
+export interface JaegerExporterOptions {
+  /** `jaeger_thrift` (default) or `jaeger_grpc`. */
+  format?: JaegerExportFormat;
+  /** `http(s)://host[:port]` (Thrift, port 14268 by default) or `host[:port]` (gRPC, 14250). */
+  endpoint: string;
+  /** HTTP headers or gRPC metadata. Their values never appear in errors, statistics or `util.inspect`. */
+  headers?: Readonly<Record<string, string>>;
+  /** `gzip` the body, or `none` (default). */
+  compression?: 'gzip' | 'none';
+  /** Deadline of one request, in ms. Default 30000. */
+  timeoutMs?: number;
+  /** Attributes of the process the spans come from (e.g. `service.version`): sent as process tags. */
+  resource?: { readonly attributes: Readonly<Record<string, TagValue>> };
+  /**
+   * An `HttpTransport` for `jaeger_thrift` or a `GrpcTransport` for `jaeger_grpc`. Default: the
+   * default transport of `@trace/transport-http` / `@trace/transport-grpc`, owned and closed by
+   * the exporter.
+   */
+  transport?: HttpTransport | GrpcTransport;
+  /** Overrides each span's service name. */
+  serviceName?: string;
   /** Value of the `hostname` process tag. Default `os.hostname()`. */
   hostname?: string;
-  /** Resource attributes sent as process tags (e.g. `service.version`). */
-  resourceAttributes?: Readonly<Record<string, TagValue>>;
 }
 
 interface GrpcTarget {
@@ -83,10 +104,11 @@ export class JaegerExporter extends BaseSpanExporter {
   private grpcTransport: Promise<GrpcTransport | string> | undefined;
   private ownsTransport: boolean;
 
-  constructor(config: JaegerExporterConfig, transport?: HttpTransport | GrpcTransport) {
+  constructor(config: JaegerExporterOptions) {
     super();
-    if (config === null || typeof config !== 'object') throw new ConfigError('JaegerExporter needs a config object');
-    const format = config.format;
+    if (config === null || typeof config !== 'object') throw new ConfigError('JaegerExporter needs an options object');
+    const format = config.format ?? 'jaeger_thrift';
+    const transport = config.transport;
     if (format !== 'jaeger_thrift' && format !== 'jaeger_grpc') {
       throw new ConfigError(`JaegerExporter format must be 'jaeger_thrift' or 'jaeger_grpc', got ${JSON.stringify(format)}`);
     }
@@ -94,8 +116,18 @@ export class JaegerExporter extends BaseSpanExporter {
     const timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
     if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw new ConfigError(`JaegerExporter timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
     this.timeoutMs = timeoutMs;
-    this.compression = config.enableCompression === true ? 'gzip' : 'none';
-    this.process = createJaegerProcess({ serviceName: config.serviceName, hostname: config.hostname, resourceAttributes: config.resourceAttributes });
+    const compression = config.compression ?? 'none';
+    if (compression !== 'gzip' && compression !== 'none')
+      throw new ConfigError(`JaegerExporter compression must be 'gzip' or 'none', got ${String(compression)}`);
+    this.compression = compression;
+    const resource = config.resource;
+    if (
+      resource !== undefined &&
+      (resource === null || typeof resource !== 'object' || typeof resource.attributes !== 'object' || resource.attributes === null)
+    ) {
+      throw new ConfigError('JaegerExporter resource must be { attributes }');
+    }
+    this.process = createJaegerProcess({ serviceName: config.serviceName, hostname: config.hostname, resourceAttributes: resource?.attributes });
     const isGrpcTransport = transport !== undefined && typeof (transport as Partial<GrpcTransport>).connect === 'function';
     const headers = validateHeaders(config.headers, 'JaegerExporter');
 
@@ -210,12 +242,9 @@ export class JaegerExporter extends BaseSpanExporter {
   }
 }
 
-/**
- * `new JaegerExporter({ endpoint, format })` (seed `create_jaeger_exporter`). Format defaults to
- * `jaeger_thrift`.
- */
-export function createJaegerExporter(endpoint: string, format: JaegerExportFormat = 'jaeger_thrift'): JaegerExporter {
-  return new JaegerExporter({ endpoint, format });
+/** `new JaegerExporter(options)`, as a function (seed `create_jaeger_exporter`). */
+export function createJaegerExporter(options: JaegerExporterOptions): JaegerExporter {
+  return new JaegerExporter(options);
 }
 
 /** Splits spans by service name, keeping order; `undefined` when they share one (the usual case). */

@@ -91,12 +91,12 @@ describeWithIdl('JaegerExporter jaeger_grpc over a real gRPC server', () => {
 
   function exporter(port: number, config: Partial<ConstructorParameters<typeof JaegerExporter>[0]> = {}): JaegerExporter {
     transport = createDefaultGrpcTransport();
-    return new JaegerExporter({ endpoint: `127.0.0.1:${port}`, format: 'jaeger_grpc', hostname: 'grpc-host', ...config }, transport);
+    return new JaegerExporter({ endpoint: `127.0.0.1:${port}`, format: 'jaeger_grpc', hostname: 'grpc-host', ...config, transport });
   }
 
   it('calls CollectorService/PostSpans with a PostSpansRequest the official schema decodes', async () => {
     collector = await startCollector(root);
-    const jaeger = exporter(collector.port, { headers: { 'x-tenant': 'acme' }, resourceAttributes: { 'deployment.environment': 'test' } });
+    const jaeger = exporter(collector.port, { headers: { 'x-tenant': 'acme' }, resource: { attributes: { 'deployment.environment': 'test' } } });
     const result = await jaeger.exportSpans([spans.server, spans.client, spans.root]);
     expect(result).toEqual({ ok: true, value: {} });
     expect(collector.calls).toHaveLength(1);

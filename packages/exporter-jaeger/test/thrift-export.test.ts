@@ -83,7 +83,7 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
     collector = await startCollector([202]);
     const result = await exporter({
       headers: { Authorization: 'Bearer secret-token' },
-      resourceAttributes: { 'service.version': '4.5.6', 'process.pid': 1234 },
+      resource: { attributes: { 'service.version': '4.5.6', 'process.pid': 1234 } },
     }).exportSpans([spans.server, spans.client, spans.root]);
     expect(result).toEqual({ ok: true, value: {} });
     expect(collector.requests).toHaveLength(1);
@@ -136,7 +136,7 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
 
   it('gzips the body when compression is enabled', async () => {
     collector = await startCollector([202]);
-    await exporter({ enableCompression: true }).exportSpans([spans.root]);
+    await exporter({ compression: 'gzip' }).exportSpans([spans.root]);
     const [request] = collector.requests as [Received];
     expect(request.headers['content-encoding']).toBe('gzip');
     expect(decodeThriftBatch(gunzipSync(request.body)).spans[0].operationName).toBe('nightly-job');
@@ -144,7 +144,7 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
 
   it('works with createJaegerExporter and an endpoint without the path', async () => {
     collector = await startCollector([202]);
-    const created = createJaegerExporter(`127.0.0.1:${collector.port}`, 'jaeger_thrift');
+    const created = createJaegerExporter({ endpoint: `127.0.0.1:${collector.port}`, format: 'jaeger_thrift' });
     exporters.push(created);
     expect(created.target).toBe(`http://127.0.0.1:${collector.port}/api/traces`);
     expect((await created.exportSpans([spans.root])).ok).toBe(true);
@@ -172,7 +172,7 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
     const url = collector.url;
     await collector.close();
     const transport = createDefaultTransport();
-    const closedPort = new JaegerExporter({ endpoint: url, format: 'jaeger_thrift' }, transport);
+    const closedPort = new JaegerExporter({ endpoint: url, format: 'jaeger_thrift', transport });
     const result = await closedPort.exportSpans([spans.root]);
     await closedPort.shutdown();
     await transport.close();

@@ -8,7 +8,7 @@ import {
   type ExportResult,
   type HttpTransport,
   type Span,
-  type TraceExportConfig,
+  type TagValue,
   type TransportStatistics,
   classifyHttpResult,
   retryOnServerErrors,
@@ -22,8 +22,31 @@ import { type ZipkinEncodeOptions, type ZipkinEndpointAddress, localAddress } fr
 /** The two Zipkin wire formats. */
 export type ZipkinFormat = 'zipkin_json' | 'zipkin_protobuf';
 
-/** Configuration of {@link ZipkinExporter}: the shared export config plus Zipkin's own fields. */
-export interface ZipkinExporterConfig extends TraceExportConfig<ZipkinFormat> {
+/**
+ * Options of {@link ZipkinExporter}: the shape every exporter of the toolkit takes (`format`,
+ * `endpoint`, `headers`, `compression`, `timeoutMs`, `resource`, `transport`), plus Zipkin's own
+ * `serviceName` and `localEndpoint`.
+ */
+export interface ZipkinExporterOptions {
+  /** `zipkin_json` (default) or `zipkin_protobuf`. */
+  format?: ZipkinFormat;
+  /** `http(s)://host:port[/base]` of the Zipkin server (Zipkin listens on 9411). */
+  endpoint: string;
+  /** Extra request headers, e.g. `Authorization`. Their values never appear in errors, statistics or `util.inspect`. */
+  headers?: Readonly<Record<string, string>>;
+  /** `gzip` the body, or `none` (default). */
+  compression?: 'gzip' | 'none';
+  /** Deadline of one request, in ms. Default 30000. */
+  timeoutMs?: number;
+  /**
+   * Attributes of the process the spans come from. Zipkin v2 has no place for them (spans carry
+   * their own service name), so they are not sent; accepted so every exporter takes one shape.
+   */
+  resource?: { readonly attributes: Readonly<Record<string, TagValue>> };
+  /** The HTTP transport. Default: `createDefaultTransport()`, owned and closed by the exporter. */
+  transport?: HttpTransport;
+  /** Written as every span's `localEndpoint.serviceName` instead of the span's own. */
+  serviceName?: string;
   /**
    * Address of this host, written into every span's `localEndpoint` next to the service name
    * (Zipkin shows it and uses it to tell instances apart). Default: none.
@@ -65,25 +88,27 @@ export class ZipkinExporter extends BaseSpanExporter {
   /** JSON body buffers not in use by an export in flight (only with the exporter's own transport). */
   private idleWriters: JsonBytesWriter[] = [];
 
-  constructor(config: ZipkinExporterConfig, transport?: HttpTransport) {
+  constructor(config: ZipkinExporterOptions) {
     super();
-    if (config === null || typeof config !== 'object') throw new ConfigError('ZipkinExporter needs a config object');
-    if (config.format !== 'zipkin_json' && config.format !== 'zipkin_protobuf') {
-      throw new ConfigError(`ZipkinExporter format must be 'zipkin_json' or 'zipkin_protobuf', got ${String(config.format)}`);
+    if (config === null || typeof config !== 'object') throw new ConfigError('ZipkinExporter needs an options object');
+    const format = config.format ?? 'zipkin_json';
+    if (format !== 'zipkin_json' && format !== 'zipkin_protobuf') {
+      throw new ConfigError(`ZipkinExporter format must be 'zipkin_json' or 'zipkin_protobuf', got ${String(format)}`);
     }
-    this.format = config.format;
+    this.format = format;
     this.#url = zipkinSpansUrl(config.endpoint);
     this.timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
     if (typeof this.timeoutMs !== 'number' || !(this.timeoutMs > 0) || !Number.isFinite(this.timeoutMs)) {
       throw new ConfigError(`ZipkinExporter timeoutMs must be a finite number > 0, got ${String(config.timeoutMs)}`);
     }
-    this.compression = config.enableCompression === true ? 'gzip' : 'none';
-    this.#headers = buildHeaders(config.headers, CONTENT_TYPE[config.format]);
+    this.compression = compressionOf(config.compression);
+    this.#headers = buildHeaders(config.headers, CONTENT_TYPE[format]);
     if (config.serviceName !== undefined && typeof config.serviceName !== 'string') {
       throw new ConfigError('ZipkinExporter serviceName must be a string');
     }
     validateLocalEndpoint(config.localEndpoint);
     this.encodeOptions = { serviceName: config.serviceName, localEndpoint: config.localEndpoint };
+    const transport = config.transport;
     if (transport === undefined) {
       this.transport = createDefaultTransport();
       this.ownsTransport = true;
@@ -151,12 +176,16 @@ export class ZipkinExporter extends BaseSpanExporter {
   }
 }
 
-/**
- * A Zipkin exporter for `endpoint` (e.g. `http://zipkin:9411`) in `format`, with the default
- * transport (seed `create_zipkin_exporter`).
- */
-export function createZipkinExporter(endpoint: string, format: ZipkinFormat = 'zipkin_json'): ZipkinExporter {
-  return new ZipkinExporter({ endpoint, format });
+/** `new ZipkinExporter(options)`, as a function (seed `create_zipkin_exporter`). */
+export function createZipkinExporter(options: ZipkinExporterOptions): ZipkinExporter {
+  return new ZipkinExporter(options);
+}
+
+/** `gzip` or `none` (the default); anything else is a configuration error. */
+function compressionOf(value: unknown): 'gzip' | 'none' {
+  if (value === undefined || value === 'none') return 'none';
+  if (value === 'gzip') return 'gzip';
+  throw new ConfigError(`ZipkinExporter compression must be 'gzip' or 'none', got ${String(value)}`);
 }
 
 /** `{endpoint}/api/v2/spans`, or `endpoint` itself when it already ends in that path. */
