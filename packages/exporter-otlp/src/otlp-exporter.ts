@@ -13,7 +13,6 @@ import {
   type HttpTransport,
   type Result,
   type Span,
-  type TraceExportConfig,
   classifyHttpResult,
   classifyTransportError,
   err,
@@ -23,7 +22,7 @@ import {
   retryOnOtlpStatuses,
 } from '@trace/core';
 import { INSPECT_CUSTOM, redactUrl, validateHeaders } from '@trace/core/encoding';
-import type { MetricsExporter, OtelResource } from '@trace/otel-adapter';
+import { type MetricsExporter, type OtelResource, createServiceResource } from '@trace/otel-adapter';
 import { createDefaultTransport } from '@trace/transport-http';
 import { DEFAULT_MAX_REQUEST_BYTES, type EncodedBatch } from './encoded-batch.js';
 import { type GrpcTarget, type HttpEndpoints, resolveGrpcTarget, resolveHttpEndpoints } from './endpoint.js';
@@ -37,8 +36,35 @@ import { encodeTraceProtobufBatch } from './trace-protobuf.js';
 /** The three OTLP wire formats. */
 export type OtlpExportFormat = 'otlp_grpc' | 'otlp_http_protobuf' | 'otlp_http_json';
 
-/** OTLP exporter configuration: the shared exporter config plus a request size bound. */
-export interface OtlpExporterConfig extends TraceExportConfig<OtlpExportFormat> {
+/**
+ * Options of {@link OtlpExporter}: the shape every exporter of the toolkit takes (`format`,
+ * `endpoint`, `headers`, `compression`, `timeoutMs`, `resource`, `transport`), plus OTLP's
+ * `serviceName` and `maxRequestBytes`.
+ */
+export interface OtlpExporterOptions {
+  /** `otlp_http_protobuf` (default), `otlp_http_json` or `otlp_grpc`. */
+  format?: OtlpExportFormat;
+  /** `http(s)://host:4318[/base]` for the HTTP formats, `host:4317` for gRPC. */
+  endpoint: string;
+  /** HTTP headers or gRPC metadata. Their values never appear in errors, statistics or `util.inspect`. */
+  headers?: Readonly<Record<string, string>>;
+  /** `gzip` the body, or `none` (default). */
+  compression?: 'gzip' | 'none';
+  /** Deadline of one request, in ms. Default 30000. */
+  timeoutMs?: number;
+  /**
+   * The resource spans are sent under (see `createServiceResource`); a span of another service
+   * is sent under the same resource with its own `service.name`. Default: a resource whose
+   * `service.name` is `serviceName`, else `unknown_service:node`.
+   */
+  resource?: OtelResource;
+  /**
+   * An `HttpTransport` for the HTTP formats or a `GrpcTransport` for `otlp_grpc`. Default:
+   * `createDefaultTransport()` / `@trace/transport-grpc`'s default, owned and closed by the exporter.
+   */
+  transport?: HttpTransport | GrpcTransport;
+  /** Overrides each span's service name. */
+  serviceName?: string;
   /**
    * Largest request body in bytes (before compression). Bigger batches are split across requests;
    * a span too large to fit alone is dropped and counted as `spanTooLarge`. Default 4 MiB.
@@ -125,22 +151,23 @@ export class OtlpExporter extends BaseSpanExporter {
   private ownsGrpcTransport = false;
   private writerBusy = false;
 
-  /**
-   * @param config endpoint (`http(s)://host:4318` for HTTP formats, `host:4317` for gRPC), format,
-   *   timeout, compression, headers, service name override, request size bound.
-   * @param resource the resource every span is sent under (see `createServiceResource`).
-   * @param transport an `HttpTransport` for the HTTP formats or a `GrpcTransport` for `otlp_grpc`;
-   *   default: `createDefaultTransport()` / `createDefaultGrpcTransport()`. A transport passed in is
-   *   not closed by {@link OtlpExporter.shutdown}.
-   * @throws ConfigError for an unknown format, a bad endpoint, headers or size bound.
-   */
-  constructor(config: OtlpExporterConfig, resource: OtelResource, transport?: HttpTransport | GrpcTransport) {
+  /** @throws ConfigError for an unknown format, a bad endpoint, headers, resource, compression or size bound. */
+  constructor(config: OtlpExporterOptions) {
     super();
-    if (typeof config !== 'object' || config === null) throw new ConfigError('OtlpExporter needs a config object');
-    if (!FORMATS.includes(config.format)) throw new ConfigError(`OTLP format must be one of ${FORMATS.join(', ')}, got ${String(config.format)}`);
-    if (typeof resource !== 'object' || resource === null || typeof resource.attributes !== 'object' || resource.attributes === null) {
-      throw new ConfigError('OtlpExporter needs a resource { attributes, droppedAttributesCount } (see createServiceResource)');
+    if (typeof config !== 'object' || config === null) throw new ConfigError('OtlpExporter needs an options object');
+    const format = config.format ?? 'otlp_http_protobuf';
+    if (!FORMATS.includes(format)) throw new ConfigError(`OTLP format must be one of ${FORMATS.join(', ')}, got ${String(format)}`);
+    if (config.serviceName !== undefined && (typeof config.serviceName !== 'string' || config.serviceName === '')) {
+      throw new ConfigError('serviceName, when given, must be a non-empty string');
     }
+    const resource = config.resource === undefined ? createServiceResource(config.serviceName ?? 'unknown_service:node', '') : config.resource;
+    if (typeof resource !== 'object' || resource === null || typeof resource.attributes !== 'object' || resource.attributes === null) {
+      throw new ConfigError('OtlpExporter resource must be { attributes, droppedAttributesCount } (see createServiceResource)');
+    }
+    const transport = config.transport;
+    const compression = config.compression ?? 'none';
+    if (compression !== 'gzip' && compression !== 'none')
+      throw new ConfigError(`OtlpExporter compression must be 'gzip' or 'none', got ${String(compression)}`);
     const timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
     if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))
       throw new ConfigError(`timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
@@ -148,15 +175,12 @@ export class OtlpExporter extends BaseSpanExporter {
     if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < MIN_REQUEST_BYTES) {
       throw new ConfigError(`maxRequestBytes must be an integer >= ${MIN_REQUEST_BYTES}, got ${String(maxRequestBytes)}`);
     }
-    if (config.serviceName !== undefined && (typeof config.serviceName !== 'string' || config.serviceName === '')) {
-      throw new ConfigError('serviceName, when given, must be a non-empty string');
-    }
     const headers = validateHeaders(config.headers, 'OtlpExporter');
-    this.format = config.format;
+    this.format = format;
     this.resource = resource;
     this.catalog = new ResourceCatalog(resource, config.serviceName);
     this.timeoutMs = timeoutMs;
-    this.compression = config.enableCompression === true ? 'gzip' : 'none';
+    this.compression = compression;
     this.maxRequestBytes = maxRequestBytes;
     const contentType = this.format === 'otlp_http_json' ? CONTENT_TYPE_JSON : CONTENT_TYPE_PROTOBUF;
     // The format decides the content type: a custom one is replaced.
@@ -355,10 +379,7 @@ export class OtlpExporter extends BaseSpanExporter {
   }
 }
 
-/**
- * Creates an {@link OtlpExporter} from an endpoint, a resource and a format (seed §5.3
- * `create_otlp_exporter`), with every other setting at its default.
- */
-export function createOtlpExporter(endpoint: string, resource: OtelResource, format: OtlpExportFormat = 'otlp_http_protobuf'): OtlpExporter {
-  return new OtlpExporter({ endpoint, format }, resource);
+/** `new OtlpExporter(options)`, as a function (seed `create_otlp_exporter`). */
+export function createOtlpExporter(options: OtlpExporterOptions): OtlpExporter {
+  return new OtlpExporter(options);
 }
