@@ -73,6 +73,39 @@ interface GrpcTarget {
   port: number;
 }
 
+/** Which kind of transport each format travels on. */
+const TRANSPORT_KIND: Readonly<Record<JaegerExportFormat, 'http' | 'grpc'>> = Object.freeze({
+  jaeger_thrift: 'http',
+  jaeger_grpc: 'grpc',
+});
+
+/**
+ * Where and how batches go: a Thrift body POSTed over HTTP, or a `PostSpansRequest` over gRPC.
+ * The URL, headers and metadata may carry credentials; the exporter keeps its route in a private
+ * field, which neither `util.inspect` nor `JSON.stringify` nor `Object.keys` can see.
+ */
+type HttpRoute = {
+  readonly kind: 'http';
+  readonly transport: HttpTransport;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+};
+type GrpcRoute = {
+  readonly kind: 'grpc';
+  /** The connected transport, or why there is none; set on the first export when none was given. */
+  transport: Promise<GrpcTransport | string> | undefined;
+  readonly target: GrpcTarget;
+  /** `host:port` (IPv6 hosts bracketed). */
+  readonly address: string;
+  readonly metadata: Readonly<Record<string, string>> | undefined;
+};
+type Route = HttpRoute | GrpcRoute;
+
+/** A gRPC transport tells itself apart by `connect`, which an HTTP transport lacks. */
+function isGrpcTransport(transport: HttpTransport | GrpcTransport): transport is GrpcTransport {
+  return typeof (transport as Partial<GrpcTransport>).connect === 'function';
+}
+
 /**
  * Exports spans to a Jaeger collector (seed §5.1 `jaeger_exporter`).
  *
@@ -91,24 +124,16 @@ interface GrpcTarget {
  */
 export class JaegerExporter extends BaseSpanExporter {
   readonly format: JaegerExportFormat;
-  // The URL, headers and metadata may carry credentials: kept in private fields, which neither
-  // `util.inspect` nor `JSON.stringify` nor `Object.keys` can see.
-  readonly #target: string;
-  readonly #httpHeaders: Readonly<Record<string, string>>;
-  readonly #grpcMetadata: Readonly<Record<string, string>> | undefined;
+  readonly #route: Route;
   private readonly process: JaegerProcess;
   private readonly timeoutMs: number;
   private readonly compression: 'gzip' | 'none';
-  private readonly grpcTarget: GrpcTarget | undefined;
-  private httpTransport: HttpTransport | undefined;
-  private grpcTransport: Promise<GrpcTransport | string> | undefined;
   private ownsTransport: boolean;
 
   constructor(config: JaegerExporterOptions) {
     super();
     if (config === null || typeof config !== 'object') throw new ConfigError('JaegerExporter needs an options object');
     const format = config.format ?? 'jaeger_thrift';
-    const transport = config.transport;
     if (format !== 'jaeger_thrift' && format !== 'jaeger_grpc') {
       throw new ConfigError(`JaegerExporter format must be 'jaeger_thrift' or 'jaeger_grpc', got ${JSON.stringify(format)}`);
     }
@@ -128,32 +153,35 @@ export class JaegerExporter extends BaseSpanExporter {
       throw new ConfigError('JaegerExporter resource must be { attributes }');
     }
     this.process = createJaegerProcess({ serviceName: config.serviceName, hostname: config.hostname, resourceAttributes: resource?.attributes });
-    const isGrpcTransport = transport !== undefined && typeof (transport as Partial<GrpcTransport>).connect === 'function';
     const headers = validateHeaders(config.headers, 'JaegerExporter');
+    const transport = config.transport;
+    this.ownsTransport = transport === undefined;
 
-    if (format === 'jaeger_thrift') {
-      if (transport !== undefined && isGrpcTransport) throw new ConfigError('the jaeger_thrift format needs an HttpTransport, got a GrpcTransport');
-      this.#target = resolveThriftUrl(config.endpoint);
+    if (TRANSPORT_KIND[format] === 'http') {
+      if (transport !== undefined && isGrpcTransport(transport)) throw new ConfigError(`the ${format} format needs an HttpTransport, got a GrpcTransport`);
       // The format decides the content type: a custom one is replaced.
       for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
       headers['Content-Type'] = 'application/x-thrift';
-      this.#httpHeaders = Object.freeze(headers);
-      this.#grpcMetadata = undefined;
-      this.grpcTarget = undefined;
-      this.ownsTransport = transport === undefined;
-      this.httpTransport = (transport as HttpTransport | undefined) ?? createDefaultTransport();
+      this.#route = {
+        kind: 'http',
+        transport: transport ?? createDefaultTransport(),
+        url: resolveThriftUrl(config.endpoint),
+        headers: Object.freeze(headers),
+      };
     } else {
-      if (transport !== undefined && !isGrpcTransport) throw new ConfigError('the jaeger_grpc format needs a GrpcTransport, got an HttpTransport');
+      if (transport !== undefined && !isGrpcTransport(transport)) throw new ConfigError(`the ${format} format needs a GrpcTransport, got an HttpTransport`);
       const target = resolveGrpcTarget(config.endpoint);
-      this.grpcTarget = target;
-      this.#target = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
-      this.#httpHeaders = Object.freeze({});
       // gRPC metadata keys are lowercase.
       const metadata: Record<string, string> = {};
       for (const name of Object.keys(headers)) metadata[name.toLowerCase()] = headers[name] as string;
-      this.#grpcMetadata = config.headers === undefined ? undefined : Object.freeze(metadata);
-      this.ownsTransport = transport === undefined;
-      if (transport !== undefined) this.grpcTransport = Promise.resolve(this.connectGrpc(transport as GrpcTransport));
+      this.#route = {
+        kind: 'grpc',
+        transport: undefined,
+        target,
+        address: target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`,
+        metadata: config.headers === undefined ? undefined : Object.freeze(metadata),
+      };
+      if (transport !== undefined) this.#route.transport = Promise.resolve(this.connectGrpc(transport, target));
     }
   }
 
@@ -162,36 +190,38 @@ export class JaegerExporter extends BaseSpanExporter {
    * userinfo, query values replaced by `REDACTED` (requests go to the full URL).
    */
   get target(): string {
-    return redactUrl(this.#target);
+    const route = this.#route;
+    return route.kind === 'http' ? redactUrl(route.url) : route.address;
   }
 
   /** What `util.inspect` (and `console.log`) shows: the format, the shown target and header names, no values. */
   [INSPECT_CUSTOM](): string {
-    const names = Object.keys(this.#grpcMetadata ?? this.#httpHeaders);
+    const route = this.#route;
+    const names = Object.keys((route.kind === 'http' ? route.headers : route.metadata) ?? {});
     return `JaegerExporter { format: '${this.format}', target: '${this.target}', headers: [${names.join(', ')}] }`;
   }
 
   protected send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
-    return this.format === 'jaeger_thrift' ? this.sendThrift(spans, options) : this.sendGrpc(spans, options);
+    const route = this.#route;
+    return route.kind === 'http' ? this.sendThrift(route, spans, options) : this.sendGrpc(route, spans, options);
   }
 
-  private async sendThrift(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
-    const transport = this.httpTransport as HttpTransport;
+  private async sendThrift(route: HttpRoute, spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
     // A Thrift batch has one process, so spans of several services go as one batch each.
     const groups = this.process.serviceName === undefined ? groupByService(spans) : undefined;
-    if (groups === undefined) return this.postThrift(transport, encodeJaegerThriftBatch(spans, this.process), options);
+    if (groups === undefined) return this.postThrift(route, encodeJaegerThriftBatch(spans, this.process), options);
     for (const group of groups) {
-      const result = await this.postThrift(transport, encodeJaegerThriftBatch(group, this.process), options);
+      const result = await this.postThrift(route, encodeJaegerThriftBatch(group, this.process), options);
       if (!result.ok) return result;
     }
     return exportSucceeded();
   }
 
-  private async postThrift(transport: HttpTransport, body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
-    const result = await transport.send({
-      url: this.#target,
+  private async postThrift(route: HttpRoute, body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
+    const result = await route.transport.send({
+      url: route.url,
       method: 'POST',
-      headers: this.#httpHeaders,
+      headers: route.headers,
       body,
       timeoutMs: this.timeoutMs,
       signal: options.signal,
@@ -200,9 +230,9 @@ export class JaegerExporter extends BaseSpanExporter {
     return classifyHttpResult(result, retryOnServerErrors);
   }
 
-  private async sendGrpc(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
-    if (this.grpcTransport === undefined) this.grpcTransport = this.loadGrpcTransport();
-    const transport = await this.grpcTransport;
+  private async sendGrpc(route: GrpcRoute, spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
+    route.transport ??= this.loadGrpcTransport(route.target);
+    const transport = await route.transport;
     if (typeof transport === 'string') return exportFailed('GRPC_TRANSPORT_UNAVAILABLE', transport, false);
     if (this.isShutdown) return exportFailed('EXPORTER_SHUT_DOWN', 'exporter was shut down', false);
     const result = await transport.send({
@@ -210,21 +240,20 @@ export class JaegerExporter extends BaseSpanExporter {
       method: JAEGER_GRPC_METHOD,
       body: encodeJaegerProtoPostSpans(spans, this.process),
       timeoutMs: this.timeoutMs,
-      metadata: this.#grpcMetadata,
+      metadata: route.metadata,
       signal: options.signal,
       compression: this.compression,
     });
     return result.ok ? exportSucceeded() : classifyTransportError(result.error);
   }
 
-  private async loadGrpcTransport(): Promise<GrpcTransport | string> {
+  private async loadGrpcTransport(target: GrpcTarget): Promise<GrpcTransport | string> {
     const loaded = await loadDefaultGrpcTransport();
-    return loaded.ok ? this.connectGrpc(loaded.value) : loaded.error;
+    return loaded.ok ? this.connectGrpc(loaded.value, target) : loaded.error;
   }
 
   /** Points the transport at the collector; returns the transport, or why it cannot be used. */
-  private connectGrpc(transport: GrpcTransport): GrpcTransport | string {
-    const target = this.grpcTarget as GrpcTarget;
+  private connectGrpc(transport: GrpcTransport, target: GrpcTarget): GrpcTransport | string {
     const connected = transport.connect(target.host, target.port);
     return connected.ok ? transport : `cannot use gRPC target ${this.target}: ${connected.error.message}`;
   }
@@ -234,9 +263,11 @@ export class JaegerExporter extends BaseSpanExporter {
     await super.shutdown();
     if (!this.ownsTransport) return;
     this.ownsTransport = false;
-    if (this.httpTransport !== undefined) await this.httpTransport.close();
-    if (this.grpcTransport !== undefined) {
-      const transport = await this.grpcTransport;
+    const route = this.#route;
+    if (route.kind === 'http') {
+      await route.transport.close();
+    } else if (route.transport !== undefined) {
+      const transport = await route.transport;
       if (typeof transport !== 'string') await transport.close();
     }
   }
