@@ -77,7 +77,13 @@ export const OTLP_TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceS
 /** gRPC service of OTLP metrics. */
 export const OTLP_METRICS_SERVICE = 'opentelemetry.proto.collector.metrics.v1.MetricsService';
 
-const FORMATS: readonly OtlpExportFormat[] = ['otlp_grpc', 'otlp_http_protobuf', 'otlp_http_json'];
+/** How each format travels: the transport kind and the body encoding. */
+const FORMATS: Readonly<Record<OtlpExportFormat, { readonly transport: 'http' | 'grpc'; readonly encoding: 'protobuf' | 'json' }>> = Object.freeze({
+  otlp_grpc: { transport: 'grpc', encoding: 'protobuf' },
+  otlp_http_protobuf: { transport: 'http', encoding: 'protobuf' },
+  otlp_http_json: { transport: 'http', encoding: 'json' },
+});
+const FORMAT_NAMES = Object.keys(FORMATS) as OtlpExportFormat[];
 const GRPC_PACKAGE = '@trace/transport-grpc';
 const CONTENT_TYPE_PROTOBUF = 'application/x-protobuf';
 const CONTENT_TYPE_JSON = 'application/json';
@@ -120,6 +126,35 @@ interface GrpcModule {
 }
 
 /**
+ * Where and how requests go, per transport kind. The URLs, headers and metadata may carry
+ * credentials; the exporter keeps its route in a private field, which neither `util.inspect` nor
+ * `JSON.stringify` nor `Object.keys` can see.
+ */
+interface HttpRoute {
+  readonly kind: 'http';
+  readonly transport: HttpTransport;
+  readonly endpoints: HttpEndpoints;
+  readonly headers: Readonly<Record<string, string>>;
+}
+interface GrpcRoute {
+  readonly kind: 'grpc';
+  /** A transport passed in (the caller's to close). */
+  readonly given: GrpcTransport | undefined;
+  /** The connected transport, or why there is none; made on the first export. */
+  connected: Promise<Result<GrpcTransport, ExportError>> | undefined;
+  /** Whether the exporter made the transport (and closes it). */
+  owned: boolean;
+  readonly target: GrpcTarget;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+type Route = HttpRoute | GrpcRoute;
+
+/** A gRPC transport tells itself apart by `connect`, which an HTTP transport lacks. */
+function isGrpcTransport(transport: HttpTransport | GrpcTransport): transport is GrpcTransport {
+  return typeof (transport as Partial<GrpcTransport>).connect === 'function';
+}
+
+/**
  * Exports spans over OTLP (seed §5.3 `otlp_exporter`). Spans are grouped per resource and
  * instrumentation scope, encoded in one pass, split so that no request body exceeds
  * `maxRequestBytes`, and sent once per pipeline attempt; the outcome is classified by the OTLP
@@ -137,18 +172,10 @@ export class OtlpExporter extends BaseSpanExporter {
   private readonly compression: 'gzip' | 'none';
   private readonly maxRequestBytes: number;
   private readonly writer = new ProtoWriter();
-  // The URLs, headers and metadata may carry credentials: kept in private fields, which neither
-  // `util.inspect` nor `JSON.stringify` nor `Object.keys` can see.
-  readonly #httpEndpoints: HttpEndpoints | undefined;
-  readonly #traceHeaders: Record<string, string>;
-  readonly #metricHeaders: Record<string, string>;
-  readonly #metadata: Record<string, string>;
-  private readonly grpcTarget: GrpcTarget | undefined;
-  private readonly httpTransport: HttpTransport | undefined;
-  private readonly givenGrpcTransport: GrpcTransport | undefined;
-  private grpcTransport: Promise<Result<GrpcTransport, ExportError>> | undefined;
+  readonly #route: Route;
+  /** `json` for `otlp_http_json`, else `protobuf`. */
+  private readonly encoding: 'protobuf' | 'json';
   private readonly ownsTransport: boolean;
-  private ownsGrpcTransport = false;
   private writerBusy = false;
 
   /** @throws ConfigError for an unknown format, a bad endpoint, headers, resource, compression or size bound. */
@@ -156,7 +183,7 @@ export class OtlpExporter extends BaseSpanExporter {
     super();
     if (typeof config !== 'object' || config === null) throw new ConfigError('OtlpExporter needs an options object');
     const format = config.format ?? 'otlp_http_protobuf';
-    if (!FORMATS.includes(format)) throw new ConfigError(`OTLP format must be one of ${FORMATS.join(', ')}, got ${String(format)}`);
+    if (!Object.hasOwn(FORMATS, format)) throw new ConfigError(`OTLP format must be one of ${FORMAT_NAMES.join(', ')}, got ${String(format)}`);
     if (config.serviceName !== undefined && (typeof config.serviceName !== 'string' || config.serviceName === '')) {
       throw new ConfigError('serviceName, when given, must be a non-empty string');
     }
@@ -182,30 +209,28 @@ export class OtlpExporter extends BaseSpanExporter {
     this.timeoutMs = timeoutMs;
     this.compression = compression;
     this.maxRequestBytes = maxRequestBytes;
-    const contentType = this.format === 'otlp_http_json' ? CONTENT_TYPE_JSON : CONTENT_TYPE_PROTOBUF;
-    // The format decides the content type: a custom one is replaced.
-    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
-    this.#traceHeaders = Object.freeze({ ...headers, 'content-type': contentType });
-    this.#metricHeaders = this.#traceHeaders;
-    // gRPC metadata keys are lowercase.
-    const metadata: Record<string, string> = {};
-    for (const name of Object.keys(headers)) metadata[name.toLowerCase()] = headers[name] as string;
-    this.#metadata = Object.freeze(metadata);
-
-    if (this.format === 'otlp_grpc') {
-      this.grpcTarget = resolveGrpcTarget(config.endpoint);
-      if (transport !== undefined && typeof (transport as GrpcTransport).connect !== 'function') {
-        throw new ConfigError('format otlp_grpc needs a GrpcTransport (with connect), got an HTTP transport');
-      }
-      this.givenGrpcTransport = transport as GrpcTransport | undefined;
-      this.ownsTransport = false;
+    const { transport: kind, encoding } = FORMATS[format];
+    this.encoding = encoding;
+    this.ownsTransport = transport === undefined;
+    if (kind === 'http') {
+      if (transport !== undefined && isGrpcTransport(transport)) throw new ConfigError(`format ${format} needs an HttpTransport, got a gRPC transport`);
+      // The format decides the content type: a custom one is replaced.
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
+      headers['content-type'] = encoding === 'json' ? CONTENT_TYPE_JSON : CONTENT_TYPE_PROTOBUF;
+      this.#route = {
+        kind: 'http',
+        transport: transport ?? createDefaultTransport(),
+        endpoints: resolveHttpEndpoints(config.endpoint),
+        headers: Object.freeze(headers),
+      };
     } else {
-      this.#httpEndpoints = resolveHttpEndpoints(config.endpoint);
-      if (transport !== undefined && typeof (transport as GrpcTransport).connect === 'function') {
-        throw new ConfigError(`format ${this.format} needs an HttpTransport, got a gRPC transport`);
-      }
-      this.httpTransport = (transport as HttpTransport | undefined) ?? createDefaultTransport();
-      this.ownsTransport = transport === undefined;
+      const target = resolveGrpcTarget(config.endpoint);
+      if (transport !== undefined && !isGrpcTransport(transport))
+        throw new ConfigError(`format ${format} needs a GrpcTransport (with connect), got an HTTP transport`);
+      // gRPC metadata keys are lowercase.
+      const metadata: Record<string, string> = {};
+      for (const name of Object.keys(headers)) metadata[name.toLowerCase()] = headers[name] as string;
+      this.#route = { kind: 'grpc', given: transport, connected: undefined, owned: false, target, metadata: Object.freeze(metadata) };
     }
   }
 
@@ -214,14 +239,15 @@ export class OtlpExporter extends BaseSpanExporter {
    * (query values replaced by `REDACTED`; requests go to the full URL).
    */
   get tracesTarget(): string {
-    if (this.#httpEndpoints !== undefined) return redactUrl(this.#httpEndpoints.traces);
-    const target = this.grpcTarget as GrpcTarget;
-    return `${target.host}:${target.port}`;
+    const route = this.#route;
+    return route.kind === 'http' ? redactUrl(route.endpoints.traces) : `${route.target.host}:${route.target.port}`;
   }
 
   /** What `util.inspect` (and `console.log`) shows: the format, the shown target and header names, no values. */
   [INSPECT_CUSTOM](): string {
-    return `OtlpExporter { format: '${this.format}', target: '${this.tracesTarget}', headers: [${Object.keys(this.#metadata).join(', ')}] }`;
+    const route = this.#route;
+    const names = Object.keys(route.kind === 'http' ? route.headers : route.metadata);
+    return `OtlpExporter { format: '${this.format}', target: '${this.tracesTarget}', headers: [${names.join(', ')}] }`;
   }
 
   protected async send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
@@ -229,7 +255,7 @@ export class OtlpExporter extends BaseSpanExporter {
     let rejected = 0;
     let message: string | undefined;
     for (let i = 0; i < batch.bodies.length; i++) {
-      const outcome = await this.sendBody('traces', batch.bodies[i] as Uint8Array | string, options.signal);
+      const outcome = await this.sendBody('traces', batch.bodies[i] as Uint8Array, options.signal);
       if (!outcome.ok) return outcome;
       rejected += Math.min(outcome.value.rejected, batch.spanCounts[i] as number);
       if (outcome.value.message !== undefined) message = outcome.value.message;
@@ -262,7 +288,7 @@ export class OtlpExporter extends BaseSpanExporter {
     if (metrics.length === 0) return ok({ rejectedDataPoints: 0, message: undefined });
     let body: Uint8Array | string;
     try {
-      body = this.format === 'otlp_http_json' ? encodeOtlpMetricsJson(metrics, resource) : encodeOtlpMetricsProtobuf(metrics, resource);
+      body = this.encoding === 'json' ? encodeOtlpMetricsJson(metrics, resource) : encodeOtlpMetricsProtobuf(metrics, resource);
     } catch (error) {
       return failure('INVALID_METRICS', `metric data could not be encoded: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -275,9 +301,11 @@ export class OtlpExporter extends BaseSpanExporter {
     if (this.isShutdown) return;
     await super.shutdown();
     try {
-      if (this.ownsTransport && this.httpTransport !== undefined) await this.httpTransport.close();
-      if (this.ownsGrpcTransport && this.grpcTransport !== undefined) {
-        const loaded = await this.grpcTransport;
+      const route = this.#route;
+      if (route.kind === 'http') {
+        if (this.ownsTransport) await route.transport.close();
+      } else if (route.owned && route.connected !== undefined) {
+        const loaded = await route.connected;
         if (loaded.ok) await loaded.value.close();
       }
     } catch {
@@ -285,8 +313,8 @@ export class OtlpExporter extends BaseSpanExporter {
     }
   }
 
-  private encode(spans: readonly Span[]): EncodedBatch<Uint8Array | string> {
-    if (this.format === 'otlp_http_json') return encodeTraceJsonBatch(spans, this.catalog, this.maxRequestBytes);
+  private encode(spans: readonly Span[]): EncodedBatch<Uint8Array> {
+    if (this.encoding === 'json') return encodeTraceJsonBatch(spans, this.catalog, this.maxRequestBytes);
     // Concurrent exports (maxConcurrentExports > 1) must not share the reusable buffer.
     if (this.writerBusy) return encodeTraceProtobufBatch(new ProtoWriter(), spans, this.catalog, this.maxRequestBytes);
     this.writerBusy = true;
@@ -298,12 +326,16 @@ export class OtlpExporter extends BaseSpanExporter {
   }
 
   private async sendBody(signal: 'traces' | 'metrics', body: Uint8Array | string, abort: AbortSignal | undefined): Promise<SendOutcome> {
-    if (this.format === 'otlp_grpc') return this.sendGrpc(signal, body as Uint8Array, abort);
-    const endpoints = this.#httpEndpoints as HttpEndpoints;
-    const response = await (this.httpTransport as HttpTransport).send({
-      url: signal === 'traces' ? endpoints.traces : endpoints.metrics,
+    const route = this.#route;
+    if (route.kind === 'grpc') {
+      // gRPC bodies are protobuf, never text.
+      if (typeof body === 'string') return failure('EXPORT_ENCODING', 'a gRPC body must be protobuf bytes');
+      return this.sendGrpc(route, signal, body, abort);
+    }
+    const response = await route.transport.send({
+      url: signal === 'traces' ? route.endpoints.traces : route.endpoints.metrics,
       method: 'POST',
-      headers: signal === 'traces' ? this.#traceHeaders : this.#metricHeaders,
+      headers: route.headers,
       body,
       timeoutMs: this.timeoutMs,
       signal: abort,
@@ -317,20 +349,21 @@ export class OtlpExporter extends BaseSpanExporter {
 
   private readPartialSuccess(response: HttpResponse, signal: 'traces' | 'metrics'): PartialSuccess {
     const contentType = response.headers['content-type'] ?? '';
-    const json = this.format === 'otlp_http_json' ? !contentType.includes('protobuf') : contentType.includes('json');
+    const json = this.encoding === 'json' ? !contentType.includes('protobuf') : contentType.includes('json');
     if (json) return decodeJsonPartialSuccess(response.body, signal === 'traces' ? 'rejectedSpans' : 'rejectedDataPoints');
     return decodeProtobufPartialSuccess(response.body);
   }
 
-  private async sendGrpc(signal: 'traces' | 'metrics', body: Uint8Array, abort: AbortSignal | undefined): Promise<SendOutcome> {
-    const transport = await this.loadGrpcTransport();
+  private async sendGrpc(route: GrpcRoute, signal: 'traces' | 'metrics', body: Uint8Array, abort: AbortSignal | undefined): Promise<SendOutcome> {
+    route.connected ??= this.openGrpcTransport(route);
+    const transport = await route.connected;
     if (!transport.ok) return transport;
     const response = await transport.value.send({
       service: signal === 'traces' ? OTLP_TRACE_SERVICE : OTLP_METRICS_SERVICE,
       method: 'Export',
       body,
       timeoutMs: this.timeoutMs,
-      metadata: this.#metadata,
+      metadata: route.metadata,
       signal: abort,
       compression: this.compression,
     });
@@ -338,14 +371,9 @@ export class OtlpExporter extends BaseSpanExporter {
     return ok(decodeProtobufPartialSuccess(response.value.body));
   }
 
-  /** The gRPC transport: the one given, or @trace/transport-grpc's default, loaded once. */
-  private loadGrpcTransport(): Promise<Result<GrpcTransport, ExportError>> {
-    if (this.grpcTransport === undefined) this.grpcTransport = this.openGrpcTransport();
-    return this.grpcTransport;
-  }
-
-  private async openGrpcTransport(): Promise<Result<GrpcTransport, ExportError>> {
-    let transport = this.givenGrpcTransport;
+  /** The gRPC transport, connected to the target: the one given, or @trace/transport-grpc's default. */
+  private async openGrpcTransport(route: GrpcRoute): Promise<Result<GrpcTransport, ExportError>> {
+    let transport = route.given;
     if (transport === undefined) {
       let module: GrpcModule;
       try {
@@ -368,9 +396,9 @@ export class OtlpExporter extends BaseSpanExporter {
       } catch (error) {
         return failure('GRPC_TRANSPORT_LOAD_FAILED', `${GRPC_PACKAGE} failed to create a transport: ${error instanceof Error ? error.message : String(error)}`);
       }
-      this.ownsGrpcTransport = true;
+      route.owned = true;
     }
-    const target = this.grpcTarget as GrpcTarget;
+    const target = route.target;
     const connected = transport.connect(target.host, target.port);
     if (!connected.ok) {
       return failure('GRPC_CONNECT_FAILED', `gRPC target ${target.host}:${target.port} was refused: ${connected.error.message}`);

@@ -354,7 +354,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
     ];
     expect(shown.join('\n')).not.toContain(TOKEN);
     expect(exporter.tracesTarget).toBe(`${server.url}/v1/traces?api_key=REDACTED`);
-    expect(inspect(exporter)).toContain('authorization');
+    expect(inspect(exporter)).toContain('Authorization');
     const grpcExporter = new OtlpExporter({ endpoint: '127.0.0.1:4317', format: 'otlp_grpc', headers: { 'X-Api-Key': TOKEN }, resource: testResource() });
     expect(inspect(grpcExporter, { depth: 10, showHidden: true })).not.toContain(TOKEN);
     await Promise.all([exporter.shutdown(), grpcExporter.shutdown()]);
