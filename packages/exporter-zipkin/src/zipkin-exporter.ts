@@ -76,11 +76,12 @@ const CONTENT_TYPE: Readonly<Record<ZipkinFormat, string>> = Object.freeze({
  */
 export class ZipkinExporter extends BaseSpanExporter {
   readonly format: ZipkinFormat;
-  // The URL and headers may carry credentials: kept in private fields, which neither
-  // `util.inspect` nor `JSON.stringify` nor `Object.keys` can see.
+  // The URL and headers may carry credentials, and so may the transport's sockets (the last
+  // request's headers): kept in private fields, which neither `util.inspect` nor
+  // `JSON.stringify` nor `Object.keys` can see.
   readonly #url: string;
   readonly #headers: Readonly<Record<string, string>>;
-  private readonly transport: HttpTransport;
+  readonly #transport: HttpTransport;
   private readonly ownsTransport: boolean;
   private readonly timeoutMs: number;
   private readonly compression: 'gzip' | 'none';
@@ -110,10 +111,10 @@ export class ZipkinExporter extends BaseSpanExporter {
     this.encodeOptions = { serviceName: config.serviceName, localEndpoint: config.localEndpoint };
     const transport = config.transport;
     if (transport === undefined) {
-      this.transport = createDefaultTransport();
+      this.#transport = createDefaultTransport();
       this.ownsTransport = true;
     } else {
-      this.transport = transport;
+      this.#transport = transport;
       this.ownsTransport = false;
     }
   }
@@ -138,7 +139,7 @@ export class ZipkinExporter extends BaseSpanExporter {
   }
 
   private async post(body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
-    const result = await this.transport.send({
+    const result = await this.#transport.send({
       url: this.#url,
       method: 'POST',
       headers: this.#headers,
@@ -165,14 +166,14 @@ export class ZipkinExporter extends BaseSpanExporter {
 
   /** The transport's figures: requests, bytes, failures, answers by status. */
   getTransportStatistics(): TransportStatistics {
-    return this.transport.getStatistics();
+    return this.#transport.getStatistics();
   }
 
   override async shutdown(): Promise<void> {
     if (this.isShutdown) return;
     await super.shutdown();
     this.idleWriters = [];
-    if (this.ownsTransport) await this.transport.close();
+    if (this.ownsTransport) await this.#transport.close();
   }
 }
 

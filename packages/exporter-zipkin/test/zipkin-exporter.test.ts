@@ -295,6 +295,8 @@ describe('secrets', () => {
     expect(failed.ok).toBe(false);
     expect(inspect(failed, { depth: 10 })).not.toContain(TOKEN);
     expect(visible(exporter)).not.toContain(TOKEN);
+    // Not through its own properties either (a failed request's socket keeps the request).
+    expect(inspect({ ...exporter }, { depth: Number.POSITIVE_INFINITY, customInspect: false, showHidden: true })).not.toContain(TOKEN);
   });
 
   test.each([
