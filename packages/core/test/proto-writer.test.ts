@@ -30,3 +30,13 @@ test('grows from 16 bytes, lets a body over 4 MiB go at the next reset, and writ
   expectSameBytes(writeSample(tiny, 1000), writeSample(roomy, 1000));
   expect(tiny.buf.length).toBeLessThan(1024 * 1024);
 });
+
+test('allocates nothing until the first write, then its initial capacity', () => {
+  const writer = new ProtoWriter(1024);
+  expect(writer.buf.length).toBe(0);
+  writer.reset();
+  expect(writer.buf.length).toBe(0);
+  writer.uint32(0x08);
+  expect(writer.buf.length).toBe(1024);
+  expect(Array.from(writer.finish())).toEqual([0x08]);
+});
