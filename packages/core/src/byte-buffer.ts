@@ -4,11 +4,13 @@
 import { Buffer } from 'node:buffer';
 
 const DEFAULT_INITIAL_CAPACITY = 64 * 1024;
+/** No buffer yet: the first write allocates, so a writer made at module load costs nothing until used. */
+const NOT_ALLOCATED = new Uint8Array(0);
 const DEFAULT_MAX_RETAINED_CAPACITY = 4 * 1024 * 1024;
 
 /** Options of a {@link ByteBuffer}. */
 export interface ByteBufferOptions {
-  /** Bytes allocated up front (and again after a shrink). Default 64 KiB. */
+  /** Bytes allocated by the first write (and again after a shrink). Default 64 KiB. */
   readonly initialCapacity?: number;
   /**
    * A buffer grown past this by one huge body is replaced at the next {@link ByteBuffer.reset},
@@ -35,8 +37,8 @@ export class ByteBuffer {
   constructor(options?: ByteBufferOptions) {
     this.initialCapacity = options?.initialCapacity ?? DEFAULT_INITIAL_CAPACITY;
     this.maxRetainedCapacity = options?.maxRetainedCapacity ?? DEFAULT_MAX_RETAINED_CAPACITY;
-    this.buf = new Uint8Array(this.initialCapacity);
-    this.view = new DataView(this.buf.buffer);
+    this.buf = NOT_ALLOCATED;
+    this.view = new DataView(NOT_ALLOCATED.buffer);
   }
 
   /** Starts a new body; returns its start position (0) for callers that pass positions. */
@@ -77,7 +79,8 @@ export class ByteBuffer {
 
   private grow(position: number, count: number): Uint8Array {
     const needed = position + count;
-    let size = this.buf.length * 2;
+    // The first allocation takes the initial capacity; later ones double.
+    let size = Math.max(this.buf.length * 2, this.initialCapacity, 16);
     while (size < needed) size *= 2;
     const grown = new Uint8Array(size);
     grown.set(this.buf.subarray(0, position));

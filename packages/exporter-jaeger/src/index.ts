@@ -8,7 +8,7 @@ export {
   JAEGER_GRPC_SERVICE,
   JAEGER_GRPC_METHOD,
 } from './jaeger-exporter.js';
-export type { JaegerExporterConfig, JaegerExportFormat } from './jaeger-exporter.js';
+export type { JaegerExporterOptions, JaegerExportFormat } from './jaeger-exporter.js';
 export { encodeJaegerThriftBatch } from './jaeger-thrift-encoder.js';
 export { encodeJaegerProtoPostSpans } from './jaeger-proto-encoder.js';
 export { createJaegerProcess, JAEGER_CLIENT_VERSION_TAG } from './jaeger-process.js';

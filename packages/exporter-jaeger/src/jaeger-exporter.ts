@@ -11,13 +11,13 @@ import {
   type HttpTransport,
   type Span,
   type TagValue,
-  type TraceExportConfig,
   classifyHttpResult,
   classifyTransportError,
   exportFailed,
   exportSucceeded,
   retryOnServerErrors,
 } from '@trace/core';
+import { INSPECT_CUSTOM, redactUrl, validateHeaders } from '@trace/core/encoding';
 import { createDefaultTransport } from '@trace/transport-http';
 import { loadDefaultGrpcTransport } from './grpc-transport-loader.js';
 import { type JaegerProcess, createJaegerProcess } from './jaeger-process.js';
@@ -38,17 +38,72 @@ export const JAEGER_GRPC_SERVICE = 'jaeger.api_v2.CollectorService';
 /** gRPC method spans are posted to. */
 export const JAEGER_GRPC_METHOD = 'PostSpans';
 
-/** Configuration of a {@link JaegerExporter}: the shared export config plus process details. */
-export interface JaegerExporterConfig extends TraceExportConfig<JaegerExportFormat> {
+/**
+ * Options of {@link JaegerExporter}: the shape every exporter of the toolkit takes (`format`,
+ * `endpoint`, `headers`, `compression`, `timeoutMs`, `resource`, `transport`), plus Jaeger's
+ * `serviceName` and `hostname`.
+ */
+export interface JaegerExporterOptions {
+  /** `jaeger_thrift` (default) or `jaeger_grpc`. */
+  format?: JaegerExportFormat;
+  /** `http(s)://host[:port]` (Thrift, port 14268 by default) or `host[:port]` (gRPC, 14250). */
+  endpoint: string;
+  /** HTTP headers or gRPC metadata. Their values never appear in errors, statistics or `util.inspect`. */
+  headers?: Readonly<Record<string, string>>;
+  /** `gzip` the body, or `none` (default). */
+  compression?: 'gzip' | 'none';
+  /** Deadline of one request, in ms. Default 30000. */
+  timeoutMs?: number;
+  /** Attributes of the process the spans come from (e.g. `service.version`): sent as process tags. */
+  resource?: { readonly attributes: Readonly<Record<string, TagValue>> };
+  /**
+   * An `HttpTransport` for `jaeger_thrift` or a `GrpcTransport` for `jaeger_grpc`. Default: the
+   * default transport of `@trace/transport-http` / `@trace/transport-grpc`, owned and closed by
+   * the exporter.
+   */
+  transport?: HttpTransport | GrpcTransport;
+  /** Overrides each span's service name. */
+  serviceName?: string;
   /** Value of the `hostname` process tag. Default `os.hostname()`. */
   hostname?: string;
-  /** Resource attributes sent as process tags (e.g. `service.version`). */
-  resourceAttributes?: Readonly<Record<string, TagValue>>;
 }
 
 interface GrpcTarget {
   host: string;
   port: number;
+}
+
+/** Which kind of transport each format travels on. */
+const TRANSPORT_KIND: Readonly<Record<JaegerExportFormat, 'http' | 'grpc'>> = Object.freeze({
+  jaeger_thrift: 'http',
+  jaeger_grpc: 'grpc',
+});
+
+/**
+ * Where and how batches go: a Thrift body POSTed over HTTP, or a `PostSpansRequest` over gRPC.
+ * The URL, headers and metadata may carry credentials; the exporter keeps its route in a private
+ * field, which neither `util.inspect` nor `JSON.stringify` nor `Object.keys` can see.
+ */
+type HttpRoute = {
+  readonly kind: 'http';
+  readonly transport: HttpTransport;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+};
+type GrpcRoute = {
+  readonly kind: 'grpc';
+  /** The connected transport, or why there is none; set on the first export when none was given. */
+  transport: Promise<GrpcTransport | string> | undefined;
+  readonly target: GrpcTarget;
+  /** `host:port` (IPv6 hosts bracketed). */
+  readonly address: string;
+  readonly metadata: Readonly<Record<string, string>> | undefined;
+};
+type Route = HttpRoute | GrpcRoute;
+
+/** A gRPC transport tells itself apart by `connect`, which an HTTP transport lacks. */
+function isGrpcTransport(transport: HttpTransport | GrpcTransport): transport is GrpcTransport {
+  return typeof (transport as Partial<GrpcTransport>).connect === 'function';
 }
 
 /**
@@ -69,22 +124,16 @@ interface GrpcTarget {
  */
 export class JaegerExporter extends BaseSpanExporter {
   readonly format: JaegerExportFormat;
-  /** The collector URL (Thrift) or `host:port` (gRPC) requests go to. */
-  readonly target: string;
+  readonly #route: Route;
   private readonly process: JaegerProcess;
   private readonly timeoutMs: number;
   private readonly compression: 'gzip' | 'none';
-  private readonly httpHeaders: Readonly<Record<string, string>>;
-  private readonly grpcMetadata: Readonly<Record<string, string>> | undefined;
-  private readonly grpcTarget: GrpcTarget | undefined;
-  private httpTransport: HttpTransport | undefined;
-  private grpcTransport: Promise<GrpcTransport | string> | undefined;
   private ownsTransport: boolean;
 
-  constructor(config: JaegerExporterConfig, transport?: HttpTransport | GrpcTransport) {
+  constructor(config: JaegerExporterOptions) {
     super();
-    if (config === null || typeof config !== 'object') throw new ConfigError('JaegerExporter needs a config object');
-    const format = config.format;
+    if (config === null || typeof config !== 'object') throw new ConfigError('JaegerExporter needs an options object');
+    const format = config.format ?? 'jaeger_thrift';
     if (format !== 'jaeger_thrift' && format !== 'jaeger_grpc') {
       throw new ConfigError(`JaegerExporter format must be 'jaeger_thrift' or 'jaeger_grpc', got ${JSON.stringify(format)}`);
     }
@@ -92,51 +141,87 @@ export class JaegerExporter extends BaseSpanExporter {
     const timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
     if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw new ConfigError(`JaegerExporter timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
     this.timeoutMs = timeoutMs;
-    this.compression = config.enableCompression === true ? 'gzip' : 'none';
-    this.process = createJaegerProcess({ serviceName: config.serviceName, hostname: config.hostname, resourceAttributes: config.resourceAttributes });
-    const isGrpcTransport = transport !== undefined && typeof (transport as Partial<GrpcTransport>).connect === 'function';
+    const compression = config.compression ?? 'none';
+    if (compression !== 'gzip' && compression !== 'none')
+      throw new ConfigError(`JaegerExporter compression must be 'gzip' or 'none', got ${String(compression)}`);
+    this.compression = compression;
+    const resource = config.resource;
+    if (
+      resource !== undefined &&
+      (resource === null || typeof resource !== 'object' || typeof resource.attributes !== 'object' || resource.attributes === null)
+    ) {
+      throw new ConfigError('JaegerExporter resource must be { attributes }');
+    }
+    this.process = createJaegerProcess({ serviceName: config.serviceName, hostname: config.hostname, resourceAttributes: resource?.attributes });
+    const headers = validateHeaders(config.headers, 'JaegerExporter');
+    const transport = config.transport;
+    this.ownsTransport = transport === undefined;
 
-    if (format === 'jaeger_thrift') {
-      if (transport !== undefined && isGrpcTransport) throw new ConfigError('the jaeger_thrift format needs an HttpTransport, got a GrpcTransport');
-      this.target = resolveThriftUrl(config.endpoint);
-      this.httpHeaders = { ...config.headers, 'Content-Type': 'application/x-thrift' };
-      this.grpcMetadata = undefined;
-      this.grpcTarget = undefined;
-      this.ownsTransport = transport === undefined;
-      this.httpTransport = (transport as HttpTransport | undefined) ?? createDefaultTransport();
+    if (TRANSPORT_KIND[format] === 'http') {
+      if (transport !== undefined && isGrpcTransport(transport)) throw new ConfigError(`the ${format} format needs an HttpTransport, got a GrpcTransport`);
+      // The format decides the content type: a custom one is replaced.
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
+      headers['Content-Type'] = 'application/x-thrift';
+      this.#route = {
+        kind: 'http',
+        transport: transport ?? createDefaultTransport(),
+        url: resolveThriftUrl(config.endpoint),
+        headers: Object.freeze(headers),
+      };
     } else {
-      if (transport !== undefined && !isGrpcTransport) throw new ConfigError('the jaeger_grpc format needs a GrpcTransport, got an HttpTransport');
+      if (transport !== undefined && !isGrpcTransport(transport)) throw new ConfigError(`the ${format} format needs a GrpcTransport, got an HttpTransport`);
       const target = resolveGrpcTarget(config.endpoint);
-      this.grpcTarget = target;
-      this.target = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
-      this.httpHeaders = {};
-      this.grpcMetadata = config.headers === undefined ? undefined : { ...config.headers };
-      this.ownsTransport = transport === undefined;
-      if (transport !== undefined) this.grpcTransport = Promise.resolve(this.connectGrpc(transport as GrpcTransport));
+      // gRPC metadata keys are lowercase.
+      const metadata: Record<string, string> = {};
+      for (const name of Object.keys(headers)) metadata[name.toLowerCase()] = headers[name] as string;
+      this.#route = {
+        kind: 'grpc',
+        transport: undefined,
+        target,
+        address: target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`,
+        metadata: config.headers === undefined ? undefined : Object.freeze(metadata),
+      };
+      if (transport !== undefined) this.#route.transport = Promise.resolve(this.connectGrpc(transport, target));
     }
   }
 
-  protected send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
-    return this.format === 'jaeger_thrift' ? this.sendThrift(spans, options) : this.sendGrpc(spans, options);
+  /**
+   * The collector URL (Thrift) or `host:port` (gRPC) requests go to, as it may be shown: without
+   * userinfo, query values replaced by `REDACTED` (requests go to the full URL).
+   */
+  get target(): string {
+    const route = this.#route;
+    return route.kind === 'http' ? redactUrl(route.url) : route.address;
   }
 
-  private async sendThrift(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
-    const transport = this.httpTransport as HttpTransport;
+  /** What `util.inspect` (and `console.log`) shows: the format, the shown target and header names, no values. */
+  [INSPECT_CUSTOM](): string {
+    const route = this.#route;
+    const names = Object.keys((route.kind === 'http' ? route.headers : route.metadata) ?? {});
+    return `JaegerExporter { format: '${this.format}', target: '${this.target}', headers: [${names.join(', ')}] }`;
+  }
+
+  protected send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
+    const route = this.#route;
+    return route.kind === 'http' ? this.sendThrift(route, spans, options) : this.sendGrpc(route, spans, options);
+  }
+
+  private async sendThrift(route: HttpRoute, spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
     // A Thrift batch has one process, so spans of several services go as one batch each.
     const groups = this.process.serviceName === undefined ? groupByService(spans) : undefined;
-    if (groups === undefined) return this.postThrift(transport, encodeJaegerThriftBatch(spans, this.process), options);
+    if (groups === undefined) return this.postThrift(route, encodeJaegerThriftBatch(spans, this.process), options);
     for (const group of groups) {
-      const result = await this.postThrift(transport, encodeJaegerThriftBatch(group, this.process), options);
+      const result = await this.postThrift(route, encodeJaegerThriftBatch(group, this.process), options);
       if (!result.ok) return result;
     }
     return exportSucceeded();
   }
 
-  private async postThrift(transport: HttpTransport, body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
-    const result = await transport.send({
-      url: this.target,
+  private async postThrift(route: HttpRoute, body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
+    const result = await route.transport.send({
+      url: route.url,
       method: 'POST',
-      headers: this.httpHeaders,
+      headers: route.headers,
       body,
       timeoutMs: this.timeoutMs,
       signal: options.signal,
@@ -145,9 +230,9 @@ export class JaegerExporter extends BaseSpanExporter {
     return classifyHttpResult(result, retryOnServerErrors);
   }
 
-  private async sendGrpc(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
-    if (this.grpcTransport === undefined) this.grpcTransport = this.loadGrpcTransport();
-    const transport = await this.grpcTransport;
+  private async sendGrpc(route: GrpcRoute, spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
+    route.transport ??= this.loadGrpcTransport(route.target);
+    const transport = await route.transport;
     if (typeof transport === 'string') return exportFailed('GRPC_TRANSPORT_UNAVAILABLE', transport, false);
     if (this.isShutdown) return exportFailed('EXPORTER_SHUT_DOWN', 'exporter was shut down', false);
     const result = await transport.send({
@@ -155,21 +240,20 @@ export class JaegerExporter extends BaseSpanExporter {
       method: JAEGER_GRPC_METHOD,
       body: encodeJaegerProtoPostSpans(spans, this.process),
       timeoutMs: this.timeoutMs,
-      metadata: this.grpcMetadata,
+      metadata: route.metadata,
       signal: options.signal,
       compression: this.compression,
     });
     return result.ok ? exportSucceeded() : classifyTransportError(result.error);
   }
 
-  private async loadGrpcTransport(): Promise<GrpcTransport | string> {
+  private async loadGrpcTransport(target: GrpcTarget): Promise<GrpcTransport | string> {
     const loaded = await loadDefaultGrpcTransport();
-    return loaded.ok ? this.connectGrpc(loaded.value) : loaded.error;
+    return loaded.ok ? this.connectGrpc(loaded.value, target) : loaded.error;
   }
 
   /** Points the transport at the collector; returns the transport, or why it cannot be used. */
-  private connectGrpc(transport: GrpcTransport): GrpcTransport | string {
-    const target = this.grpcTarget as GrpcTarget;
+  private connectGrpc(transport: GrpcTransport, target: GrpcTarget): GrpcTransport | string {
     const connected = transport.connect(target.host, target.port);
     return connected.ok ? transport : `cannot use gRPC target ${this.target}: ${connected.error.message}`;
   }
@@ -179,20 +263,19 @@ export class JaegerExporter extends BaseSpanExporter {
     await super.shutdown();
     if (!this.ownsTransport) return;
     this.ownsTransport = false;
-    if (this.httpTransport !== undefined) await this.httpTransport.close();
-    if (this.grpcTransport !== undefined) {
-      const transport = await this.grpcTransport;
+    const route = this.#route;
+    if (route.kind === 'http') {
+      await route.transport.close();
+    } else if (route.transport !== undefined) {
+      const transport = await route.transport;
       if (typeof transport !== 'string') await transport.close();
     }
   }
 }
 
-/**
- * `new JaegerExporter({ endpoint, format })` (seed `create_jaeger_exporter`). Format defaults to
- * `jaeger_thrift`.
- */
-export function createJaegerExporter(endpoint: string, format: JaegerExportFormat = 'jaeger_thrift'): JaegerExporter {
-  return new JaegerExporter({ endpoint, format });
+/** `new JaegerExporter(options)`, as a function (seed `create_jaeger_exporter`). */
+export function createJaegerExporter(options: JaegerExporterOptions): JaegerExporter {
+  return new JaegerExporter(options);
 }
 
 /** Splits spans by service name, keeping order; `undefined` when they share one (the usual case). */
@@ -225,7 +308,8 @@ function resolveThriftUrl(endpoint: unknown): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ConfigError(`JaegerExporter endpoint is not a valid URL: ${JSON.stringify(endpoint)}`);
+    // The text is not shown: an endpoint may carry credentials.
+    throw new ConfigError('JaegerExporter endpoint is not a valid URL; use e.g. http://jaeger:14268');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`JaegerExporter jaeger_thrift endpoint must be http:// or https://, got ${url.protocol}`);
@@ -260,10 +344,11 @@ function resolveGrpcTarget(endpoint: unknown): GrpcTarget {
       host = text;
     }
   }
-  if (host === '' || /[\s/]/.test(host)) throw new ConfigError(`JaegerExporter jaeger_grpc endpoint must be host:port, got ${JSON.stringify(endpoint)}`);
+  if (host === '' || /[\s/]/.test(host))
+    throw new ConfigError(`JaegerExporter jaeger_grpc endpoint must be host:port, got ${JSON.stringify(redactUrl(endpoint))}`);
   const port = portText === undefined ? JAEGER_GRPC_PORT : Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535 || (portText !== undefined && !/^\d+$/.test(portText))) {
-    throw new ConfigError(`JaegerExporter jaeger_grpc endpoint has an invalid port: ${JSON.stringify(endpoint)}`);
+    throw new ConfigError(`JaegerExporter jaeger_grpc endpoint has an invalid port: ${JSON.stringify(redactUrl(endpoint))}`);
   }
   return { host, port };
 }

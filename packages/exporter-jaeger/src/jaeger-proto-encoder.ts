@@ -1,11 +1,11 @@
 // Span → `jaeger.api_v2.PostSpansRequest` (jaeger-idl proto/api_v2/collector.proto + model.proto)
-// with protobufjs's minimal Writer: hand-written field order, no reflection, no generated code.
+// with core's ProtoWriter: hand-written field order, no reflection, no generated code.
 import type { Span, TagValue, Tags } from '@trace/core';
-import { writeHexBytes } from '@trace/core/encoding';
-import protobuf from 'protobufjs/minimal.js';
+import { ProtoWriter, writeHexBytes } from '@trace/core/encoding';
 import type { JaegerProcess } from './jaeger-process.js';
+import { STATUS_CODE_TAG, STATUS_DESCRIPTION_TAG, STATUS_ERROR, isStatusTag, jaegerStatusOf } from './jaeger-status.js';
 
-type Writer = protobuf.Writer;
+type Writer = ProtoWriter;
 
 // Field keys: (field number << 3) | wire type (0 varint, 1 fixed64, 2 length-delimited).
 const REQUEST_BATCH = (1 << 3) | 2;
@@ -45,6 +45,9 @@ const REF_FOLLOWS_FROM = 1;
 
 const FALLBACK_SERVICE_NAME = 'unknown_service:node';
 
+// Encoding is synchronous: one writer, made on first use, serves every call.
+let sharedWriter: ProtoWriter | undefined;
+
 /**
  * Encodes spans as a Jaeger gRPC `PostSpansRequest{batch}`, the request of
  * `jaeger.api_v2.CollectorService/PostSpans`.
@@ -54,95 +57,123 @@ const FALLBACK_SERVICE_NAME = 'unknown_service:node';
  * holds any mix of services.
  */
 export function encodeJaegerProtoPostSpans(spans: readonly Span[], process?: JaegerProcess): Uint8Array {
-  const writer = protobuf.Writer.create();
+  sharedWriter ??= new ProtoWriter();
+  const writer = sharedWriter;
+  writer.reset();
   const override = process?.serviceName;
   const batchService = override ?? spans[0]?.serviceName ?? FALLBACK_SERVICE_NAME;
   const processTags = process?.tags;
-  writer.uint32(REQUEST_BATCH).fork();
+  writer.uint32(REQUEST_BATCH);
+  // A batch of many spans is past 16 KiB: a three-byte length (a wrong guess only moves bytes).
+  const batchStart = writer.begin(3);
   for (let i = 0; i < spans.length; i++) {
     const span = spans[i] as Span;
-    writer.uint32(BATCH_SPANS).fork();
+    writer.uint32(BATCH_SPANS);
+    const spanStart = writer.begin(2);
     writeSpan(writer, span);
     if (override === undefined && span.serviceName !== batchService) {
-      writer.uint32(SPAN_PROCESS).fork();
+      writer.uint32(SPAN_PROCESS);
+      const processStart = writer.begin(2);
       writeProcess(writer, span.serviceName, processTags);
-      writer.ldelim();
+      writer.end(processStart, 2);
     }
-    writer.ldelim();
+    writer.end(spanStart, 2);
   }
-  writer.uint32(BATCH_PROCESS).fork();
+  writer.uint32(BATCH_PROCESS);
+  const processStart = writer.begin(2);
   writeProcess(writer, batchService, processTags);
-  writer.ldelim();
-  writer.ldelim();
+  writer.end(processStart, 2);
+  writer.end(batchStart, 3);
   return writer.finish();
 }
 
 function writeProcess(writer: Writer, serviceName: string, tags: Readonly<Tags> | undefined): void {
-  writer.uint32(PROCESS_SERVICE_NAME).string(serviceName);
+  writer.uint32(PROCESS_SERVICE_NAME);
+  writer.string(serviceName);
   if (tags !== undefined) writeKeyValues(writer, PROCESS_TAGS, tags, undefined, undefined, false);
 }
 
+/** Writes a length-prefixed id field from the span's id words (`write` copies them at a position). */
+function writeIdField(writer: Writer, key: number, length: number, span: Span, write: (this: Span, target: Uint8Array, offset: number) => void): void {
+  writer.ensure(2 + length);
+  const buf = writer.buf;
+  buf[writer.pos] = key;
+  buf[writer.pos + 1] = length;
+  write.call(span, buf, writer.pos + 2);
+  writer.pos += 2 + length;
+}
+
+/** Writes a length-prefixed id field from hex text (link contexts keep their ids as hex). */
+function writeHexIdField(writer: Writer, key: number, hex: string, length: number): void {
+  writer.ensure(2 + length);
+  const buf = writer.buf;
+  buf[writer.pos] = key;
+  buf[writer.pos + 1] = length;
+  writeHexBytes(buf, writer.pos + 2, hex, 0, length);
+  writer.pos += 2 + length;
+}
+
 function writeSpan(writer: Writer, span: Span): void {
-  // The Writer keeps a reference to byte arrays until finish(), so each id needs its own array.
-  const traceId = new Uint8Array(16);
-  span.writeTraceId(traceId, 0);
-  const spanId = new Uint8Array(8);
-  span.writeSpanId(spanId, 0);
-  writer.uint32(SPAN_TRACE_ID).bytes(traceId);
-  writer.uint32(SPAN_SPAN_ID).bytes(spanId);
-  writer.uint32(SPAN_OPERATION_NAME).string(span.operationName);
+  writeIdField(writer, SPAN_TRACE_ID, 16, span, span.writeTraceId);
+  writeIdField(writer, SPAN_SPAN_ID, 8, span, span.writeSpanId);
+  writer.uint32(SPAN_OPERATION_NAME);
+  writer.string(span.operationName);
 
   if (span.hasParent) {
-    const parentId = new Uint8Array(8);
-    span.writeParentSpanId(parentId, 0);
-    writer.uint32(SPAN_REFERENCES).fork();
-    writer.uint32(REF_TRACE_ID).bytes(traceId);
-    writer.uint32(REF_SPAN_ID).bytes(parentId);
-    writer.ldelim();
+    writer.uint32(SPAN_REFERENCES);
+    const start = writer.begin(1);
+    writeIdField(writer, REF_TRACE_ID, 16, span, span.writeTraceId);
+    writeIdField(writer, REF_SPAN_ID, 8, span, span.writeParentSpanId);
+    writer.end(start, 1);
   }
   const links = span.links;
   for (let i = 0; i < links.length; i++) {
     const context = (links[i] as Span['links'][number]).context;
-    const linkTraceId = new Uint8Array(16);
-    writeHexBytes(linkTraceId, 0, context.traceId, 0, 16);
-    const linkSpanId = new Uint8Array(8);
-    writeHexBytes(linkSpanId, 0, context.spanId, 0, 8);
-    writer.uint32(SPAN_REFERENCES).fork();
-    writer.uint32(REF_TRACE_ID).bytes(linkTraceId);
-    writer.uint32(REF_SPAN_ID).bytes(linkSpanId);
-    writer.uint32(REF_TYPE).uint32(REF_FOLLOWS_FROM);
-    writer.ldelim();
+    writer.uint32(SPAN_REFERENCES);
+    const start = writer.begin(1);
+    writeHexIdField(writer, REF_TRACE_ID, context.traceId, 16);
+    writeHexIdField(writer, REF_SPAN_ID, context.spanId, 8);
+    writer.varintField(REF_TYPE, REF_FOLLOWS_FROM);
+    writer.end(start, 1);
   }
 
-  if (span.sampled) writer.uint32(SPAN_FLAGS).uint32(1);
-  writer.uint32(SPAN_START_TIME).fork();
+  if (span.sampled) writer.varintField(SPAN_FLAGS, 1);
+  writer.uint32(SPAN_START_TIME);
+  let start = writer.begin(1);
   writeMicros(writer, span.startTime);
-  writer.ldelim();
-  writer.uint32(SPAN_DURATION).fork();
+  writer.end(start, 1);
+  writer.uint32(SPAN_DURATION);
+  start = writer.begin(1);
   writeMicros(writer, Math.max(0, span.duration));
-  writer.ldelim();
+  writer.end(start, 1);
 
-  const isError = span.status === 'error';
+  const status = jaegerStatusOf(span);
+  const isError = status.code === STATUS_ERROR;
   const tags = span.tags;
   // Derived tags replace same-named user tags instead of duplicating them.
-  writeKeyValues(writer, SPAN_TAGS, tags, 'span.kind', isError ? 'error' : undefined, isError);
+  writeKeyValues(writer, SPAN_TAGS, tags, 'span.kind', isError ? 'error' : undefined, isError, status.code !== undefined);
   if (span.kind !== 'internal') writeKeyValue(writer, SPAN_TAGS, 'span.kind', span.kind);
   if (isError) {
     writeKeyValue(writer, SPAN_TAGS, 'error', true);
-    const message = span.statusMessage !== '' ? span.statusMessage : tags['error.message'];
-    if (message !== undefined) writeKeyValue(writer, SPAN_TAGS, 'error.message', message);
+    if (status.description !== undefined) writeKeyValue(writer, SPAN_TAGS, 'error.message', status.description);
+  }
+  if (status.code !== undefined) {
+    writeKeyValue(writer, SPAN_TAGS, STATUS_CODE_TAG, status.code);
+    if (status.description !== undefined) writeKeyValue(writer, SPAN_TAGS, STATUS_DESCRIPTION_TAG, status.description);
   }
 
   const events = span.events;
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as Span['events'][number];
-    writer.uint32(SPAN_LOGS).fork();
-    writer.uint32(LOG_TIMESTAMP).fork();
+    writer.uint32(SPAN_LOGS);
+    const logStart = writer.begin(1);
+    writer.uint32(LOG_TIMESTAMP);
+    const timeStart = writer.begin(1);
     writeMicros(writer, event.time);
-    writer.ldelim();
+    writer.end(timeStart, 1);
     writeKeyValue(writer, LOG_FIELDS, 'event', event.name);
     writeKeyValues(writer, LOG_FIELDS, event.attributes, 'event', undefined, false);
-    writer.ldelim();
+    writer.end(logStart, 1);
   }
 }
 
@@ -154,8 +185,14 @@ function writeMicros(writer: Writer, micros: number): void {
     seconds++;
     nanos -= 1e9;
   }
-  if (seconds !== 0) writer.uint32(TIME_SECONDS).int64(seconds);
-  if (nanos !== 0) writer.uint32(TIME_NANOS).int32(nanos);
+  if (seconds !== 0) {
+    writer.uint32(TIME_SECONDS);
+    writer.int64(seconds);
+  }
+  if (nanos !== 0) {
+    writer.uint32(TIME_NANOS);
+    writer.int32(nanos);
+  }
 }
 
 function writeKeyValues(
@@ -165,36 +202,43 @@ function writeKeyValues(
   skip: string | undefined,
   skipAlso: string | undefined,
   skipErrorMessage: boolean,
+  skipStatus = false,
 ): void {
   for (const key in tags) {
-    if (key === skip || key === skipAlso || (skipErrorMessage && key === 'error.message')) continue;
+    if (key === skip || key === skipAlso || (skipErrorMessage && key === 'error.message') || (skipStatus && isStatusTag(key))) continue;
     writeKeyValue(writer, fieldKey, key, tags[key] as TagValue);
   }
 }
 
 function writeKeyValue(writer: Writer, fieldKey: number, key: string, value: TagValue): void {
-  writer.uint32(fieldKey).fork();
-  writer.uint32(KV_KEY).string(key);
+  writer.uint32(fieldKey);
+  const start = writer.begin(1);
+  writer.uint32(KV_KEY);
+  writer.string(key);
   switch (typeof value) {
     case 'string':
-      writer.uint32(KV_STR).string(value);
+      writer.uint32(KV_STR);
+      writer.string(value);
       break;
     case 'boolean':
-      writer.uint32(KV_TYPE).uint32(VALUE_BOOL);
-      writer.uint32(KV_BOOL).bool(value);
+      writer.varintField(KV_TYPE, VALUE_BOOL);
+      writer.varintField(KV_BOOL, value ? 1 : 0);
       break;
     case 'number':
       if (Number.isSafeInteger(value)) {
-        writer.uint32(KV_TYPE).uint32(VALUE_INT64);
-        writer.uint32(KV_INT64).int64(value);
+        writer.varintField(KV_TYPE, VALUE_INT64);
+        writer.uint32(KV_INT64);
+        writer.int64(value);
       } else {
-        writer.uint32(KV_TYPE).uint32(VALUE_FLOAT64);
-        writer.uint32(KV_FLOAT64).double(value);
+        writer.varintField(KV_TYPE, VALUE_FLOAT64);
+        writer.uint32(KV_FLOAT64);
+        writer.double(value);
       }
       break;
     default:
       // Jaeger has no array type: arrays travel as their JSON text.
-      writer.uint32(KV_STR).string(JSON.stringify(value));
+      writer.uint32(KV_STR);
+      writer.string(JSON.stringify(value));
   }
-  writer.ldelim();
+  writer.end(start, 1);
 }

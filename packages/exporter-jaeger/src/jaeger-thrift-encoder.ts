@@ -3,6 +3,7 @@
 import type { Span, TagValue, Tags } from '@trace/core';
 import { writeHexBytes } from '@trace/core/encoding';
 import type { JaegerProcess } from './jaeger-process.js';
+import { STATUS_CODE_TAG, STATUS_DESCRIPTION_TAG, STATUS_ERROR, isStatusTag, jaegerStatusOf } from './jaeger-status.js';
 import { ThriftBinaryWriter, ThriftType } from './thrift-binary-writer.js';
 
 // jaeger.thrift enums.
@@ -142,13 +143,17 @@ function writeSpan(span: Span): void {
   writer.fieldStop();
 }
 
-/** The span's tags plus the derived `span.kind`, `error` and `error.message` tags. */
+/**
+ * The span's tags plus the derived `span.kind`, `error`, `error.message` and status tags
+ * (`otel.status_code`, `otel.status_description`: OpenTelemetry's mapping to Jaeger).
+ */
 function writeSpanTags(span: Span): void {
   const sizeAt = writer.listHeader(ThriftType.STRUCT, 0);
-  const isError = span.status === 'error';
+  const status = jaegerStatusOf(span);
+  const isError = status.code === STATUS_ERROR;
   const tags = span.tags;
   // Derived tags replace same-named user tags instead of duplicating them.
-  let count = writeTags(tags, 'span.kind', isError ? 'error' : undefined, isError);
+  let count = writeTags(tags, 'span.kind', isError ? 'error' : undefined, isError, status.code !== undefined);
   if (span.kind !== 'internal') {
     writeStringTag('span.kind', span.kind);
     count++;
@@ -156,9 +161,16 @@ function writeSpanTags(span: Span): void {
   if (isError) {
     writeBoolTag('error', true);
     count++;
-    const message = span.statusMessage !== '' ? span.statusMessage : tags['error.message'];
-    if (message !== undefined) {
-      writeTag('error.message', message);
+    if (status.description !== undefined) {
+      writeTag('error.message', status.description);
+      count++;
+    }
+  }
+  if (status.code !== undefined) {
+    writeStringTag(STATUS_CODE_TAG, status.code);
+    count++;
+    if (status.description !== undefined) {
+      writeTag(STATUS_DESCRIPTION_TAG, status.description);
       count++;
     }
   }
@@ -173,12 +185,13 @@ function writeTagList(tags: Readonly<Tags>): void {
 
 /**
  * Writes each tag of `tags` as a `Tag` list element, skipping the keys `skip` and `skipAlso`
- * (and `error.message` when `skipErrorMessage`). Returns how many were written.
+ * (and `error.message` when `skipErrorMessage`, the status tags when `skipStatus`). Returns how
+ * many were written.
  */
-function writeTags(tags: Readonly<Tags>, skip: string | undefined, skipAlso: string | undefined, skipErrorMessage = false): number {
+function writeTags(tags: Readonly<Tags>, skip: string | undefined, skipAlso: string | undefined, skipErrorMessage = false, skipStatus = false): number {
   let count = 0;
   for (const key in tags) {
-    if (key === skip || key === skipAlso || (skipErrorMessage && key === 'error.message')) continue;
+    if (key === skip || key === skipAlso || (skipErrorMessage && key === 'error.message') || (skipStatus && isStatusTag(key))) continue;
     writeTag(key, tags[key] as TagValue);
     count++;
   }

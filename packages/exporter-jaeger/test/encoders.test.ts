@@ -18,6 +18,20 @@ function thriftTags(tags: Decoded[] | undefined): Record<string, Decoded> {
   return byKey;
 }
 
+/** One span per status: ok (over a stale user status tag), error with a message, unset. */
+function statusSpans(): Span[] {
+  const tracer = new Tracer({ serviceName: 'svc' });
+  const ok = tracer.startSpan('ok', { parent: null, tags: { 'otel.status_code': 'stale' } });
+  ok.setStatus('ok');
+  ok.end();
+  const failed = tracer.startSpan('failed', { parent: null, tags: { 'otel.status_description': 'stale' } });
+  failed.setStatus('error', 'disk full');
+  failed.end();
+  const unset = tracer.startSpan('unset', { parent: null });
+  unset.end();
+  return [ok, failed, unset];
+}
+
 const describeWithIdl = idlAvailable('encoders') ? describe : describe.skip;
 
 describeWithIdl('encodeJaegerThriftBatch, decoded with jaeger.thrift', () => {
@@ -170,6 +184,15 @@ describeWithIdl('encodeJaegerThriftBatch, decoded with jaeger.thrift', () => {
     expect(second.spans).toHaveLength(1);
     expect(second.spans[0].spanId).toBe(hexToSignedI64(many[0]!.spanId));
   });
+  it('reports ok and error statuses as otel.status_code, the description as otel.status_description', () => {
+    const batch = decodeThriftBatch(encodeJaegerThriftBatch(statusSpans()));
+    const [ok, failed, unset] = batch.spans.map((span: Decoded) => thriftTags(span.tags));
+    expect(ok).toEqual({ 'otel.status_code': { key: 'otel.status_code', vType: 'STRING', vStr: 'OK' } });
+    expect(failed['otel.status_code']).toMatchObject({ vType: 'STRING', vStr: 'ERROR' });
+    expect(failed['otel.status_description']).toMatchObject({ vType: 'STRING', vStr: 'disk full' });
+    expect(failed['error']).toMatchObject({ vType: 'BOOL', vBool: true });
+    expect(unset).toEqual({});
+  });
 });
 
 describeWithIdl('encodeJaegerProtoPostSpans, decoded with model.proto + collector.proto', () => {
@@ -290,5 +313,15 @@ describeWithIdl('encodeJaegerProtoPostSpans, decoded with model.proto + collecto
       ['FOLLOWS_FROM', 'a'.repeat(32), 'b'.repeat(16)],
     ]);
     void tracer.shutdown();
+  });
+  it('reports ok and error statuses as otel.status_code, the description as otel.status_description', () => {
+    const request = decode(encodeJaegerProtoPostSpans(statusSpans()));
+    const [ok, failed, unset] = request.batch.spans.map((span: Decoded) => protoTags(span.tags));
+    expect(Object.keys(ok)).toEqual(['otel.status_code']);
+    expect(ok['otel.status_code']).toMatchObject({ vType: 'STRING', vStr: 'OK' });
+    expect(failed['otel.status_code']).toMatchObject({ vType: 'STRING', vStr: 'ERROR' });
+    expect(failed['otel.status_description']).toMatchObject({ vType: 'STRING', vStr: 'disk full' });
+    expect(failed['error']).toMatchObject({ vType: 'BOOL', vBool: true });
+    expect(unset).toEqual({});
   });
 });

@@ -33,7 +33,7 @@ describe('JaegerExporter configuration', () => {
     ['https://collector.example/jaeger/', 'https://collector.example:14268/jaeger/api/traces'],
     ['http://127.0.0.1:9999/api/traces', 'http://127.0.0.1:9999/api/traces'],
   ])('resolves the Thrift endpoint %s to %s', (endpoint, target) => {
-    const exporter = new JaegerExporter({ endpoint, format: 'jaeger_thrift' }, createStubTransport());
+    const exporter = new JaegerExporter({ endpoint, format: 'jaeger_thrift', transport: createStubTransport() });
     expect(exporter.target).toBe(target);
   });
 
@@ -45,7 +45,7 @@ describe('JaegerExporter configuration', () => {
     ['[::1]', '[::1]:14250'],
   ])('resolves the gRPC endpoint %s to %s', (endpoint, target) => {
     const transport = createStubGrpcTransport();
-    const exporter = new JaegerExporter({ endpoint, format: 'jaeger_grpc' }, transport);
+    const exporter = new JaegerExporter({ endpoint, format: 'jaeger_grpc', transport });
     expect(exporter.target).toBe(target);
   });
 
@@ -57,18 +57,23 @@ describe('JaegerExporter configuration', () => {
     [{ endpoint: 'j:99999', format: 'jaeger_grpc' }, /port/],
     [{ endpoint: 'j:abc', format: 'jaeger_grpc' }, /port/],
     [{ endpoint: 'http://j:1', format: 'jaeger_thrift', timeoutMs: 0 }, /timeoutMs/],
+    [{ endpoint: 'http://j:1', compression: 'brotli' }, /compression must be/],
+    [{ endpoint: 'http://j:1', resource: { service: 'x' } }, /resource must be/],
+    [{ endpoint: 'http://j:1', format: 'jaeger_thrift', headers: { 'bad name': 'x' } }, /header name/],
+    [{ endpoint: 'j:1', format: 'jaeger_grpc', headers: { 'X-Key': 'a\nInjected: 1' } }, /without CR, LF or NUL/],
+    [{ endpoint: 'j:1', format: 'jaeger_grpc', headers: { 'X-Key': 42 } }, /string value/],
   ])('throws a ConfigError for %j', (config, message) => {
-    expect(() => new JaegerExporter(config as never, createStubTransport())).toThrow(ConfigError);
-    expect(() => new JaegerExporter(config as never, createStubTransport())).toThrow(message);
+    expect(() => new JaegerExporter({ ...(config as object), transport: createStubTransport() } as never)).toThrow(ConfigError);
+    expect(() => new JaegerExporter({ ...(config as object), transport: createStubTransport() } as never)).toThrow(message);
   });
 
   it('refuses a transport of the wrong kind', () => {
-    expect(() => new JaegerExporter({ endpoint: 'j:1', format: 'jaeger_grpc' }, createStubTransport())).toThrow(/GrpcTransport/);
-    expect(() => new JaegerExporter({ endpoint: 'http://j:1', format: 'jaeger_thrift' }, createStubGrpcTransport())).toThrow(/HttpTransport/);
+    expect(() => new JaegerExporter({ endpoint: 'j:1', format: 'jaeger_grpc', transport: createStubTransport() })).toThrow(/GrpcTransport/);
+    expect(() => new JaegerExporter({ endpoint: 'http://j:1', format: 'jaeger_thrift', transport: createStubGrpcTransport() })).toThrow(/HttpTransport/);
   });
 
   it('createJaegerExporter defaults to jaeger_thrift', async () => {
-    const exporter = createJaegerExporter('http://jaeger');
+    const exporter = createJaegerExporter({ endpoint: 'http://jaeger' });
     expect(exporter.format).toBe('jaeger_thrift');
     expect(exporter.target).toBe('http://jaeger:14268/api/traces');
     await exporter.shutdown();
@@ -76,10 +81,14 @@ describe('JaegerExporter configuration', () => {
 
   it('sends the configured timeout, headers and compression through an HTTP transport', async () => {
     const transport = createStubTransport();
-    const exporter = new JaegerExporter(
-      { endpoint: 'http://j', format: 'jaeger_thrift', timeoutMs: 1234, enableCompression: true, headers: { 'X-Api-Key': 'k' } },
+    const exporter = new JaegerExporter({
+      endpoint: 'http://j',
+      format: 'jaeger_thrift',
+      timeoutMs: 1234,
+      compression: 'gzip',
+      headers: { 'X-Api-Key': 'k' },
       transport,
-    );
+    });
     expect((await exporter.exportSpans([await oneSpan()])).ok).toBe(true);
     const [request] = transport.requests;
     expect(request).toMatchObject({ url: 'http://j:14268/api/traces', method: 'POST', timeoutMs: 1234, compression: 'gzip' });
@@ -88,14 +97,14 @@ describe('JaegerExporter configuration', () => {
 
   it('connects a passed gRPC transport to the target and calls PostSpans', async () => {
     const transport = createStubGrpcTransport();
-    const exporter = new JaegerExporter({ endpoint: 'collector:7777', format: 'jaeger_grpc', timeoutMs: 500 }, transport);
+    const exporter = new JaegerExporter({ endpoint: 'collector:7777', format: 'jaeger_grpc', timeoutMs: 500, transport });
     expect((await exporter.exportSpans([await oneSpan()])).ok).toBe(true);
     expect(transport.requests[0]).toMatchObject({ service: JAEGER_GRPC_SERVICE, method: JAEGER_GRPC_METHOD, timeoutMs: 500 });
     expect(transport.target).toEqual({ host: 'collector', port: 7777 });
   });
 
   it('refuses exports after shutdown', async () => {
-    const exporter = new JaegerExporter({ endpoint: 'http://j', format: 'jaeger_thrift' }, createStubTransport());
+    const exporter = new JaegerExporter({ endpoint: 'http://j', format: 'jaeger_thrift', transport: createStubTransport() });
     await exporter.shutdown();
     const result = await exporter.exportSpans([await oneSpan()]);
     expect(result.ok).toBe(false);
@@ -119,9 +128,9 @@ describe('the optional @trace/transport-grpc peer', () => {
         return {};
       });
       const isolated = require('@trace/exporter-jaeger') as typeof import('@trace/exporter-jaeger');
-      const exporter = new isolated.JaegerExporter({ endpoint: 'http://j', format: 'jaeger_thrift' }, createStubTransport());
+      const exporter = new isolated.JaegerExporter({ endpoint: 'http://j', format: 'jaeger_thrift', transport: createStubTransport() });
       await exporter.exportSpans([await oneSpan()]);
-      new isolated.JaegerExporter({ endpoint: 'j:1', format: 'jaeger_grpc' }, createStubGrpcTransport());
+      new isolated.JaegerExporter({ endpoint: 'j:1', format: 'jaeger_grpc', transport: createStubGrpcTransport() });
     });
     expect(loaded).toBe(false);
   });

@@ -1,5 +1,6 @@
 // jaeger_grpc against a real @grpc/grpc-js server implementing jaeger.api_v2.CollectorService,
 // whose request type is loaded from the official model.proto + collector.proto.
+import { inspect } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { type GrpcTransport, Tracer } from '@trace/core';
 import { JaegerExporter } from '@trace/exporter-jaeger';
@@ -90,12 +91,12 @@ describeWithIdl('JaegerExporter jaeger_grpc over a real gRPC server', () => {
 
   function exporter(port: number, config: Partial<ConstructorParameters<typeof JaegerExporter>[0]> = {}): JaegerExporter {
     transport = createDefaultGrpcTransport();
-    return new JaegerExporter({ endpoint: `127.0.0.1:${port}`, format: 'jaeger_grpc', hostname: 'grpc-host', ...config }, transport);
+    return new JaegerExporter({ endpoint: `127.0.0.1:${port}`, format: 'jaeger_grpc', hostname: 'grpc-host', ...config, transport });
   }
 
   it('calls CollectorService/PostSpans with a PostSpansRequest the official schema decodes', async () => {
     collector = await startCollector(root);
-    const jaeger = exporter(collector.port, { headers: { 'x-tenant': 'acme' }, resourceAttributes: { 'deployment.environment': 'test' } });
+    const jaeger = exporter(collector.port, { headers: { 'x-tenant': 'acme' }, resource: { attributes: { 'deployment.environment': 'test' } } });
     const result = await jaeger.exportSpans([spans.server, spans.client, spans.root]);
     expect(result).toEqual({ ok: true, value: {} });
     expect(collector.calls).toHaveLength(1);
@@ -189,5 +190,16 @@ describeWithIdl('JaegerExporter jaeger_grpc over a real gRPC server', () => {
       expect(stats.retries).toBe(0);
       expect(stats.lost.notRetryable).toBe(1);
     });
+  });
+  it('keeps metadata values out of inspect, stats and failures', async () => {
+    const TOKEN = 'tok-91c2aa';
+    collector = await startCollector(root, [grpc.status.INVALID_ARGUMENT]);
+    const jaeger = exporter(collector.port, { headers: { 'X-Api-Key': TOKEN } });
+    const failed = await jaeger.exportSpans([spans.server]);
+    expect(failed.ok).toBe(false);
+    expect(collector.calls[0]?.metadata['x-api-key']).toBe(TOKEN);
+    const shown = [inspect(jaeger, { depth: 10, showHidden: true }), JSON.stringify(jaeger.getStats()), inspect(failed, { depth: 10 })].join('\n');
+    expect(shown).not.toContain(TOKEN);
+    expect(inspect(jaeger)).toContain('x-api-key');
   });
 });

@@ -1,6 +1,7 @@
 // jaeger_thrift against a real node:http collector on 127.0.0.1: what arrives is decoded with
 // the official jaeger.thrift; retries go through a real Tracer pipeline.
 import { once } from 'node:events';
+import { inspect } from 'node:util';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -82,7 +83,7 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
     collector = await startCollector([202]);
     const result = await exporter({
       headers: { Authorization: 'Bearer secret-token' },
-      resourceAttributes: { 'service.version': '4.5.6', 'process.pid': 1234 },
+      resource: { attributes: { 'service.version': '4.5.6', 'process.pid': 1234 } },
     }).exportSpans([spans.server, spans.client, spans.root]);
     expect(result).toEqual({ ok: true, value: {} });
     expect(collector.requests).toHaveLength(1);
@@ -135,7 +136,7 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
 
   it('gzips the body when compression is enabled', async () => {
     collector = await startCollector([202]);
-    await exporter({ enableCompression: true }).exportSpans([spans.root]);
+    await exporter({ compression: 'gzip' }).exportSpans([spans.root]);
     const [request] = collector.requests as [Received];
     expect(request.headers['content-encoding']).toBe('gzip');
     expect(decodeThriftBatch(gunzipSync(request.body)).spans[0].operationName).toBe('nightly-job');
@@ -143,7 +144,7 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
 
   it('works with createJaegerExporter and an endpoint without the path', async () => {
     collector = await startCollector([202]);
-    const created = createJaegerExporter(`127.0.0.1:${collector.port}`, 'jaeger_thrift');
+    const created = createJaegerExporter({ endpoint: `127.0.0.1:${collector.port}`, format: 'jaeger_thrift' });
     exporters.push(created);
     expect(created.target).toBe(`http://127.0.0.1:${collector.port}/api/traces`);
     expect((await created.exportSpans([spans.root])).ok).toBe(true);
@@ -171,7 +172,7 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
     const url = collector.url;
     await collector.close();
     const transport = createDefaultTransport();
-    const closedPort = new JaegerExporter({ endpoint: url, format: 'jaeger_thrift' }, transport);
+    const closedPort = new JaegerExporter({ endpoint: url, format: 'jaeger_thrift', transport });
     const result = await closedPort.exportSpans([spans.root]);
     await closedPort.shutdown();
     await transport.close();
@@ -223,5 +224,23 @@ describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
       expect(stats.lost.notRetryable).toBe(2);
       expect(stats.lastError).toContain('400');
     });
+  });
+  it('shows no header value, URL userinfo or query in inspect, target, stats or a failure', async () => {
+    const TOKEN = 'tok-5d1e0b';
+    collector = await startCollector([500]);
+    const jaeger = exporter({
+      endpoint: `http://user:${TOKEN}@127.0.0.1:${collector.port}/api/traces?api_key=${TOKEN}`,
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    const failed = await jaeger.exportSpans([spans.server]);
+    expect(failed.ok).toBe(false);
+    expect(collector.requests[0]?.url).toBe(`/api/traces?api_key=${TOKEN}`);
+    expect(collector.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const shown = [inspect(jaeger, { depth: 10, showHidden: true }), jaeger.target, JSON.stringify(jaeger.getStats()), inspect(failed, { depth: 10 })].join(
+      '\n',
+    );
+    expect(shown).not.toContain(TOKEN);
+    expect(jaeger.target).toBe(`http://127.0.0.1:${collector.port}/api/traces?api_key=REDACTED`);
+    expect(inspect(jaeger)).toContain('Authorization');
   });
 });

@@ -1,6 +1,6 @@
 // Attribute values as OTLP `KeyValue` / `AnyValue` messages (common.proto).
 import type { TagValue } from '@trace/core';
-import type { ProtoWriter } from './proto-writer.js';
+import type { ProtoWriter } from '@trace/core/encoding';
 
 /** Writes the body of an `AnyValue`. Safe integers go as `int_value`, other numbers as `double_value`. */
 export function writeAnyValue(writer: ProtoWriter, value: TagValue): void {

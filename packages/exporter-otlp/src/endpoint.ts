@@ -1,6 +1,7 @@
 // Where OTLP requests go: for HTTP, `{endpoint}/v1/traces` and `/v1/metrics` (an endpoint that
 // already names `/v1/traces` is used as is); for gRPC, `host:port` (default ports 4317 / 4318).
 import { ConfigError } from '@trace/core';
+import { redactUrl } from '@trace/core/encoding';
 
 /** OTLP/gRPC receiver port. */
 export const OTLP_GRPC_PORT = 4317;
@@ -26,7 +27,8 @@ export function resolveHttpEndpoints(endpoint: string): HttpEndpoints {
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(`OTLP endpoint "${endpoint}" is not a valid URL; use e.g. http://otel-collector:4318`);
+    // The text is not shown: an endpoint may carry credentials.
+    throw new ConfigError('OTLP endpoint is not a valid URL; use e.g. http://otel-collector:4318');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`OTLP/HTTP endpoint must use http or https, got ${url.protocol}`);
   if (url.username !== '' || url.password !== '') throw new ConfigError('OTLP endpoint must not carry credentials; put them in headers (e.g. Authorization)');
@@ -56,7 +58,7 @@ export function resolveGrpcTarget(endpoint: string): GrpcTarget {
   let portText = '';
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
-    if (close === -1) throw new ConfigError(`OTLP/gRPC endpoint "${endpoint}" has an unclosed IPv6 bracket`);
+    if (close === -1) throw new ConfigError(`OTLP/gRPC endpoint "${redactUrl(endpoint)}" has an unclosed IPv6 bracket`);
     host = text.slice(1, close);
     if (text.charAt(close + 1) === ':') portText = text.slice(close + 2);
   } else {
@@ -66,7 +68,7 @@ export function resolveGrpcTarget(endpoint: string): GrpcTarget {
   }
   const port = portText === '' ? OTLP_GRPC_PORT : Number(portText);
   if (host === '' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ConfigError(`OTLP/gRPC endpoint "${endpoint}" must be host:port with a port between 1 and 65535`);
+    throw new ConfigError(`OTLP/gRPC endpoint "${redactUrl(endpoint)}" must be host:port with a port between 1 and 65535`);
   }
   return { host, port };
 }

@@ -1,6 +1,6 @@
 // @trace/exporter-otlp: OTLP over gRPC, HTTP+protobuf and HTTP+JSON (seed §5.3).
 export { OtlpExporter, createOtlpExporter, OTLP_TRACE_SERVICE, OTLP_METRICS_SERVICE } from './otlp-exporter.js';
-export type { OtlpExporterConfig, OtlpExportFormat, MetricsExportResult, MetricsExportSuccess } from './otlp-exporter.js';
+export type { OtlpExporterOptions, OtlpExportFormat, MetricsExportResult, MetricsExportSuccess } from './otlp-exporter.js';
 export { encodeOtlpTraceProtobuf } from './trace-protobuf.js';
 export { encodeOtlpTraceJson } from './trace-json.js';
 export { encodeOtlpMetricsProtobuf, encodeOtlpMetricsJson } from './metrics.js';

@@ -5,7 +5,7 @@ import type { InstrumentationScope } from '@trace/core';
 import type { OtelHistogramDataPoint, OtelMetricData, OtelNumberDataPoint, OtelResource } from '@trace/otel-adapter';
 import { attributesJson, doubleJson } from './attributes-json.js';
 import { writeAttributes } from './attributes-protobuf.js';
-import { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter } from '@trace/core/encoding';
 import { catalogFor } from './resource-catalog.js';
 
 /** One OTLP `Metric`: @trace/otel-adapter's `OtelMetricData`. */

@@ -13,7 +13,6 @@ import {
   type HttpTransport,
   type Result,
   type Span,
-  type TraceExportConfig,
   classifyHttpResult,
   classifyTransportError,
   err,
@@ -22,13 +21,14 @@ import {
   ok,
   retryOnOtlpStatuses,
 } from '@trace/core';
-import type { MetricsExporter, OtelResource } from '@trace/otel-adapter';
+import { INSPECT_CUSTOM, redactUrl, validateHeaders } from '@trace/core/encoding';
+import { type MetricsExporter, type OtelResource, createServiceResource } from '@trace/otel-adapter';
 import { createDefaultTransport } from '@trace/transport-http';
 import { DEFAULT_MAX_REQUEST_BYTES, type EncodedBatch } from './encoded-batch.js';
 import { type GrpcTarget, type HttpEndpoints, resolveGrpcTarget, resolveHttpEndpoints } from './endpoint.js';
 import { type OtlpMetricData, encodeOtlpMetricsJson, encodeOtlpMetricsProtobuf } from './metrics.js';
 import { type PartialSuccess, decodeJsonPartialSuccess, decodeProtobufPartialSuccess } from './partial-success.js';
-import { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter } from '@trace/core/encoding';
 import { ResourceCatalog } from './resource-catalog.js';
 import { encodeTraceJsonBatch } from './trace-json.js';
 import { encodeTraceProtobufBatch } from './trace-protobuf.js';
@@ -36,8 +36,35 @@ import { encodeTraceProtobufBatch } from './trace-protobuf.js';
 /** The three OTLP wire formats. */
 export type OtlpExportFormat = 'otlp_grpc' | 'otlp_http_protobuf' | 'otlp_http_json';
 
-/** OTLP exporter configuration: the shared exporter config plus a request size bound. */
-export interface OtlpExporterConfig extends TraceExportConfig<OtlpExportFormat> {
+/**
+ * Options of {@link OtlpExporter}: the shape every exporter of the toolkit takes (`format`,
+ * `endpoint`, `headers`, `compression`, `timeoutMs`, `resource`, `transport`), plus OTLP's
+ * `serviceName` and `maxRequestBytes`.
+ */
+export interface OtlpExporterOptions {
+  /** `otlp_http_protobuf` (default), `otlp_http_json` or `otlp_grpc`. */
+  format?: OtlpExportFormat;
+  /** `http(s)://host:4318[/base]` for the HTTP formats, `host:4317` for gRPC. */
+  endpoint: string;
+  /** HTTP headers or gRPC metadata. Their values never appear in errors, statistics or `util.inspect`. */
+  headers?: Readonly<Record<string, string>>;
+  /** `gzip` the body, or `none` (default). */
+  compression?: 'gzip' | 'none';
+  /** Deadline of one request, in ms. Default 30000. */
+  timeoutMs?: number;
+  /**
+   * The resource spans are sent under (see `createServiceResource`); a span of another service
+   * is sent under the same resource with its own `service.name`. Default: a resource whose
+   * `service.name` is `serviceName`, else `unknown_service:node`.
+   */
+  resource?: OtelResource;
+  /**
+   * An `HttpTransport` for the HTTP formats or a `GrpcTransport` for `otlp_grpc`. Default:
+   * `createDefaultTransport()` / `@trace/transport-grpc`'s default, owned and closed by the exporter.
+   */
+  transport?: HttpTransport | GrpcTransport;
+  /** Overrides each span's service name. */
+  serviceName?: string;
   /**
    * Largest request body in bytes (before compression). Bigger batches are split across requests;
    * a span too large to fit alone is dropped and counted as `spanTooLarge`. Default 4 MiB.
@@ -50,7 +77,13 @@ export const OTLP_TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceS
 /** gRPC service of OTLP metrics. */
 export const OTLP_METRICS_SERVICE = 'opentelemetry.proto.collector.metrics.v1.MetricsService';
 
-const FORMATS: readonly OtlpExportFormat[] = ['otlp_grpc', 'otlp_http_protobuf', 'otlp_http_json'];
+/** How each format travels: the transport kind and the body encoding. */
+const FORMATS: Readonly<Record<OtlpExportFormat, { readonly transport: 'http' | 'grpc'; readonly encoding: 'protobuf' | 'json' }>> = Object.freeze({
+  otlp_grpc: { transport: 'grpc', encoding: 'protobuf' },
+  otlp_http_protobuf: { transport: 'http', encoding: 'protobuf' },
+  otlp_http_json: { transport: 'http', encoding: 'json' },
+});
+const FORMAT_NAMES = Object.keys(FORMATS) as OtlpExportFormat[];
 const GRPC_PACKAGE = '@trace/transport-grpc';
 const CONTENT_TYPE_PROTOBUF = 'application/x-protobuf';
 const CONTENT_TYPE_JSON = 'application/json';
@@ -92,18 +125,33 @@ interface GrpcModule {
   createDefaultGrpcTransport(): GrpcTransport;
 }
 
-function validateHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const clean: Record<string, string> = {};
-  if (headers === undefined) return clean;
-  if (typeof headers !== 'object' || headers === null) throw new ConfigError('headers must be an object of header name to string value');
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    // Checked once at set-up; values are never echoed back, only names.
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new ConfigError(`header name "${name}" is not a valid HTTP header name`);
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new ConfigError(`header "${name}" must have a string value without CR, LF or NUL`);
-    clean[name] = value;
-  }
-  return clean;
+/**
+ * Where and how requests go, per transport kind. The URLs, headers and metadata may carry
+ * credentials; the exporter keeps its route in a private field, which neither `util.inspect` nor
+ * `JSON.stringify` nor `Object.keys` can see.
+ */
+interface HttpRoute {
+  readonly kind: 'http';
+  readonly transport: HttpTransport;
+  readonly endpoints: HttpEndpoints;
+  readonly headers: Readonly<Record<string, string>>;
+}
+interface GrpcRoute {
+  readonly kind: 'grpc';
+  /** A transport passed in (the caller's to close). */
+  readonly given: GrpcTransport | undefined;
+  /** The connected transport, or why there is none; made on the first export. */
+  connected: Promise<Result<GrpcTransport, ExportError>> | undefined;
+  /** Whether the exporter made the transport (and closes it). */
+  owned: boolean;
+  readonly target: GrpcTarget;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+type Route = HttpRoute | GrpcRoute;
+
+/** A gRPC transport tells itself apart by `connect`, which an HTTP transport lacks. */
+function isGrpcTransport(transport: HttpTransport | GrpcTransport): transport is GrpcTransport {
+  return typeof (transport as Partial<GrpcTransport>).connect === 'function';
 }
 
 /**
@@ -124,34 +172,29 @@ export class OtlpExporter extends BaseSpanExporter {
   private readonly compression: 'gzip' | 'none';
   private readonly maxRequestBytes: number;
   private readonly writer = new ProtoWriter();
-  private readonly httpEndpoints: HttpEndpoints | undefined;
-  private readonly grpcTarget: GrpcTarget | undefined;
-  private readonly httpTransport: HttpTransport | undefined;
-  private readonly givenGrpcTransport: GrpcTransport | undefined;
-  private grpcTransport: Promise<Result<GrpcTransport, ExportError>> | undefined;
+  readonly #route: Route;
+  /** `json` for `otlp_http_json`, else `protobuf`. */
+  private readonly encoding: 'protobuf' | 'json';
   private readonly ownsTransport: boolean;
-  private ownsGrpcTransport = false;
-  private readonly traceHeaders: Record<string, string>;
-  private readonly metricHeaders: Record<string, string>;
-  private readonly metadata: Record<string, string>;
   private writerBusy = false;
 
-  /**
-   * @param config endpoint (`http(s)://host:4318` for HTTP formats, `host:4317` for gRPC), format,
-   *   timeout, compression, headers, service name override, request size bound.
-   * @param resource the resource every span is sent under (see `createServiceResource`).
-   * @param transport an `HttpTransport` for the HTTP formats or a `GrpcTransport` for `otlp_grpc`;
-   *   default: `createDefaultTransport()` / `createDefaultGrpcTransport()`. A transport passed in is
-   *   not closed by {@link OtlpExporter.shutdown}.
-   * @throws ConfigError for an unknown format, a bad endpoint, headers or size bound.
-   */
-  constructor(config: OtlpExporterConfig, resource: OtelResource, transport?: HttpTransport | GrpcTransport) {
+  /** @throws ConfigError for an unknown format, a bad endpoint, headers, resource, compression or size bound. */
+  constructor(config: OtlpExporterOptions) {
     super();
-    if (typeof config !== 'object' || config === null) throw new ConfigError('OtlpExporter needs a config object');
-    if (!FORMATS.includes(config.format)) throw new ConfigError(`OTLP format must be one of ${FORMATS.join(', ')}, got ${String(config.format)}`);
-    if (typeof resource !== 'object' || resource === null || typeof resource.attributes !== 'object' || resource.attributes === null) {
-      throw new ConfigError('OtlpExporter needs a resource { attributes, droppedAttributesCount } (see createServiceResource)');
+    if (typeof config !== 'object' || config === null) throw new ConfigError('OtlpExporter needs an options object');
+    const format = config.format ?? 'otlp_http_protobuf';
+    if (!Object.hasOwn(FORMATS, format)) throw new ConfigError(`OTLP format must be one of ${FORMAT_NAMES.join(', ')}, got ${String(format)}`);
+    if (config.serviceName !== undefined && (typeof config.serviceName !== 'string' || config.serviceName === '')) {
+      throw new ConfigError('serviceName, when given, must be a non-empty string');
     }
+    const resource = config.resource === undefined ? createServiceResource(config.serviceName ?? 'unknown_service:node', '') : config.resource;
+    if (typeof resource !== 'object' || resource === null || typeof resource.attributes !== 'object' || resource.attributes === null) {
+      throw new ConfigError('OtlpExporter resource must be { attributes, droppedAttributesCount } (see createServiceResource)');
+    }
+    const transport = config.transport;
+    const compression = config.compression ?? 'none';
+    if (compression !== 'gzip' && compression !== 'none')
+      throw new ConfigError(`OtlpExporter compression must be 'gzip' or 'none', got ${String(compression)}`);
     const timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
     if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs))
       throw new ConfigError(`timeoutMs must be a number > 0, got ${String(timeoutMs)}`);
@@ -159,44 +202,52 @@ export class OtlpExporter extends BaseSpanExporter {
     if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < MIN_REQUEST_BYTES) {
       throw new ConfigError(`maxRequestBytes must be an integer >= ${MIN_REQUEST_BYTES}, got ${String(maxRequestBytes)}`);
     }
-    if (config.serviceName !== undefined && (typeof config.serviceName !== 'string' || config.serviceName === '')) {
-      throw new ConfigError('serviceName, when given, must be a non-empty string');
-    }
-    const headers = validateHeaders(config.headers);
-    this.format = config.format;
+    const headers = validateHeaders(config.headers, 'OtlpExporter');
+    this.format = format;
     this.resource = resource;
     this.catalog = new ResourceCatalog(resource, config.serviceName);
     this.timeoutMs = timeoutMs;
-    this.compression = config.enableCompression === true ? 'gzip' : 'none';
+    this.compression = compression;
     this.maxRequestBytes = maxRequestBytes;
-    const contentType = this.format === 'otlp_http_json' ? CONTENT_TYPE_JSON : CONTENT_TYPE_PROTOBUF;
-    this.traceHeaders = { ...headers, 'content-type': contentType };
-    this.metricHeaders = this.traceHeaders;
-    this.metadata = {};
-    for (const name of Object.keys(headers)) this.metadata[name.toLowerCase()] = headers[name] as string;
-
-    if (this.format === 'otlp_grpc') {
-      this.grpcTarget = resolveGrpcTarget(config.endpoint);
-      if (transport !== undefined && typeof (transport as GrpcTransport).connect !== 'function') {
-        throw new ConfigError('format otlp_grpc needs a GrpcTransport (with connect), got an HTTP transport');
-      }
-      this.givenGrpcTransport = transport as GrpcTransport | undefined;
-      this.ownsTransport = false;
+    const { transport: kind, encoding } = FORMATS[format];
+    this.encoding = encoding;
+    this.ownsTransport = transport === undefined;
+    if (kind === 'http') {
+      if (transport !== undefined && isGrpcTransport(transport)) throw new ConfigError(`format ${format} needs an HttpTransport, got a gRPC transport`);
+      // The format decides the content type: a custom one is replaced.
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
+      headers['content-type'] = encoding === 'json' ? CONTENT_TYPE_JSON : CONTENT_TYPE_PROTOBUF;
+      this.#route = {
+        kind: 'http',
+        transport: transport ?? createDefaultTransport(),
+        endpoints: resolveHttpEndpoints(config.endpoint),
+        headers: Object.freeze(headers),
+      };
     } else {
-      this.httpEndpoints = resolveHttpEndpoints(config.endpoint);
-      if (transport !== undefined && typeof (transport as GrpcTransport).connect === 'function') {
-        throw new ConfigError(`format ${this.format} needs an HttpTransport, got a gRPC transport`);
-      }
-      this.httpTransport = (transport as HttpTransport | undefined) ?? createDefaultTransport();
-      this.ownsTransport = transport === undefined;
+      const target = resolveGrpcTarget(config.endpoint);
+      if (transport !== undefined && !isGrpcTransport(transport))
+        throw new ConfigError(`format ${format} needs a GrpcTransport (with connect), got an HTTP transport`);
+      // gRPC metadata keys are lowercase.
+      const metadata: Record<string, string> = {};
+      for (const name of Object.keys(headers)) metadata[name.toLowerCase()] = headers[name] as string;
+      this.#route = { kind: 'grpc', given: transport, connected: undefined, owned: false, target, metadata: Object.freeze(metadata) };
     }
   }
 
-  /** Where trace requests go: the `/v1/traces` URL, or `host:port` for gRPC. */
+  /**
+   * Where trace requests go: the `/v1/traces` URL, or `host:port` for gRPC, as it may be shown
+   * (query values replaced by `REDACTED`; requests go to the full URL).
+   */
   get tracesTarget(): string {
-    if (this.httpEndpoints !== undefined) return this.httpEndpoints.traces;
-    const target = this.grpcTarget as GrpcTarget;
-    return `${target.host}:${target.port}`;
+    const route = this.#route;
+    return route.kind === 'http' ? redactUrl(route.endpoints.traces) : `${route.target.host}:${route.target.port}`;
+  }
+
+  /** What `util.inspect` (and `console.log`) shows: the format, the shown target and header names, no values. */
+  [INSPECT_CUSTOM](): string {
+    const route = this.#route;
+    const names = Object.keys(route.kind === 'http' ? route.headers : route.metadata);
+    return `OtlpExporter { format: '${this.format}', target: '${this.tracesTarget}', headers: [${names.join(', ')}] }`;
   }
 
   protected async send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
@@ -204,7 +255,7 @@ export class OtlpExporter extends BaseSpanExporter {
     let rejected = 0;
     let message: string | undefined;
     for (let i = 0; i < batch.bodies.length; i++) {
-      const outcome = await this.sendBody('traces', batch.bodies[i] as Uint8Array | string, options.signal);
+      const outcome = await this.sendBody('traces', batch.bodies[i] as Uint8Array, options.signal);
       if (!outcome.ok) return outcome;
       rejected += Math.min(outcome.value.rejected, batch.spanCounts[i] as number);
       if (outcome.value.message !== undefined) message = outcome.value.message;
@@ -237,7 +288,7 @@ export class OtlpExporter extends BaseSpanExporter {
     if (metrics.length === 0) return ok({ rejectedDataPoints: 0, message: undefined });
     let body: Uint8Array | string;
     try {
-      body = this.format === 'otlp_http_json' ? encodeOtlpMetricsJson(metrics, resource) : encodeOtlpMetricsProtobuf(metrics, resource);
+      body = this.encoding === 'json' ? encodeOtlpMetricsJson(metrics, resource) : encodeOtlpMetricsProtobuf(metrics, resource);
     } catch (error) {
       return failure('INVALID_METRICS', `metric data could not be encoded: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -250,9 +301,11 @@ export class OtlpExporter extends BaseSpanExporter {
     if (this.isShutdown) return;
     await super.shutdown();
     try {
-      if (this.ownsTransport && this.httpTransport !== undefined) await this.httpTransport.close();
-      if (this.ownsGrpcTransport && this.grpcTransport !== undefined) {
-        const loaded = await this.grpcTransport;
+      const route = this.#route;
+      if (route.kind === 'http') {
+        if (this.ownsTransport) await route.transport.close();
+      } else if (route.owned && route.connected !== undefined) {
+        const loaded = await route.connected;
         if (loaded.ok) await loaded.value.close();
       }
     } catch {
@@ -260,8 +313,8 @@ export class OtlpExporter extends BaseSpanExporter {
     }
   }
 
-  private encode(spans: readonly Span[]): EncodedBatch<Uint8Array | string> {
-    if (this.format === 'otlp_http_json') return encodeTraceJsonBatch(spans, this.catalog, this.maxRequestBytes);
+  private encode(spans: readonly Span[]): EncodedBatch<Uint8Array> {
+    if (this.encoding === 'json') return encodeTraceJsonBatch(spans, this.catalog, this.maxRequestBytes);
     // Concurrent exports (maxConcurrentExports > 1) must not share the reusable buffer.
     if (this.writerBusy) return encodeTraceProtobufBatch(new ProtoWriter(), spans, this.catalog, this.maxRequestBytes);
     this.writerBusy = true;
@@ -273,12 +326,16 @@ export class OtlpExporter extends BaseSpanExporter {
   }
 
   private async sendBody(signal: 'traces' | 'metrics', body: Uint8Array | string, abort: AbortSignal | undefined): Promise<SendOutcome> {
-    if (this.format === 'otlp_grpc') return this.sendGrpc(signal, body as Uint8Array, abort);
-    const endpoints = this.httpEndpoints as HttpEndpoints;
-    const response = await (this.httpTransport as HttpTransport).send({
-      url: signal === 'traces' ? endpoints.traces : endpoints.metrics,
+    const route = this.#route;
+    if (route.kind === 'grpc') {
+      // gRPC bodies are protobuf, never text.
+      if (typeof body === 'string') return failure('EXPORT_ENCODING', 'a gRPC body must be protobuf bytes');
+      return this.sendGrpc(route, signal, body, abort);
+    }
+    const response = await route.transport.send({
+      url: signal === 'traces' ? route.endpoints.traces : route.endpoints.metrics,
       method: 'POST',
-      headers: signal === 'traces' ? this.traceHeaders : this.metricHeaders,
+      headers: route.headers,
       body,
       timeoutMs: this.timeoutMs,
       signal: abort,
@@ -292,20 +349,21 @@ export class OtlpExporter extends BaseSpanExporter {
 
   private readPartialSuccess(response: HttpResponse, signal: 'traces' | 'metrics'): PartialSuccess {
     const contentType = response.headers['content-type'] ?? '';
-    const json = this.format === 'otlp_http_json' ? !contentType.includes('protobuf') : contentType.includes('json');
+    const json = this.encoding === 'json' ? !contentType.includes('protobuf') : contentType.includes('json');
     if (json) return decodeJsonPartialSuccess(response.body, signal === 'traces' ? 'rejectedSpans' : 'rejectedDataPoints');
     return decodeProtobufPartialSuccess(response.body);
   }
 
-  private async sendGrpc(signal: 'traces' | 'metrics', body: Uint8Array, abort: AbortSignal | undefined): Promise<SendOutcome> {
-    const transport = await this.loadGrpcTransport();
+  private async sendGrpc(route: GrpcRoute, signal: 'traces' | 'metrics', body: Uint8Array, abort: AbortSignal | undefined): Promise<SendOutcome> {
+    route.connected ??= this.openGrpcTransport(route);
+    const transport = await route.connected;
     if (!transport.ok) return transport;
     const response = await transport.value.send({
       service: signal === 'traces' ? OTLP_TRACE_SERVICE : OTLP_METRICS_SERVICE,
       method: 'Export',
       body,
       timeoutMs: this.timeoutMs,
-      metadata: this.metadata,
+      metadata: route.metadata,
       signal: abort,
       compression: this.compression,
     });
@@ -313,14 +371,9 @@ export class OtlpExporter extends BaseSpanExporter {
     return ok(decodeProtobufPartialSuccess(response.value.body));
   }
 
-  /** The gRPC transport: the one given, or @trace/transport-grpc's default, loaded once. */
-  private loadGrpcTransport(): Promise<Result<GrpcTransport, ExportError>> {
-    if (this.grpcTransport === undefined) this.grpcTransport = this.openGrpcTransport();
-    return this.grpcTransport;
-  }
-
-  private async openGrpcTransport(): Promise<Result<GrpcTransport, ExportError>> {
-    let transport = this.givenGrpcTransport;
+  /** The gRPC transport, connected to the target: the one given, or @trace/transport-grpc's default. */
+  private async openGrpcTransport(route: GrpcRoute): Promise<Result<GrpcTransport, ExportError>> {
+    let transport = route.given;
     if (transport === undefined) {
       let module: GrpcModule;
       try {
@@ -343,9 +396,9 @@ export class OtlpExporter extends BaseSpanExporter {
       } catch (error) {
         return failure('GRPC_TRANSPORT_LOAD_FAILED', `${GRPC_PACKAGE} failed to create a transport: ${error instanceof Error ? error.message : String(error)}`);
       }
-      this.ownsGrpcTransport = true;
+      route.owned = true;
     }
-    const target = this.grpcTarget as GrpcTarget;
+    const target = route.target;
     const connected = transport.connect(target.host, target.port);
     if (!connected.ok) {
       return failure('GRPC_CONNECT_FAILED', `gRPC target ${target.host}:${target.port} was refused: ${connected.error.message}`);
@@ -354,10 +407,7 @@ export class OtlpExporter extends BaseSpanExporter {
   }
 }
 
-/**
- * Creates an {@link OtlpExporter} from an endpoint, a resource and a format (seed §5.3
- * `create_otlp_exporter`), with every other setting at its default.
- */
-export function createOtlpExporter(endpoint: string, resource: OtelResource, format: OtlpExportFormat = 'otlp_http_protobuf'): OtlpExporter {
-  return new OtlpExporter({ endpoint, format }, resource);
+/** `new OtlpExporter(options)`, as a function (seed `create_otlp_exporter`). */
+export function createOtlpExporter(options: OtlpExporterOptions): OtlpExporter {
+  return new OtlpExporter(options);
 }

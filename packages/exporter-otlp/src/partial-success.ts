@@ -1,7 +1,7 @@
 // OTLP partial success: a backend that accepted a request but refused part of it says so in the
 // response's `partial_success` (field 1) {rejected_spans | rejected_data_points: int64 = 1,
 // error_message: string = 2}, in protobuf or JSON as the request was.
-import protobuf from 'protobufjs/minimal.js';
+import { ProtoReader } from '@trace/core/encoding';
 
 /** What a response said about refused items; `rejected` 0 and no message when all was accepted. */
 export interface PartialSuccess {
@@ -23,32 +23,32 @@ function toCount(value: unknown): number {
   return Number.isFinite(count) && count > 0 ? Math.floor(count) : 0;
 }
 
+/** Counts past 2^53 are not real (an int64 below zero reads as one at least 2^63): none. */
+function varintCount(value: number): number {
+  return value <= Number.MAX_SAFE_INTEGER ? value : 0;
+}
+
 /** Decodes a protobuf `Export*ServiceResponse`; an unreadable body counts as full success. */
 export function decodeProtobufPartialSuccess(body: Uint8Array): PartialSuccess {
   if (body.length === 0) return NONE;
-  try {
-    const reader = protobuf.Reader.create(body);
-    let rejected = 0;
-    let message = '';
-    while (reader.pos < reader.len) {
-      const tag = reader.uint32();
-      if (tag >>> 3 !== 1 || (tag & 7) !== 2) {
-        reader.skipType(tag & 7);
-        continue;
-      }
-      const end = reader.uint32() + reader.pos;
-      while (reader.pos < end) {
-        const inner = reader.uint32();
-        if (inner === 0x08) rejected = toCount(reader.int64().toString());
-        else if (inner === 0x12) message = reader.string();
-        else reader.skipType(inner & 7);
-      }
+  const reader = new ProtoReader(body);
+  let rejected = 0;
+  let message = '';
+  while (reader.next()) {
+    if (reader.fieldNumber !== 1 || reader.wireType !== 2) {
+      reader.skip();
+      continue;
     }
-    if (rejected === 0 && message === '') return NONE;
-    return { rejected, message: clip(message) };
-  } catch {
-    return NONE;
+    const inner = reader.message();
+    while (inner.next()) {
+      if (inner.fieldNumber === 1 && inner.wireType === 0) rejected = varintCount(inner.varint());
+      else if (inner.fieldNumber === 2 && inner.wireType === 2) message = inner.string();
+      else inner.skip();
+    }
+    if (inner.malformed) return NONE;
   }
+  if (reader.malformed || (rejected === 0 && message === '')) return NONE;
+  return { rejected, message: clip(message) };
 }
 
 /** Decodes an OTLP/JSON `Export*ServiceResponse`; an unreadable body counts as full success. */

@@ -6,7 +6,7 @@ import type { OtelResource } from '@trace/otel-adapter';
 import { attributesJson } from './attributes-json.js';
 import { writeAttributes } from './attributes-protobuf.js';
 import { utf8Bytes } from './json-values.js';
-import { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter } from '@trace/core/encoding';
 
 const SERVICE_NAME = 'service.name';
 // Past this many distinct service names, spans of further services share the last entry built

@@ -10,7 +10,7 @@ import { writeHexBytes } from '@trace/core/encoding';
 import type { OtelResource } from '@trace/otel-adapter';
 import { writeAttributes, writeKeyValue } from './attributes-protobuf.js';
 import type { EncodedBatch } from './encoded-batch.js';
-import { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter } from '@trace/core/encoding';
 import { type EncodedResource, type ResourceCatalog, type ResourceGroup, type ScopeGroup, catalogFor, groupSpans } from './resource-catalog.js';
 import {
   OtelStatusReader,

@@ -8,7 +8,7 @@ import { PLAIN, type Plain, describeWithIdl, metricsRequestType, startHttpServer
 describeWithIdl('compatibility layer over OTLP/HTTP protobuf', () => {
   it('delivers buffered spans and metrics on flush, under the layer service resource', async () => {
     const server = await startHttpServer(() => ({ status: 200 }));
-    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_protobuf' }, testResource('exporter-default'));
+    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_protobuf', resource: testResource('exporter-default') });
     const compat = createOpenTelemetryCompatibilityLayer('payment-service', '2.1.0', {
       namespace: 'payments',
       spanExporter: exporter,

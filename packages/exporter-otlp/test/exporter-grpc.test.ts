@@ -66,7 +66,12 @@ describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', ()
 
   it('calls TraceService/Export with metadata; the body decodes with the official protos (transport loaded lazily)', async () => {
     server = await startGrpcServer();
-    const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc', headers: { Authorization: 'Bearer s3cret' } }, testResource());
+    const exporter = new OtlpExporter({
+      endpoint: server.endpoint,
+      format: 'otlp_grpc',
+      headers: { Authorization: 'Bearer s3cret' },
+      resource: testResource(),
+    });
     const { tracer, memory } = memoryTracer({ instrumentationScope: { name: 'grpc-lib', version: '2.0.0' } });
     tracer.startSpan('rpc', { kind: 'client', tags: { 'rpc.system': 'grpc' } }).end();
     const result = await exporter.exportSpans(await memory.waitForSpans(1));
@@ -97,7 +102,7 @@ describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', ()
       getStatistics: () => real.getStatistics(),
       close: () => real.close(),
     };
-    const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc', enableCompression: true }, testResource(), transport);
+    const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc', compression: 'gzip', resource: testResource(), transport });
     const { tracer, memory } = memoryTracer();
     for (let i = 0; i < 10; i++) tracer.startSpan(`op-${i}`, { tags: { payload: 'z'.repeat(500) } }).end();
     expect((await exporter.exportSpans(await memory.waitForSpans(10))).ok).toBe(true);
@@ -112,7 +117,7 @@ describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', ()
     const type = traceResponseType();
     const body = type.encode(type.fromObject({ partialSuccess: { rejectedSpans: 1, errorMessage: 'dropped by collector' } })).finish();
     server = await startGrpcServer(() => ({ ok: body }));
-    const exporter = createOtlpExporter(server.endpoint, testResource(), 'otlp_grpc');
+    const exporter = createOtlpExporter({ endpoint: server.endpoint, resource: testResource(), format: 'otlp_grpc' });
     const { tracer, memory } = memoryTracer();
     tracer.startSpan('a').end();
     tracer.startSpan('b').end();
@@ -124,7 +129,7 @@ describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', ()
 
   it('retries UNAVAILABLE through a real Tracer pipeline, then succeeds', async () => {
     server = await startGrpcServer((index) => (index < 2 ? { code: grpc.status.UNAVAILABLE, details: 'collector restarting' } : { ok: new Uint8Array(0) }));
-    const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc' }, testResource());
+    const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc', resource: testResource() });
     const tracer = new Tracer({ serviceName: 'checkout', exporters: [exporter], exportSettings: { batchSize: 10, flushInterval: 60_000, retry: FAST_RETRY } });
     tracer.startSpan('op').end();
     expect((await tracer.flush()).ok).toBe(true);
@@ -140,7 +145,7 @@ describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', ()
     ['RESOURCE_EXHAUSTED without retry info', grpc.status.RESOURCE_EXHAUSTED],
   ])('does not retry %s', async (_name, code) => {
     server = await startGrpcServer(() => ({ code, details: 'no' }));
-    const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc' }, testResource());
+    const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc', resource: testResource() });
     const tracer = new Tracer({ serviceName: 'checkout', exporters: [exporter], exportSettings: { batchSize: 10, flushInterval: 60_000, retry: FAST_RETRY } });
     tracer.startSpan('op').end();
     await tracer.flush();
@@ -158,7 +163,7 @@ describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', ()
     ['DATA_LOSS', grpc.status.DATA_LOSS],
   ])('classifies %s as retryable', async (_name, code) => {
     server = await startGrpcServer(() => ({ code, details: 'try again' }));
-    const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc' }, testResource());
+    const exporter = new OtlpExporter({ endpoint: server.endpoint, format: 'otlp_grpc', resource: testResource() });
     const { tracer, memory } = memoryTracer();
     tracer.startSpan('op').end();
     const result = await exporter.exportSpans(await memory.waitForSpans(1));
@@ -171,7 +176,7 @@ describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', ()
     const type = metricsResponseType();
     const body = type.encode(type.fromObject({ partialSuccess: { rejectedDataPoints: 3, errorMessage: 'stale' } })).finish();
     server = await startGrpcServer(() => ({ ok: body }));
-    const exporter = new OtlpExporter({ endpoint: `http://${server.endpoint}`, format: 'otlp_grpc' }, testResource());
+    const exporter = new OtlpExporter({ endpoint: `http://${server.endpoint}`, format: 'otlp_grpc', resource: testResource() });
     const metrics: OtlpMetricData[] = [
       {
         name: 'queue.depth',

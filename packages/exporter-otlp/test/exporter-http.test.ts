@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { type Span, Tracer } from '@trace/core';
 import { OtlpExporter, type OtlpExportFormat, type OtlpMetricData, createOtlpExporter } from '../src/index';
 import {
@@ -41,7 +42,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
   for (const format of ['otlp_http_protobuf', 'otlp_http_json'] as const) {
     it(`${format}: POSTs /v1/traces with the content type, custom headers and a decodable body`, async () => {
       server = await startHttpServer();
-      const exporter = new OtlpExporter({ endpoint: server.url, format, headers: { Authorization: 'Bearer s3cret' } }, testResource());
+      const exporter = new OtlpExporter({ endpoint: server.url, format, headers: { Authorization: 'Bearer s3cret' }, resource: testResource() });
       const spans = await finishedSpans(3);
       const result = await exporter.exportSpans(spans);
       expect(result.ok).toBe(true);
@@ -63,7 +64,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
 
     it(`${format}: gzips the body when enableCompression is on`, async () => {
       server = await startHttpServer();
-      const exporter = new OtlpExporter({ endpoint: `${server.url}/v1/traces`, format, enableCompression: true }, testResource());
+      const exporter = new OtlpExporter({ endpoint: `${server.url}/v1/traces`, format, compression: 'gzip', resource: testResource() });
       const spans = await finishedSpans(20, 200);
       expect((await exporter.exportSpans(spans)).ok).toBe(true);
       const request = server.requests[0]!;
@@ -77,7 +78,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
     it(`${format}: splits a batch so no body exceeds maxRequestBytes, and drops a span too large alone`, async () => {
       server = await startHttpServer();
       const limit = 4096;
-      const exporter = new OtlpExporter({ endpoint: server.url, format, maxRequestBytes: limit }, testResource());
+      const exporter = new OtlpExporter({ endpoint: server.url, format, maxRequestBytes: limit, resource: testResource() });
       const { tracer, memory } = memoryTracer();
       for (let i = 0; i < 30; i++) tracer.startSpan(`op-${i}`, { tags: { payload: 'p'.repeat(300) } }).end();
       tracer.startSpan('huge', { tags: { payload: 'h'.repeat(10_000) } }).end();
@@ -103,8 +104,8 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
   it('otlp_http_json: splits across resources and scopes, every body within the limit and valid', async () => {
     server = await startHttpServer();
     const limit = 2048;
-    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json' }, testResource());
-    const small = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json', maxRequestBytes: limit }, testResource());
+    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json', resource: testResource() });
+    const small = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json', maxRequestBytes: limit, resource: testResource() });
     const { tracer, memory } = memoryTracer();
     const other = new Tracer({ serviceName: 'checkout', instrumentationScope: { name: 'lib-b', version: '2' }, exporters: [memory] });
     const expected: string[] = [];
@@ -138,7 +139,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
     const response = traceResponseType();
     const body = response.encode(response.fromObject({ partialSuccess: { rejectedSpans: 2, errorMessage: 'spans too old' } })).finish();
     server = await startHttpServer(() => ({ status: 200, headers: { 'content-type': 'application/x-protobuf' }, body }));
-    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_protobuf' }, testResource());
+    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_protobuf', resource: testResource() });
     const result = await exporter.exportSpans(await finishedSpans(5));
     expect(result.ok && result.value).toMatchObject({ rejectedSpans: 2, message: 'spans too old' });
     expect(exporter.getStats()).toMatchObject({ exportedSpans: 3, rejectedSpans: 2, lastError: 'spans too old' });
@@ -151,7 +152,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ partialSuccess: { rejectedSpans: '1', errorMessage: 'attribute too long' } }),
     }));
-    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json' }, testResource());
+    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json', resource: testResource() });
     const tracer = new Tracer({ serviceName: 'checkout', exporters: [exporter], exportSettings: { batchSize: 10, flushInterval: 60_000 } });
     for (let i = 0; i < 4; i++) tracer.startSpan(`op-${i}`).end();
     expect((await tracer.flush()).ok).toBe(true);
@@ -168,7 +169,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
       if (index === 1) return { status: 503 };
       return { status: 200 };
     });
-    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_protobuf' }, testResource());
+    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_protobuf', resource: testResource() });
     const tracer = new Tracer({ serviceName: 'checkout', exporters: [exporter], exportSettings: { batchSize: 10, flushInterval: 60_000, retry: FAST_RETRY } });
     for (let i = 0; i < 3; i++) tracer.startSpan(`op-${i}`).end();
     expect((await tracer.flush()).ok).toBe(true);
@@ -182,7 +183,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
 
   it.each([400, 401, 413, 500, 501])('does not retry HTTP %i (not retryable under OTLP)', async (status) => {
     server = await startHttpServer(() => ({ status }));
-    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json' }, testResource());
+    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_json', resource: testResource() });
     const tracer = new Tracer({ serviceName: 'checkout', exporters: [exporter], exportSettings: { batchSize: 10, flushInterval: 60_000, retry: FAST_RETRY } });
     tracer.startSpan('op').end();
     await tracer.flush();
@@ -194,7 +195,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
 
   it.each([502, 504])('classifies HTTP %i as retryable', async (status) => {
     server = await startHttpServer(() => ({ status, headers: { 'retry-after': '2' } }));
-    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_protobuf' }, testResource());
+    const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_protobuf', resource: testResource() });
     const result = await exporter.exportSpans(await finishedSpans(1));
     expect(result.ok).toBe(false);
     if (!result.ok) {
@@ -209,7 +210,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
     const url = server.url;
     await server.close();
     server = undefined;
-    const exporter = new OtlpExporter({ endpoint: url, format: 'otlp_http_protobuf', timeoutMs: 2000 }, testResource());
+    const exporter = new OtlpExporter({ endpoint: url, format: 'otlp_http_protobuf', timeoutMs: 2000, resource: testResource() });
     const result = await exporter.exportSpans(await finishedSpans(1));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.retryable).toBe(true);
@@ -218,7 +219,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
 
   it('treats a garbage 200 body as full success', async () => {
     server = await startHttpServer(() => ({ status: 200, headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from([0xff, 0xff, 0xff]) }));
-    const exporter = createOtlpExporter(server.url, testResource(), 'otlp_http_protobuf');
+    const exporter = createOtlpExporter({ endpoint: server.url, resource: testResource(), format: 'otlp_http_protobuf' });
     const result = await exporter.exportSpans(await finishedSpans(2));
     expect(result.ok && result.value.rejectedSpans).toBeFalsy();
     expect(exporter.getStats().exportedSpans).toBe(2);
@@ -292,7 +293,7 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
     );
     const decoded: Plain[] = [];
     for (const format of ['otlp_http_protobuf', 'otlp_http_json'] as const) {
-      const exporter = new OtlpExporter({ endpoint: `${server.url}/v1/traces`, format }, testResource());
+      const exporter = new OtlpExporter({ endpoint: `${server.url}/v1/traces`, format, resource: testResource() });
       const result = await exporter.exportMetrics(metrics);
       expect(result).toEqual({ ok: true, value: { rejectedDataPoints: 1, message: 'bad point' } });
       await exporter.shutdown();
@@ -330,6 +331,44 @@ describeWithIdl('OtlpExporter over HTTP against a real server', () => {
       min: 0.5,
       max: 250,
     });
+  });
+
+  it('shows no header value or URL query in inspect, tracesTarget, stats or a failure', async () => {
+    const TOKEN = 'tok-0e4b77';
+    server = await startHttpServer(() => ({ status: 400 }));
+    const exporter = new OtlpExporter({
+      endpoint: `${server.url}/v1/traces?api_key=${TOKEN}`,
+      format: 'otlp_http_protobuf',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+      resource: testResource(),
+    });
+    const failed = await exporter.exportSpans(await finishedSpans(1));
+    expect(failed.ok).toBe(false);
+    expect(server.requests[0]?.url).toBe(`/v1/traces?api_key=${TOKEN}`);
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const shown = [
+      inspect(exporter, { depth: 10, showHidden: true }),
+      exporter.tracesTarget,
+      JSON.stringify(exporter.getStats()),
+      inspect(failed, { depth: 10 }),
+    ];
+    expect(shown.join('\n')).not.toContain(TOKEN);
+    expect(exporter.tracesTarget).toBe(`${server.url}/v1/traces?api_key=REDACTED`);
+    expect(inspect(exporter)).toContain('Authorization');
+    const grpcExporter = new OtlpExporter({ endpoint: '127.0.0.1:4317', format: 'otlp_grpc', headers: { 'X-Api-Key': TOKEN }, resource: testResource() });
+    expect(inspect(grpcExporter, { depth: 10, showHidden: true })).not.toContain(TOKEN);
+    await Promise.all([exporter.shutdown(), grpcExporter.shutdown()]);
+  });
+
+  it('without a resource, spans go under one named by their service (the format defaults to protobuf)', async () => {
+    server = await startHttpServer();
+    const exporter = new OtlpExporter({ endpoint: server.url });
+    expect(exporter.format).toBe('otlp_http_protobuf');
+    expect((await exporter.exportSpans(await finishedSpans(2))).ok).toBe(true);
+    const plain = decodeBody('otlp_http_protobuf', server.requests[0]!.body);
+    const names = plain.resourceSpans.map((rs: Plain) => rs.resource.attributes.find((kv: Plain) => kv.key === 'service.name').value.stringValue);
+    expect(names).toEqual(['checkout']);
+    await exporter.shutdown();
   });
 });
 

@@ -10,7 +10,7 @@ jest.mock('@trace/transport-grpc', () => {
 });
 
 it('fails non-retryably with an error naming @trace/transport-grpc when it is not installed', async () => {
-  const exporter = new OtlpExporter({ endpoint: '127.0.0.1:4317', format: 'otlp_grpc' }, testResource());
+  const exporter = new OtlpExporter({ endpoint: '127.0.0.1:4317', format: 'otlp_grpc', resource: testResource() });
   const { tracer, memory } = memoryTracer();
   tracer.startSpan('op').end();
   const spans = await memory.waitForSpans(1);
@@ -32,7 +32,7 @@ it('tells a peer that is installed but cannot load apart from a missing one', as
   loadError = Object.assign(new Error("Cannot find module '@grpc/grpc-js'"), { code: 'MODULE_NOT_FOUND' });
   jest.resetModules();
   const isolated = require('../src/index') as typeof import('../src/index');
-  const exporter = new isolated.OtlpExporter({ endpoint: '127.0.0.1:4317', format: 'otlp_grpc' }, testResource());
+  const exporter = new isolated.OtlpExporter({ endpoint: '127.0.0.1:4317', format: 'otlp_grpc', resource: testResource() });
   const { tracer, memory } = memoryTracer();
   tracer.startSpan('op').end();
   const result = await exporter.exportSpans(await memory.waitForSpans(1));

@@ -21,6 +21,7 @@ import {
   TAG_ROLE_ERROR,
   TAG_ROLE_NONE,
   TAG_ROLE_SPAN_KIND,
+  TAG_ROLE_STATUS_CODE,
   TagScan,
   type ZipkinEncodeOptions,
   durationMicros,
@@ -59,6 +60,8 @@ const ANNOTATION_VALUE = jsonAsciiBytes(',"value":"');
 const TAGS_OPEN = jsonAsciiBytes(',"tags":{');
 const TAG_VALUE = jsonAsciiBytes('":"');
 const ERROR_KEY = jsonAsciiBytes('"error":"');
+const STATUS_OK = jsonAsciiBytes('"otel.status_code":"OK"');
+const STATUS_ERROR = jsonAsciiBytes('"otel.status_code":"ERROR"');
 const DEBUG = jsonAsciiBytes(',"debug":true');
 const SHARED = jsonAsciiBytes(',"shared":true');
 const REMOTE_ENDPOINT = jsonAsciiBytes(',"remoteEndpoint":{');
@@ -394,7 +397,9 @@ function writeTags(batch: BatchState, span: Span, position: number): number {
   const scan = batch.scan;
   scan.reset();
   const slots = batch.tagSlots;
-  const isError = span.status === 'error';
+  const status = span.status;
+  const isError = status === 'error';
+  const statusSet = status !== 'unset';
   const tags = span.tags;
   let bytes: Uint8Array;
   let first = true;
@@ -420,8 +425,9 @@ function writeTags(batch: BatchState, span: Span, position: number): number {
     const role = slot.role;
     if (role !== TAG_ROLE_NONE) {
       scan.note(role, value);
-      // span.kind is already `kind`; an error span's `error` tag is written from its status below.
-      if (role === TAG_ROLE_SPAN_KIND || (isError && role === TAG_ROLE_ERROR)) continue;
+      // span.kind is already `kind`; `error` (on an error span) and `otel.status_code` (on a span
+      // with a status) are written from the status below.
+      if (role === TAG_ROLE_SPAN_KIND || (isError && role === TAG_ROLE_ERROR) || (statusSet && role === TAG_ROLE_STATUS_CODE)) continue;
     }
     if (slot.pairLength !== 0 && value === slot.value) {
       // The next pair of the run when it starts right after the run's comma.
@@ -481,6 +487,14 @@ function writeTags(batch: BatchState, span: Span, position: number): number {
     position = putBytes(bytes, position, ERROR_KEY);
     position = putString(writer, bytes, position, message);
     bytes[position++] = QUOTE;
+    first = false;
+  }
+  if (statusSet) {
+    const piece = isError ? STATUS_ERROR : STATUS_OK;
+    bytes = writer.room(position, TAG_ROOM + piece.length);
+    if (first) position = putBytes(bytes, position, TAGS_OPEN);
+    else bytes[position++] = COMMA;
+    position = putBytes(bytes, position, piece);
     first = false;
   }
   if (!first) {

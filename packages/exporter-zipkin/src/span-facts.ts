@@ -2,7 +2,6 @@
 // endpoint hidden in peer tags, the tags that must not be repeated, the flags `shared` and `debug`.
 import type { Span, TagValue } from '@trace/core';
 import { type IpAddress, parseIpAddress } from './ip-address.js';
-import { jsonText } from './json-string.js';
 
 /** Address of an endpoint, as Zipkin's `Endpoint` holds it (the service name comes from the span). */
 export interface ZipkinEndpointAddress {
@@ -77,6 +76,19 @@ const TAG_ROLE_SERVER_PORT = 7;
 export const TAG_ROLE_ERROR = 8;
 /** `span.kind`: never written as a tag, the span's `kind` says it. */
 export const TAG_ROLE_SPAN_KIND = 9;
+/** `otel.status_code`: replaced by the span's own status when it is set (`ok` or `error`). */
+export const TAG_ROLE_STATUS_CODE = 10;
+
+/** Tag key of the span status code, as OpenTelemetry's mapping to Zipkin names it. */
+export const STATUS_CODE_TAG = 'otel.status_code';
+
+/**
+ * The `otel.status_code` tag value for a span status: `OK` or `ERROR`, or `undefined` for an unset
+ * status, which OpenTelemetry's Zipkin mapping leaves out.
+ */
+export function statusCodeTagValue(status: Span['status']): string | undefined {
+  return status === 'ok' ? 'OK' : status === 'error' ? 'ERROR' : undefined;
+}
 
 /** The role of a tag key: a peer tag, `error`, `span.kind`, or {@link TAG_ROLE_NONE}. */
 export function tagRole(key: string): number {
@@ -99,13 +111,15 @@ export function tagRole(key: string): number {
       return TAG_ROLE_ERROR;
     case 'span.kind':
       return TAG_ROLE_SPAN_KIND;
+    case STATUS_CODE_TAG:
+      return TAG_ROLE_STATUS_CODE;
     default:
       return TAG_ROLE_NONE;
   }
 }
 
 /** Roles are indexes into {@link TagScan}'s values: one past the highest. */
-const TAG_ROLE_COUNT = 10;
+const TAG_ROLE_COUNT = 11;
 
 /**
  * Peer and error tags of one span, noted by role while its tags are read. One instance serves
@@ -195,24 +209,15 @@ function cachedIp(text: string | undefined): IpAddress | undefined {
   return lastIp;
 }
 
-/** A tag value as the string Zipkin wants: strings as they are, numbers and booleans stringified, arrays as JSON. */
+/**
+ * A tag value as the string Zipkin wants: strings as they are, numbers and booleans stringified,
+ * arrays as their JSON text. Arrays of tag values are plain strings, numbers and booleans, so
+ * `JSON.stringify` writes exactly that (non-finite numbers as `null`, lone surrogates escaped).
+ */
 export function tagValueString(value: TagValue): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return arrayJson(value);
-}
-
-/** A homogeneous array as JSON text, with `JSON.stringify`'s rules (non-finite numbers are null). */
-function arrayJson(values: readonly (string | number | boolean)[]): string {
-  let out = '[';
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) out += ',';
-    const item = values[i];
-    if (typeof item === 'string') out += `"${jsonText(item)}"`;
-    else if (typeof item === 'number') out += Number.isFinite(item) ? String(item) : 'null';
-    else out += item ? 'true' : 'false';
-  }
-  return `${out}]`;
+  return JSON.stringify(value);
 }
 
 // Span and parent ids compared as bytes: the hex getters would build two strings per server span.
@@ -228,25 +233,14 @@ export function isSharedSpan(span: Span, kind: Span['kind'] = span.kind): boolea
 }
 
 /**
- * The `error` tag's value for a span whose status is error: the status message, else the span's
- * own `error` tag, else `"true"`.
+ * The `error` tag's value for a span whose status is error: the status description. That is the
+ * status message, else the span's own `error` tag when it says more than a flag, else the empty
+ * string (OpenTelemetry's Zipkin mapping: Zipkin marks a span failed by the tag's presence).
  */
 export function errorTagValue(span: Span, userError: TagValue | undefined): string {
   if (span.statusMessage !== '') return span.statusMessage;
-  return userError === undefined ? 'true' : tagValueString(userError);
-}
-
-interface WellFormedString {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
-/**
- * `value` with lone surrogates replaced by U+FFFD. Protobuf strings must be valid UTF-8 (Zipkin's
- * proto3 parser rejects the whole message otherwise); the native check is one fast scan.
- */
-export function wellFormed(value: string): string {
-  return (value as unknown as WellFormedString).isWellFormed() ? value : (value as unknown as WellFormedString).toWellFormed();
+  if (userError === undefined || typeof userError === 'boolean' || userError === 'true' || userError === 'false') return '';
+  return tagValueString(userError);
 }
 
 /** Epoch µs as the integer Zipkin requires. */

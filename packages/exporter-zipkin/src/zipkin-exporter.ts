@@ -8,12 +8,12 @@ import {
   type ExportResult,
   type HttpTransport,
   type Span,
-  type TraceExportConfig,
+  type TagValue,
   type TransportStatistics,
   classifyHttpResult,
   retryOnServerErrors,
 } from '@trace/core';
-import { JsonBytesWriter } from '@trace/core/encoding';
+import { INSPECT_CUSTOM, JsonBytesWriter, redactUrl, validateHeaders } from '@trace/core/encoding';
 import { createDefaultTransport } from '@trace/transport-http';
 import { encodeZipkinJsonBytes, encodeZipkinJsonInto } from './json-encoder.js';
 import { encodeZipkinProto } from './proto-encoder.js';
@@ -22,8 +22,31 @@ import { type ZipkinEncodeOptions, type ZipkinEndpointAddress, localAddress } fr
 /** The two Zipkin wire formats. */
 export type ZipkinFormat = 'zipkin_json' | 'zipkin_protobuf';
 
-/** Configuration of {@link ZipkinExporter}: the shared export config plus Zipkin's own fields. */
-export interface ZipkinExporterConfig extends TraceExportConfig<ZipkinFormat> {
+/**
+ * Options of {@link ZipkinExporter}: the shape every exporter of the toolkit takes (`format`,
+ * `endpoint`, `headers`, `compression`, `timeoutMs`, `resource`, `transport`), plus Zipkin's own
+ * `serviceName` and `localEndpoint`.
+ */
+export interface ZipkinExporterOptions {
+  /** `zipkin_json` (default) or `zipkin_protobuf`. */
+  format?: ZipkinFormat;
+  /** `http(s)://host:port[/base]` of the Zipkin server (Zipkin listens on 9411). */
+  endpoint: string;
+  /** Extra request headers, e.g. `Authorization`. Their values never appear in errors, statistics or `util.inspect`. */
+  headers?: Readonly<Record<string, string>>;
+  /** `gzip` the body, or `none` (default). */
+  compression?: 'gzip' | 'none';
+  /** Deadline of one request, in ms. Default 30000. */
+  timeoutMs?: number;
+  /**
+   * Attributes of the process the spans come from. Zipkin v2 has no place for them (spans carry
+   * their own service name), so they are not sent; accepted so every exporter takes one shape.
+   */
+  resource?: { readonly attributes: Readonly<Record<string, TagValue>> };
+  /** The HTTP transport. Default: `createDefaultTransport()`, owned and closed by the exporter. */
+  transport?: HttpTransport;
+  /** Written as every span's `localEndpoint.serviceName` instead of the span's own. */
+  serviceName?: string;
   /**
    * Address of this host, written into every span's `localEndpoint` next to the service name
    * (Zipkin shows it and uses it to tell instances apart). Default: none.
@@ -52,42 +75,46 @@ const CONTENT_TYPE: Readonly<Record<ZipkinFormat, string>> = Object.freeze({
  * exporter then owns and closes on shutdown; a transport passed in is left open for its owner.
  */
 export class ZipkinExporter extends BaseSpanExporter {
-  /** The full URL spans are POSTed to. */
-  readonly url: string;
   readonly format: ZipkinFormat;
-  private readonly transport: HttpTransport;
+  // The URL and headers may carry credentials, and so may the transport's sockets (the last
+  // request's headers): kept in private fields, which neither `util.inspect` nor
+  // `JSON.stringify` nor `Object.keys` can see.
+  readonly #url: string;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #transport: HttpTransport;
   private readonly ownsTransport: boolean;
-  private readonly headers: Readonly<Record<string, string>>;
   private readonly timeoutMs: number;
   private readonly compression: 'gzip' | 'none';
   private readonly encodeOptions: ZipkinEncodeOptions;
   /** JSON body buffers not in use by an export in flight (only with the exporter's own transport). */
   private idleWriters: JsonBytesWriter[] = [];
 
-  constructor(config: ZipkinExporterConfig, transport?: HttpTransport) {
+  constructor(config: ZipkinExporterOptions) {
     super();
-    if (config === null || typeof config !== 'object') throw new ConfigError('ZipkinExporter needs a config object');
-    if (config.format !== 'zipkin_json' && config.format !== 'zipkin_protobuf') {
-      throw new ConfigError(`ZipkinExporter format must be 'zipkin_json' or 'zipkin_protobuf', got ${String(config.format)}`);
+    if (config === null || typeof config !== 'object') throw new ConfigError('ZipkinExporter needs an options object');
+    const format = config.format ?? 'zipkin_json';
+    if (format !== 'zipkin_json' && format !== 'zipkin_protobuf') {
+      throw new ConfigError(`ZipkinExporter format must be 'zipkin_json' or 'zipkin_protobuf', got ${String(format)}`);
     }
-    this.format = config.format;
-    this.url = zipkinSpansUrl(config.endpoint);
+    this.format = format;
+    this.#url = zipkinSpansUrl(config.endpoint);
     this.timeoutMs = config.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
     if (typeof this.timeoutMs !== 'number' || !(this.timeoutMs > 0) || !Number.isFinite(this.timeoutMs)) {
       throw new ConfigError(`ZipkinExporter timeoutMs must be a finite number > 0, got ${String(config.timeoutMs)}`);
     }
-    this.compression = config.enableCompression === true ? 'gzip' : 'none';
-    this.headers = buildHeaders(config.headers, CONTENT_TYPE[config.format]);
+    this.compression = compressionOf(config.compression);
+    this.#headers = buildHeaders(config.headers, CONTENT_TYPE[format]);
     if (config.serviceName !== undefined && typeof config.serviceName !== 'string') {
       throw new ConfigError('ZipkinExporter serviceName must be a string');
     }
     validateLocalEndpoint(config.localEndpoint);
     this.encodeOptions = { serviceName: config.serviceName, localEndpoint: config.localEndpoint };
+    const transport = config.transport;
     if (transport === undefined) {
-      this.transport = createDefaultTransport();
+      this.#transport = createDefaultTransport();
       this.ownsTransport = true;
     } else {
-      this.transport = transport;
+      this.#transport = transport;
       this.ownsTransport = false;
     }
   }
@@ -112,10 +139,10 @@ export class ZipkinExporter extends BaseSpanExporter {
   }
 
   private async post(body: Uint8Array, options: ExportOptions): Promise<ExportResult> {
-    const result = await this.transport.send({
-      url: this.url,
+    const result = await this.#transport.send({
+      url: this.#url,
       method: 'POST',
-      headers: this.headers,
+      headers: this.#headers,
       body,
       timeoutMs: this.timeoutMs,
       signal: options.signal,
@@ -124,25 +151,42 @@ export class ZipkinExporter extends BaseSpanExporter {
     return classifyHttpResult(result, retryOnServerErrors);
   }
 
+  /**
+   * The URL spans are POSTed to, as it may be shown: without userinfo, query values replaced by
+   * `REDACTED` (the request itself goes to the full URL).
+   */
+  get url(): string {
+    return redactUrl(this.#url);
+  }
+
+  /** What `util.inspect` (and `console.log`) shows: the format, the shown URL and header names, no values. */
+  [INSPECT_CUSTOM](): string {
+    return `ZipkinExporter { format: '${this.format}', url: '${this.url}', headers: [${Object.keys(this.#headers).join(', ')}] }`;
+  }
+
   /** The transport's figures: requests, bytes, failures, answers by status. */
   getTransportStatistics(): TransportStatistics {
-    return this.transport.getStatistics();
+    return this.#transport.getStatistics();
   }
 
   override async shutdown(): Promise<void> {
     if (this.isShutdown) return;
     await super.shutdown();
     this.idleWriters = [];
-    if (this.ownsTransport) await this.transport.close();
+    if (this.ownsTransport) await this.#transport.close();
   }
 }
 
-/**
- * A Zipkin exporter for `endpoint` (e.g. `http://zipkin:9411`) in `format`, with the default
- * transport (seed `create_zipkin_exporter`).
- */
-export function createZipkinExporter(endpoint: string, format: ZipkinFormat = 'zipkin_json'): ZipkinExporter {
-  return new ZipkinExporter({ endpoint, format });
+/** `new ZipkinExporter(options)`, as a function (seed `create_zipkin_exporter`). */
+export function createZipkinExporter(options: ZipkinExporterOptions): ZipkinExporter {
+  return new ZipkinExporter(options);
+}
+
+/** `gzip` or `none` (the default); anything else is a configuration error. */
+function compressionOf(value: unknown): 'gzip' | 'none' {
+  if (value === undefined || value === 'none') return 'none';
+  if (value === 'gzip') return 'gzip';
+  throw new ConfigError(`ZipkinExporter compression must be 'gzip' or 'none', got ${String(value)}`);
 }
 
 /** `{endpoint}/api/v2/spans`, or `endpoint` itself when it already ends in that path. */
@@ -152,7 +196,8 @@ function zipkinSpansUrl(endpoint: unknown): string {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new ConfigError(`ZipkinExporter endpoint is not a valid URL: ${endpoint}`);
+    // The text is not shown: an endpoint may carry credentials.
+    throw new ConfigError('ZipkinExporter endpoint is not a valid URL; use e.g. http://zipkin:9411');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`ZipkinExporter endpoint must use http: or https:, got ${url.protocol}`);
@@ -162,21 +207,10 @@ function zipkinSpansUrl(endpoint: unknown): string {
   return url.toString();
 }
 
-/** Custom headers plus the content type, which the format decides (a custom one is replaced). */
+/** Custom headers (core's one header rule) plus the content type, which the format decides (a custom one is replaced). */
 function buildHeaders(custom: Readonly<Record<string, string>> | undefined, contentType: string): Readonly<Record<string, string>> {
-  const headers: Record<string, string> = {};
-  if (custom !== undefined) {
-    if (custom === null || typeof custom !== 'object') throw new ConfigError('ZipkinExporter headers must be an object of strings');
-    for (const name of Object.keys(custom)) {
-      const value = custom[name];
-      if (typeof value !== 'string') throw new ConfigError(`ZipkinExporter header ${name} must have a string value`);
-      if (name === '' || /[\s:]/.test(name)) throw new ConfigError(`ZipkinExporter header name ${JSON.stringify(name)} is not a valid HTTP header name`);
-      // The value is never shown: headers often carry credentials.
-      if (/[\r\n]/.test(value)) throw new ConfigError(`ZipkinExporter header ${name} has a line break in its value`);
-      if (name.toLowerCase() === 'content-type') continue;
-      headers[name] = value;
-    }
-  }
+  const headers = validateHeaders(custom, 'ZipkinExporter');
+  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
   headers['content-type'] = contentType;
   return Object.freeze(headers);
 }

@@ -124,3 +124,36 @@ describeWithIdl('encodeZipkinProto', () => {
     expect(encodeZipkinProto([])).toHaveLength(0);
   });
 });
+
+describeWithIdl('span status (OpenTelemetry mapping to Zipkin)', () => {
+  const validate = loadListOfSpansValidator();
+  const ListOfSpans = loadListOfSpansType();
+
+  function statusSpans() {
+    const tracer = new Tracer({ serviceName: 'svc' });
+    const ok = tracer.startSpan('ok', { parent: null, tags: { 'otel.status_code': 'stale' } });
+    ok.setStatus('ok');
+    ok.end();
+    const failed = tracer.startSpan('failed', { parent: null, tags: { error: false } });
+    failed.setStatus('error', 'disk full');
+    failed.end();
+    const unset = tracer.startSpan('unset', { parent: null, tags: { 'otel.status_code': 'kept as is' } });
+    unset.end();
+    return [ok, failed, unset];
+  }
+
+  const want = [{ 'otel.status_code': 'OK' }, { error: 'disk full', 'otel.status_code': 'ERROR' }, { 'otel.status_code': 'kept as is' }];
+
+  test('JSON: ok and error reach Zipkin as otel.status_code, the description as error, each tag once', () => {
+    const text = encodeZipkinJson(statusSpans());
+    const decoded = JSON.parse(text) as DecodedSpan[];
+    expect(validate(decoded)).toBe(true);
+    expect(decoded.map((span) => span.tags)).toEqual(want);
+    expect(text.match(/"otel\.status_code"/g)).toHaveLength(3);
+  });
+
+  test('protobuf: the same tags, decoded with the official zipkin.proto', () => {
+    const decoded = decodeProtoSpans(ListOfSpans, encodeZipkinProto(statusSpans()));
+    expect(decoded.map((span) => span.tags)).toEqual(want);
+  });
+});

@@ -2,6 +2,7 @@
 // schemas), how it classifies answers, and the retry / no-retry paths through a real Tracer.
 import { ConfigError, type Span, Tracer } from '@trace/core';
 import { createStubTransport } from '@trace/core/testing';
+import { inspect } from 'node:util';
 import { createDefaultTransport } from '@trace/transport-http';
 import { ZipkinExporter, createZipkinExporter, encodeZipkinJson, encodeZipkinJsonBytes } from '../src/index';
 import { buildFixture } from './support/fixture';
@@ -24,7 +25,7 @@ afterEach(async () => {
 
 function exporterFor(config: Partial<ConstructorParameters<typeof ZipkinExporter>[0]> = {}): ZipkinExporter {
   const transport = createDefaultTransport();
-  const exporter = new ZipkinExporter({ endpoint: server.origin, format: 'zipkin_json', ...config }, transport);
+  const exporter = new ZipkinExporter({ endpoint: server.origin, format: 'zipkin_json', transport, ...config });
   closers.push(
     () => exporter.shutdown(),
     () => transport.close(),
@@ -74,9 +75,9 @@ describeWithIdl('ZipkinExporter over HTTP', () => {
     expect(decoded.map((span) => span.kind)).toEqual(expected.map((span) => span.kind));
   });
 
-  test('enableCompression gzips the body; the server decodes it to the same spans', async () => {
+  test('compression gzip gzips the body; the server decodes it to the same spans', async () => {
     const { spans, expected } = buildFixture();
-    const exporter = exporterFor({ enableCompression: true });
+    const exporter = exporterFor({ compression: 'gzip' });
     expect((await exporter.exportSpans(spans)).ok).toBe(true);
     const [request] = server.requests;
     expect(request?.headers['content-encoding']).toBe('gzip');
@@ -167,7 +168,7 @@ describe('ZipkinExporter without a server', () => {
   test('passes the timeout, compression and the pipeline AbortSignal to the transport', async () => {
     const transport = createStubTransport();
     transport.setResponseHandler(() => ({ status: 202, headers: {}, body: new Uint8Array() }));
-    const exporter = new ZipkinExporter({ endpoint: 'http://zipkin:9411', format: 'zipkin_json', timeoutMs: 1234, enableCompression: true }, transport);
+    const exporter = new ZipkinExporter({ endpoint: 'http://zipkin:9411', format: 'zipkin_json', timeoutMs: 1234, compression: 'gzip', transport });
     const controller = new AbortController();
     const { spans } = buildFixture();
     expect((await exporter.exportSpans(spans, { signal: controller.signal })).ok).toBe(true);
@@ -180,7 +181,7 @@ describe('ZipkinExporter without a server', () => {
 
   test('an aborted signal gives a failed result, not a throw', async () => {
     const transport = createStubTransport();
-    const exporter = new ZipkinExporter({ endpoint: 'http://zipkin:9411', format: 'zipkin_json' }, transport);
+    const exporter = new ZipkinExporter({ endpoint: 'http://zipkin:9411', format: 'zipkin_json', transport });
     const controller = new AbortController();
     controller.abort();
     const result = await exporter.exportSpans(buildFixture().spans, { signal: controller.signal });
@@ -190,7 +191,7 @@ describe('ZipkinExporter without a server', () => {
   test('after shutdown exports fail without reaching the transport; a passed transport stays open', async () => {
     const transport = createStubTransport();
     const close = jest.spyOn(transport, 'close');
-    const exporter = new ZipkinExporter({ endpoint: 'http://zipkin:9411', format: 'zipkin_json' }, transport);
+    const exporter = new ZipkinExporter({ endpoint: 'http://zipkin:9411', format: 'zipkin_json', transport });
     await exporter.shutdown();
     await exporter.shutdown();
     const result = await exporter.exportSpans(buildFixture().spans);
@@ -206,27 +207,34 @@ describe('ZipkinExporter without a server', () => {
     [{ endpoint: 'ftp://zipkin:9411' }, /http: or https:/],
     [{ endpoint: '' }, /endpoint must be a URL/],
     [{ format: 'otlp_grpc' }, /format must be/],
+    [{ compression: 'brotli' }, /compression must be/],
     [{ timeoutMs: 0 }, /timeoutMs/],
     [{ headers: { 'bad name': 'x' } }, /header name/],
-    [{ headers: { 'X-Ok': 'a\r\nInjected: 1' } }, /line break/],
+    [{ headers: { 'X-Ok': 'a\r\nInjected: 1' } }, /without CR, LF or NUL/],
     [{ localEndpoint: { ipv4: '10.0.0.300' } }, /ipv4/],
     [{ localEndpoint: { port: 0 } }, /port/],
   ])('invalid config %j throws a ConfigError', (change, message) => {
     const config = { endpoint: 'http://zipkin:9411', format: 'zipkin_json', ...change } as ConstructorParameters<typeof ZipkinExporter>[0];
-    expect(() => new ZipkinExporter(config, createStubTransport())).toThrow(ConfigError);
-    expect(() => new ZipkinExporter(config, createStubTransport())).toThrow(message);
+    expect(() => new ZipkinExporter({ ...config, transport: createStubTransport() })).toThrow(ConfigError);
+    expect(() => new ZipkinExporter({ ...config, transport: createStubTransport() })).toThrow(message);
   });
 
   test('a header value never appears in a config error', () => {
     expect(
-      () => new ZipkinExporter({ endpoint: 'http://z:9411', format: 'zipkin_json', headers: { Authorization: 'Bearer top\nsecret' } }, createStubTransport()),
+      () =>
+        new ZipkinExporter({
+          endpoint: 'http://z:9411',
+          format: 'zipkin_json',
+          headers: { Authorization: 'Bearer top\nsecret' },
+          transport: createStubTransport(),
+        }),
     ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret') }));
   });
 });
 
 describe('createZipkinExporter with the default transport', () => {
   test('sends to a real server with createDefaultTransport()', async () => {
-    const exporter = createZipkinExporter(server.origin, 'zipkin_json');
+    const exporter = createZipkinExporter({ endpoint: server.origin });
     closers.push(() => exporter.shutdown());
     expect(exporter.url).toBe(`${server.origin}/api/v2/spans`);
     expect((await exporter.exportSpans(buildFixture().spans)).ok).toBe(true);
@@ -236,7 +244,7 @@ describe('createZipkinExporter with the default transport', () => {
   test('bodies written into reused buffers arrive whole, for overlapping and later exports', async () => {
     // With its own transport the exporter sends JSON from buffers it reuses: an export still in
     // flight must keep its buffer while another export writes its body.
-    const exporter = createZipkinExporter(server.origin, 'zipkin_json');
+    const exporter = createZipkinExporter({ endpoint: server.origin });
     closers.push(() => exporter.shutdown());
     const { spans } = buildFixture();
     const batches = [spans, spans.slice(1), spans.slice(0, 2), spans.slice(2), spans.slice().reverse()];
@@ -245,5 +253,65 @@ describe('createZipkinExporter with the default transport', () => {
     expect(results.every((result) => result.ok)).toBe(true);
     const received = server.requests.map((request) => request.body.toString('utf8')).sort();
     expect(received).toEqual(batches.map((batch) => encodeZipkinJson(batch)).sort());
+  });
+});
+
+describe('secrets', () => {
+  const TOKEN = 'tok-7f3a9c';
+
+  function visible(exporter: ZipkinExporter): string {
+    return [
+      inspect(exporter, { depth: 10, showHidden: true }),
+      JSON.stringify(exporter.getStats()),
+      JSON.stringify(exporter.getTransportStatistics()),
+      exporter.url,
+    ].join('\n');
+  }
+
+  test('no header value, URL userinfo or query appears in inspect, stats, url or errors', async () => {
+    server.answers = [500];
+    const exporter = exporterFor({
+      endpoint: `http://user:${TOKEN}@${server.origin.slice('http://'.length)}/?api_key=${TOKEN}`,
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    expect(visible(exporter)).not.toContain(TOKEN);
+    expect(inspect(exporter)).toContain('Authorization');
+    expect(exporter.url).toBe(`${server.origin}/api/v2/spans?api_key=REDACTED`);
+    const failed = await exporter.exportSpans(buildFixture().spans);
+    expect(failed.ok).toBe(false);
+    // The request itself carried the credentials.
+    expect(server.requests[0]?.url).toBe(`/api/v2/spans?api_key=${TOKEN}`);
+    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(inspect(failed, { depth: 10 })).not.toContain(TOKEN);
+    expect(visible(exporter)).not.toContain(TOKEN);
+  });
+
+  test('a refused connection to an endpoint with a token reports no token', async () => {
+    const closed = await startZipkinServer();
+    const origin = closed.origin;
+    await closed.close();
+    const exporter = exporterFor({ endpoint: `${origin}/?token=${TOKEN}`, headers: { 'X-Api-Key': TOKEN } });
+    const failed = await exporter.exportSpans(buildFixture().spans);
+    expect(failed.ok).toBe(false);
+    expect(inspect(failed, { depth: 10 })).not.toContain(TOKEN);
+    expect(visible(exporter)).not.toContain(TOKEN);
+    // Not through its own properties either (a failed request's socket keeps the request).
+    expect(inspect({ ...exporter }, { depth: Number.POSITIVE_INFINITY, customInspect: false, showHidden: true })).not.toContain(TOKEN);
+  });
+
+  test.each([
+    [{ endpoint: `http://[::1?token=${TOKEN}` }],
+    [{ headers: { [`Authorization: Bearer ${TOKEN}`]: 'x' } }],
+    [{ headers: { Authorization: `Bearer ${TOKEN}\n` } }],
+  ])('config errors never show the token (%#)', (change) => {
+    const config = { endpoint: 'http://zipkin:9411', format: 'zipkin_json', ...change } as ConstructorParameters<typeof ZipkinExporter>[0];
+    let message = '';
+    try {
+      new ZipkinExporter({ ...config, transport: createStubTransport() });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toBe('');
+    expect(message).not.toContain(TOKEN);
   });
 });

@@ -126,6 +126,7 @@ export function buildFixture(): Fixture {
         'feature.flags': '[true,false]',
         'net.peer.ip': '10.0.0.7',
         'net.peer.port': '51234',
+        'otel.status_code': 'OK',
       },
     },
     {
@@ -146,6 +147,7 @@ export function buildFixture(): Fixture {
         'error.message': 'connection reset',
         'error.type': 'TypeError',
         error: 'connection reset',
+        'otel.status_code': 'ERROR',
       },
     },
     {
@@ -190,7 +192,7 @@ export function buildFixture(): Fixture {
       duration: 1000,
       localEndpoint: { serviceName: 'billing' },
       remoteEndpoint: { ipv4: '192.168.1.9', port: 9092 },
-      tags: { 'network.peer.address': '::ffff:192.168.1.9', 'network.peer.port': '9092', error: 'queue closed' },
+      tags: { 'network.peer.address': '::ffff:192.168.1.9', 'network.peer.port': '9092', error: 'queue closed', 'otel.status_code': 'ERROR' },
     },
     {
       traceId: broken.traceId,
@@ -199,7 +201,7 @@ export function buildFixture(): Fixture {
       timestamp: 1_700_000_000_009_000,
       duration: 500,
       localEndpoint: { serviceName: 'worker' },
-      tags: { 'net.peer.ip': 'not-an-ip', 'net.peer.port': '70000', error: 'true' },
+      tags: { 'net.peer.ip': 'not-an-ip', 'net.peer.port': '70000', error: '', 'otel.status_code': 'ERROR' },
     },
   ];
   return { spans, expected };

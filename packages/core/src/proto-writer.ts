@@ -1,11 +1,12 @@
-// A growable protobuf output buffer written in one pass. Nested messages reserve room for their
+// The protobuf writer every encoder uses (OTLP, Zipkin protobuf, Jaeger gRPC, the gRPC transport's
+// own small messages): a growable output buffer written in one pass. Nested messages reserve room for their
 // length prefix up front and patch it when they close, so nothing is measured twice:
 //
 //   begin(reserve)                       end(start, reserve)
 //   [tag][len?.. reserved ..][ body ... ][ next field ...
 //         ▲ start                        ▲ pos: body length known now; if its varint needs
 //                                          more or fewer bytes than reserved, the body moves.
-import { ByteBuffer } from '@trace/core/encoding';
+import { ByteBuffer } from './byte-buffer.js';
 
 const INITIAL_CAPACITY = 64 * 1024;
 const TWO_POW_32 = 4_294_967_296;
@@ -24,10 +25,27 @@ export function varintSize(value: number): number {
 }
 
 /**
- * Single-pass protobuf writer over core's reusable {@link ByteBuffer}. It knows wire types, not messages: the
- * OTLP encoders drive it field by field, so there is no reflection and no generated code.
+ * Single-pass protobuf writer over a reusable {@link ByteBuffer}. It knows wire types, not
+ * messages: an encoder drives it field by field (field keys are `(number << 3) | wireType`), so
+ * there is no reflection, no generated code and no object per field.
+ *
+ * Nested messages: `const start = writer.begin(reserve)` before the body and
+ * `writer.end(start, reserve)` after it, where `reserve` is the number of bytes the body's length
+ * is expected to take (1 below 128 bytes, 2 below 16 KiB, 3 below 2 MiB); a wrong guess costs a
+ * move of the body, never a wrong byte.
+ *
+ * @example
+ * const writer = new ProtoWriter();
+ * writer.reset();
+ * writer.uint32(0x0a); // field 1, length-delimited
+ * const start = writer.begin(1);
+ * writer.uint32(0x0a);
+ * writer.string('checkout');
+ * writer.end(start, 1);
+ * const body = writer.finish();
  */
 export class ProtoWriter extends ByteBuffer {
+  /** @param initialCapacity bytes allocated up front (default 64 KiB); the buffer grows as needed. */
   constructor(initialCapacity: number = INITIAL_CAPACITY) {
     super({ initialCapacity });
   }
@@ -57,7 +75,10 @@ export class ProtoWriter extends ByteBuffer {
     this.uint32(value);
   }
 
-  /** int64 as varint, two's complement for negatives (the `int_value` of an AnyValue). */
+  /**
+   * A safe integer as an int64 / uint64 varint: two's complement (10 bytes) for negatives, as
+   * protobuf writes an `int64`; a non-negative value is the same bytes as a `uint64`.
+   */
   int64(value: number): void {
     let high = Math.floor(value / TWO_POW_32);
     let low = value - high * TWO_POW_32;
@@ -75,6 +96,19 @@ export class ProtoWriter extends ByteBuffer {
     this.pos = pos;
   }
 
+  /** An int32 varint: a negative value takes 10 bytes, as protobuf sign-extends it. */
+  int32(value: number): void {
+    if (value >= 0) this.uint32(value);
+    else this.int64(value);
+  }
+
+  /** A boolean as a varint (1 or 0). */
+  bool(value: boolean): void {
+    this.ensure(1);
+    this.buf[this.pos++] = value ? 1 : 0;
+  }
+
+  /** Little-endian fixed32 (a `fixed32` / `sfixed32` field value). */
   fixed32(value: number): void {
     this.ensure(4);
     this.view.setUint32(this.pos, value >>> 0, true);
@@ -89,6 +123,12 @@ export class ProtoWriter extends ByteBuffer {
     this.pos += 8;
   }
 
+  /** A non-negative safe integer (epoch microseconds, say) as a little-endian fixed64. */
+  fixed64Number(value: number): void {
+    this.fixed64(value >>> 0, Math.floor(value / TWO_POW_32) >>> 0);
+  }
+
+  /** Little-endian IEEE 754 double. */
   double(value: number): void {
     this.ensure(8);
     this.view.setFloat64(this.pos, value, true);

@@ -1,6 +1,6 @@
 // The protobuf writer on core's ByteBuffer: growing from a tiny buffer and letting a huge one go
 // at the next reset must not change a byte (its DataView follows every buffer swap).
-import { ProtoWriter } from '../src/proto-writer';
+import { ProtoWriter } from '@trace/core/encoding';
 
 /** Byte equality without jest's element-by-element diff, which takes seconds on megabytes. */
 function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
@@ -29,4 +29,14 @@ test('grows from 16 bytes, lets a body over 4 MiB go at the next reset, and writ
   expect(tiny.buf.length).toBeGreaterThan(4 * 1024 * 1024);
   expectSameBytes(writeSample(tiny, 1000), writeSample(roomy, 1000));
   expect(tiny.buf.length).toBeLessThan(1024 * 1024);
+});
+
+test('allocates nothing until the first write, then its initial capacity', () => {
+  const writer = new ProtoWriter(1024);
+  expect(writer.buf.length).toBe(0);
+  writer.reset();
+  expect(writer.buf.length).toBe(0);
+  writer.uint32(0x08);
+  expect(writer.buf.length).toBe(1024);
+  expect(Array.from(writer.finish())).toEqual([0x08]);
 });
