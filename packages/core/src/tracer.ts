@@ -23,6 +23,7 @@ import {
   isSpan,
   validEpochMicros,
 } from './span.js';
+import { CORE_VERSION } from './version.js';
 import { TRACE_FLAG_SAMPLED, type TraceContext, isTraceContext } from './trace-context.js';
 
 /** Options of {@link Tracer}. */
@@ -34,7 +35,7 @@ export interface TracerOptions {
   spanLimits?: SpanLimits;
   /** How context crosses process boundaries. Default W3C trace context + baggage. */
   propagator?: Propagator;
-  /** Library that produced the spans (OTLP groups by it). Default `{ name: '@trace/core' }`. */
+  /** Library that produced the spans (OTLP groups by it). Default `{ name: '@trace/core', version }` with this package's version. */
   instrumentationScope?: InstrumentationScope;
   /** Exporters to start with (each gets its own queue). */
   exporters?: SpanExporter[];
@@ -58,7 +59,7 @@ export interface StartSpanOptions {
 /** One exporter's figures, with the exporter's class name. */
 export type NamedExportStats = ExportStats & { exporter: string };
 
-const DEFAULT_SCOPE: InstrumentationScope = Object.freeze({ name: '@trace/core' });
+const DEFAULT_SCOPE: InstrumentationScope = Object.freeze({ name: '@trace/core', version: CORE_VERSION });
 const DEFAULT_SAMPLER = parentBased(alwaysOn());
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -196,7 +196,13 @@ it('an exporter added after instrumentHttp makes no client spans either: exports
     const late = new Tracer({ serviceName: 'late' });
     // The receiver runs in this process: its own server side is left out, the exporter's client side is the point.
     handle = instrumentHttp(late, { ignoreIncoming: (request) => request.port === receiverPort });
-    late.addExporter(createOtlpExporter(receiverUrl, { attributes: { 'service.name': 'late' }, droppedAttributesCount: 0 }, 'otlp_http_protobuf'));
+    late.addExporter(
+      createOtlpExporter({
+        endpoint: receiverUrl,
+        resource: { attributes: { 'service.name': 'late' }, droppedAttributesCount: 0 },
+        format: 'otlp_http_protobuf',
+      }),
+    );
     const port = await listen((_req, res) => res.end('ok'));
     await get(port, '/work');
     await get(port, '/more');

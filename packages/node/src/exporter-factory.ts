@@ -72,8 +72,8 @@ export function createExporter(config: TraceExportConfig, resource?: ExporterRes
   }
   const exporterResource = resource ?? defaultResource(config.serviceName);
   try {
-    // OtlpExporter takes the resource as its second argument; the others read it from the options.
-    return ok(backend === 'otlp' ? new Exporter(config, exporterResource) : new Exporter({ ...config, resource: exporterResource }));
+    // Every exporter takes one options object with the resource in it.
+    return ok(new Exporter({ ...config, resource: exporterResource }));
   } catch (error) {
     return err(new TraceError('INVALID_EXPORTER_CONFIG', `${className}: ${error instanceof Error ? error.message : String(error)}`));
   }

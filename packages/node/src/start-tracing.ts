@@ -246,7 +246,7 @@ function buildExporters(
       const format = otlp.format ?? 'otlp_http_protobuf';
       const endpoint = otlp.endpoint ?? (format === 'otlp_grpc' ? DEFAULT_ENDPOINTS.otlpGrpc : DEFAULT_ENDPOINTS.otlpHttp);
       add(
-        { endpoint, format, headers: otlp.headers, enableCompression: otlp.compression, timeoutMs: otlp.timeoutMs },
+        { endpoint, format, headers: otlp.headers, compression: otlp.compression === true ? 'gzip' : 'none', timeoutMs: otlp.timeoutMs },
         defaultResource(serviceName, resourceAttributes),
       );
     } else if (name === 'zipkin') {

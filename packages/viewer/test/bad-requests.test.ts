@@ -95,7 +95,11 @@ describe('refused requests', () => {
     await post(viewer.ports.jaeger, '/api/traces', THRIFT, Buffer.alloc(1000, 0x0f));
     expect(viewer.store.stats().spans).toBe(0);
     const { spans, traceId } = await makeSampleTrace();
-    const exporter = new OtlpExporter({ endpoint: `http://127.0.0.1:${viewer.ports.otlp}`, format: 'otlp_http_json' }, createServiceResource('gateway', '1'));
+    const exporter = new OtlpExporter({
+      endpoint: `http://127.0.0.1:${viewer.ports.otlp}`,
+      format: 'otlp_http_json',
+      resource: createServiceResource('gateway', '1'),
+    });
     expect((await exporter.exportSpans(spans)).ok).toBe(true);
     await exporter.shutdown();
     expect((await waitForTrace(viewer.url, traceId, 4)).spans).toHaveLength(4);

@@ -89,7 +89,11 @@ beforeAll(async () => {
   }
   viewer = await startViewer({ port: 0, otlpPort: 0, zipkinPort: 0, jaegerPort: false });
   const { spans, traceId } = await makeSampleTrace();
-  const otlp = new OtlpExporter({ endpoint: `http://127.0.0.1:${viewer.ports.otlp}`, format: 'otlp_http_protobuf' }, createServiceResource('gateway', '1'));
+  const otlp = new OtlpExporter({
+    endpoint: `http://127.0.0.1:${viewer.ports.otlp}`,
+    format: 'otlp_http_protobuf',
+    resource: createServiceResource('gateway', '1'),
+  });
   expect((await otlp.exportSpans(spans)).ok).toBe(true);
   await otlp.shutdown();
   sample = { traceId };

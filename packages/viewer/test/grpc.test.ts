@@ -45,7 +45,7 @@ function call(target: string, path: string, body: Buffer): Promise<{ code: numbe
 describe('gRPC receivers', () => {
   it('otlp_grpc: the API returns the whole tree', async () => {
     const { spans, traceId } = await makeSampleTrace();
-    const exporter = new OtlpExporter({ endpoint: viewer.endpoints.otlpGrpc as string, format: 'otlp_grpc' }, createServiceResource('gateway', '1'));
+    const exporter = new OtlpExporter({ endpoint: viewer.endpoints.otlpGrpc as string, format: 'otlp_grpc', resource: createServiceResource('gateway', '1') });
     const result = await exporter.exportSpans(spans);
     await exporter.shutdown();
     expect(result.ok).toBe(true);

@@ -39,23 +39,31 @@ describe('receivers fed by @trace exporters', () => {
   const formats = [
     [
       'otlp_http_protobuf',
-      () => new OtlpExporter({ endpoint: `http://127.0.0.1:${viewer.ports.otlp}`, format: 'otlp_http_protobuf' }, createServiceResource('gateway', '1.0.0')),
+      () =>
+        new OtlpExporter({
+          endpoint: `http://127.0.0.1:${viewer.ports.otlp}`,
+          format: 'otlp_http_protobuf',
+          resource: createServiceResource('gateway', '1.0.0'),
+        }),
     ],
     [
       'otlp_http_json',
-      () => new OtlpExporter({ endpoint: `http://127.0.0.1:${viewer.ports.otlp}`, format: 'otlp_http_json' }, createServiceResource('gateway', '1.0.0')),
+      () =>
+        new OtlpExporter({ endpoint: `http://127.0.0.1:${viewer.ports.otlp}`, format: 'otlp_http_json', resource: createServiceResource('gateway', '1.0.0') }),
     ],
     [
       'otlp_http_protobuf gzip',
       () =>
-        new OtlpExporter(
-          { endpoint: `http://127.0.0.1:${viewer.ports.otlp}`, format: 'otlp_http_protobuf', enableCompression: true },
-          createServiceResource('gateway', '1.0.0'),
-        ),
+        new OtlpExporter({
+          endpoint: `http://127.0.0.1:${viewer.ports.otlp}`,
+          format: 'otlp_http_protobuf',
+          compression: 'gzip',
+          resource: createServiceResource('gateway', '1.0.0'),
+        }),
     ],
     ['zipkin_json', () => new ZipkinExporter({ endpoint: `http://127.0.0.1:${viewer.ports.zipkin}`, format: 'zipkin_json' })],
     ['zipkin_protobuf', () => new ZipkinExporter({ endpoint: `http://127.0.0.1:${viewer.ports.zipkin}`, format: 'zipkin_protobuf' })],
-    ['zipkin_json gzip', () => new ZipkinExporter({ endpoint: `http://127.0.0.1:${viewer.ports.zipkin}`, format: 'zipkin_json', enableCompression: true })],
+    ['zipkin_json gzip', () => new ZipkinExporter({ endpoint: `http://127.0.0.1:${viewer.ports.zipkin}`, format: 'zipkin_json', compression: 'gzip' })],
     ['jaeger_thrift', () => new JaegerExporter({ endpoint: `http://127.0.0.1:${viewer.ports.jaeger}`, format: 'jaeger_thrift' })],
   ] as const;
 
@@ -74,10 +82,11 @@ describe('receivers fed by @trace exporters', () => {
 
   it('otlp keeps attributes typed, the error message, event attributes, links, resource and scope', async () => {
     const { spans, traceId } = await makeSampleTrace();
-    const exporter = new OtlpExporter(
-      { endpoint: `http://127.0.0.1:${viewer.ports.otlp}`, format: 'otlp_http_protobuf' },
-      createServiceResource('gateway', '1.0.0'),
-    );
+    const exporter = new OtlpExporter({
+      endpoint: `http://127.0.0.1:${viewer.ports.otlp}`,
+      format: 'otlp_http_protobuf',
+      resource: createServiceResource('gateway', '1.0.0'),
+    });
     expect((await exporter.exportSpans(spans)).ok).toBe(true);
     await exporter.shutdown();
     const trace = await waitForTrace(viewer.url, traceId, 4);

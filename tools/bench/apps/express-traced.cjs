@@ -31,7 +31,7 @@ if (mode === 'otel-sdk') {
   const { createServiceResource } = require('@trace/otel-adapter');
   const { registerOpenTelemetryApi } = require('@trace/otel-adapter/api-bridge');
   const tracer = new Tracer({ serviceName: 'bench-express', exportSettings: { maxQueueSize: 16384 } });
-  tracer.addExporter(new OtlpExporter({ endpoint: sink, format: 'otlp_http_protobuf' }, createServiceResource('bench-express', '1.0.0')));
+  tracer.addExporter(new OtlpExporter({ endpoint: sink, format: 'otlp_http_protobuf', resource: createServiceResource('bench-express', '1.0.0') }));
   registerOpenTelemetryApi(tracer);
   flush = () => tracer.flush();
   dropped = () => tracer.getExportStats().reduce((sum, stats) => sum + stats.dropped, 0);

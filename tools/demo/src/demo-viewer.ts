@@ -27,8 +27,10 @@ export async function startDemoViewer(env: Readonly<Record<string, string | unde
 
 /** OTLP/HTTP protobuf to the viewer's receiver: the same exporter an app would point at a collector. */
 export function createViewerOtlpExporter(viewer: ViewerHandle): OtlpExporter {
-  return new OtlpExporter(
-    { endpoint: `http://127.0.0.1:${viewer.ports.otlp}`, format: 'otlp_http_protobuf', timeoutMs: 2000 },
-    createServiceResource('trace-demo', '0.0.0'),
-  );
+  return new OtlpExporter({
+    endpoint: `http://127.0.0.1:${viewer.ports.otlp}`,
+    format: 'otlp_http_protobuf',
+    timeoutMs: 2000,
+    resource: createServiceResource('trace-demo', '0.0.0'),
+  });
 }

@@ -256,7 +256,7 @@ export function otlpTracer(
   settings: Partial<ExportSettings> = {},
   exporterOptions: { timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Tracer {
-  const exporter = new OtlpExporter({ endpoint, format, ...exporterOptions }, createServiceResource('fault-suite', '1.0.0'));
+  const exporter = new OtlpExporter({ endpoint, format, ...exporterOptions, resource: createServiceResource('fault-suite', '1.0.0') });
   return new Tracer({ serviceName: 'fault-suite', exporters: [exporter], exportSettings: settings });
 }
 

@@ -14,7 +14,7 @@ describeWithIdl('a library written against @opentelemetry/api, exported by @trac
 
   it('arrives as one tree with its scope, times, attributes, events, links and exception', async () => {
     const tracer = new Tracer({ serviceName: 'orders' });
-    tracer.addExporter(new OtlpExporter({ endpoint: receiver.url, format: 'otlp_http_protobuf' }, createServiceResource('orders', '1.0.0')));
+    tracer.addExporter(new OtlpExporter({ endpoint: receiver.url, format: 'otlp_http_protobuf', resource: createServiceResource('orders', '1.0.0') }));
     const registration = registerOpenTelemetryApi(tracer);
     try {
       await placeOrder(3);

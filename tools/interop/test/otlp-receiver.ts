@@ -54,6 +54,22 @@ function plainAttributes(list: { key: string; value: AnyValue }[] | undefined): 
   return out;
 }
 
+type KeyValues = { key: string; value: AnyValue }[];
+/** A decoded OTLP span as protobufjs's toObject gives it (ids as base64, 64-bit times as strings). */
+interface RawSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: KeyValues;
+  events: { name: string; timeUnixNano: string; attributes: KeyValues }[];
+  links: { traceId: string; spanId: string; attributes: KeyValues }[];
+  status?: { code?: number; message?: string };
+}
+
 export interface OtlpReceiver {
   readonly url: string;
   readonly spans: ReceivedSpan[];
@@ -87,7 +103,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         const service = plainAttributes(resourceSpans.resource?.attributes)['service.name'];
         for (const scopeSpans of resourceSpans.scopeSpans) {
           for (const raw of scopeSpans.spans) {
-            const span = raw as Record<string, never>;
+            const span = raw as unknown as RawSpan;
             const hex = (base64: string) => Buffer.from(base64, 'base64').toString('hex');
             spans.push({
               traceId: hex(span.traceId),
@@ -98,12 +114,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               startTimeUnixNano: span.startTimeUnixNano,
               endTimeUnixNano: span.endTimeUnixNano,
               attributes: plainAttributes(span.attributes),
-              events: (span.events as { name: string; timeUnixNano: string; attributes: { key: string; value: AnyValue }[] }[]).map((event) => ({
+              events: span.events.map((event) => ({
                 name: event.name,
                 timeUnixNano: event.timeUnixNano,
                 attributes: plainAttributes(event.attributes),
               })),
-              links: (span.links as { traceId: string; spanId: string; attributes: { key: string; value: AnyValue }[] }[]).map((link) => ({
+              links: span.links.map((link) => ({
                 traceId: hex(link.traceId),
                 spanId: hex(link.spanId),
                 attributes: plainAttributes(link.attributes),

@@ -8,8 +8,8 @@ export interface TraceExportConfig<F extends TraceExportFormat = TraceExportForm
   format: F;
   /** Deadline of one request, in ms. Default 30000. */
   timeoutMs?: number;
-  /** gzip request bodies. Default false. */
-  enableCompression?: boolean;
+  /** Compress request bodies. Default `'none'`. */
+  compression?: 'gzip' | 'none';
   /** Extra headers or gRPC metadata, e.g. `Authorization`. Their values never appear in errors or stats. */
   headers?: Readonly<Record<string, string>>;
   /** Overrides each span's service name. */

@@ -56,13 +56,15 @@ export function buildFixture(): Fixture {
 
   // 3: shared server span: joins the caller's span id (B3 style).
   const caller = new TraceContext({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', isRemote: true });
-  const shared = new SpanBuilder(tracer)
+  const built = new SpanBuilder(tracer)
     .withOperation('POST /orders')
     .withParent(caller)
     .withSpanId(caller.spanId)
     .withKind('server')
     .withStartTime(T0 + 3)
     .build();
+  if (!built.ok) throw built.error;
+  const shared = built.value;
   shared.end(T0 + 4);
   spans.push(shared);
 

@@ -7,7 +7,13 @@ const { instrumentHttp, setHttpRoute } = require('@trace/instrumentation-http');
 
 const tracer = new Tracer({
   serviceName: 'app-cjs',
-  exporters: [createOtlpExporter(process.env.RECEIVER_URL, { attributes: { 'service.name': 'app-cjs' }, droppedAttributesCount: 0 }, 'otlp_http_protobuf')],
+  exporters: [
+    createOtlpExporter({
+      endpoint: process.env.RECEIVER_URL,
+      resource: { attributes: { 'service.name': 'app-cjs' }, droppedAttributesCount: 0 },
+      format: 'otlp_http_protobuf',
+    }),
+  ],
   exportSettings: { flushInterval: 20, batchSize: 4 },
 });
 const handle = instrumentHttp(tracer);

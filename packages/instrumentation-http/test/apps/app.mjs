@@ -7,7 +7,13 @@ import { instrumentHttp, setHttpRoute } from '@trace/instrumentation-http';
 
 const tracer = new Tracer({
   serviceName: 'app-esm',
-  exporters: [createOtlpExporter(process.env.RECEIVER_URL, { attributes: { 'service.name': 'app-esm' }, droppedAttributesCount: 0 }, 'otlp_http_protobuf')],
+  exporters: [
+    createOtlpExporter({
+      endpoint: process.env.RECEIVER_URL,
+      resource: { attributes: { 'service.name': 'app-esm' }, droppedAttributesCount: 0 },
+      format: 'otlp_http_protobuf',
+    }),
+  ],
   exportSettings: { flushInterval: 20, batchSize: 4 },
 });
 const handle = instrumentHttp(tracer);

@@ -27,7 +27,10 @@ function setUpTrace(settings: Settings): Stop {
   const { createOtlpExporter } = require('@trace/exporter-otlp') as typeof import('@trace/exporter-otlp');
   const { instrumentHttp } = require('@trace/instrumentation-http') as typeof import('@trace/instrumentation-http');
   const resource = { attributes: { 'service.name': 'bench-http' }, droppedAttributesCount: 0 };
-  const tracer = new Tracer({ serviceName: 'bench-http', exporters: [createOtlpExporter(settings.sinkUrl, resource, 'otlp_http_protobuf')] });
+  const tracer = new Tracer({
+    serviceName: 'bench-http',
+    exporters: [createOtlpExporter({ endpoint: settings.sinkUrl, resource, format: 'otlp_http_protobuf' })],
+  });
   const handle = instrumentHttp(tracer);
   return async () => {
     handle.disable();

@@ -88,7 +88,7 @@ function traceZipkinExporter(url: string): SpanExporter {
   loadModule('@trace/transport-http');
   const exporterClass = zipkin['ZipkinExporter'];
   if (typeof exporterClass !== 'function') throw new Unavailable('@trace/exporter-zipkin does not export ZipkinExporter yet');
-  const config = { endpoint: url, format: 'zipkin_json', serviceName: SERVICE_NAME, enableCompression: false };
+  const config = { endpoint: url, format: 'zipkin_json', serviceName: SERVICE_NAME, compression: 'none' };
   return new (exporterClass as new (options: object) => SpanExporter)(config);
 }
 

@@ -8,7 +8,7 @@ const { createServiceResource } = require('@trace/otel-adapter');
 const { registerOpenTelemetryApi } = require('@trace/otel-adapter/api-bridge');
 
 const tracer = new Tracer({ serviceName: 'users-api', exportSettings: { flushInterval: 50 } });
-tracer.addExporter(new OtlpExporter({ endpoint: process.env.OTLP_URL, format: 'otlp_http_protobuf' }, createServiceResource('users-api', '1.0.0')));
+tracer.addExporter(new OtlpExporter({ endpoint: process.env.OTLP_URL, format: 'otlp_http_protobuf', resource: createServiceResource('users-api', '1.0.0') }));
 registerOpenTelemetryApi(tracer);
 
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
