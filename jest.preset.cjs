@@ -14,7 +14,7 @@ module.exports = {
     '^.+\\.c?tsx?$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }],
   },
   moduleNameMapper: {
-    '^(\\.{1,2}/.*)\\.cjs$': '$1.cts',
+    '^(\\./package-require)\\.cjs$': '$1.cts',
     '^@trace/([a-z-]+)/([a-z-]+)$': path.join(packagesDir, '$1/src/$2.ts'),
     '^@trace/([a-z-]+)$': path.join(packagesDir, '$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',

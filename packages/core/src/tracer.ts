@@ -2,7 +2,7 @@
 // keeps the current span across async code, and feeds finished spans to its export pipelines.
 import type { TagValue } from './attributes.js';
 import type { CarrierAdapter } from './carrier.js';
-import { notifyActivate, notifyStart, spanObservers, spanStorage } from './context-storage.js';
+import { type SpanObserver, notifyActivate, notifyStart, spanObservers, spanStorage } from './context-storage.js';
 import { ExportPipeline, type ExportSettings, type FlushResult, resolveExportSettings } from './export/export-pipeline.js';
 import type { ExportStats, SpanExporter } from './export/exporter.js';
 import { randomWord } from './ids.js';
@@ -465,6 +465,7 @@ export function traceChildSpan<T>(parent: Span, operation: string, fn: (span: Sp
 }
 
 let spanShapesPinned = false;
+const NO_OBSERVERS: readonly SpanObserver[] = Object.freeze([]);
 
 // V8 keeps the hidden classes of spans (and their tags, extras and contexts) alive only while
 // some object of that shape is alive. A full GC that finds none drops them, and every function
@@ -475,6 +476,9 @@ let spanShapesPinned = false;
 function pinSpanShapes(): void {
   spanShapesPinned = true;
   const tracer = new Tracer({ serviceName: 'shape-keeper' });
+  // Its spans are nobody's: observers (request context, log correlation) must not see them, or
+  // the first Tracer made inside a request would write these ids into that request's context.
+  (tracer as unknown as { observers: readonly SpanObserver[] }).observers = NO_OBSERVERS;
   const root = tracer.startSpan('shape-keeper', { parent: null, kind: 'server' });
   root.setTag('shape', 'kept').setStatus('error', 'kept');
   root.addEvent('kept');

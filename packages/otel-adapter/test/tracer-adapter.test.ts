@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { type Span, TraceContext, TraceState, Tracer } from '@trace/core';
 import { InMemoryExporter } from '@trace/core/testing';
 import {
@@ -11,6 +13,7 @@ import {
 } from '@trace/otel-adapter';
 
 const resource = createServiceResource('my-service', '1.0.0');
+const CORE_PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(__dirname, '../../core/package.json'), 'utf8')) as { version: string }).version;
 
 async function finished(build: (tracer: Tracer) => void, tracerOptions: ConstructorParameters<typeof Tracer>[0] = {}): Promise<Span[]> {
   const exporter = new InMemoryExporter();
@@ -62,7 +65,7 @@ describe('OpenTelemetryTracerAdapter', () => {
     expect(otelChild.startTimeUnixNano).toBe(1_700_000_000_001_000_000n);
     expect(otelChild.endTimeUnixNano).toBe(1_700_000_000_003_250_000n);
     expect(otelRoot.resource).toBe(resource);
-    expect(otelRoot.instrumentationScope).toEqual({ name: '@trace/core' });
+    expect(otelRoot.instrumentationScope).toEqual({ name: '@trace/core', version: CORE_PACKAGE_VERSION });
     expect(otelRoot.status).toEqual({ code: OtelStatusCode.UNSET, message: '' });
     // Sampled, parent known not remote.
     expect(otelRoot.flags).toBe(0x01 | OtelSpanFlags.CONTEXT_HAS_IS_REMOTE_MASK);
@@ -142,9 +145,9 @@ describe('OpenTelemetryTracerAdapter', () => {
 
   it('converts recordException: status, error.type kept, exception event', async () => {
     const [span] = await finished((tracer) => {
-      const s = tracer.startSpan('boom');
+      const s = tracer.startSpan('boom', { startTime: 1_700_000_000_000 });
       s.recordException(new TypeError('bad input'), 1_700_000_000_002);
-      s.end();
+      s.end(1_700_000_000_005);
     });
     const otel = convertOne(adapter, span as Span);
     expect(otel.status).toEqual({ code: OtelStatusCode.ERROR, message: 'bad input' });
@@ -165,13 +168,13 @@ describe('OpenTelemetryTracerAdapter', () => {
     const remoteParent = new TraceContext({ traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1, traceState: parentState.value, isRemote: true });
     const [span] = await finished(
       (tracer) => {
-        const s = tracer.startSpanFromContext(remoteParent, 'consume', { links: [linked] });
+        const s = tracer.startSpanFromContext(remoteParent, 'consume', { links: [linked], startTime: 1_700_000_000_000 });
         s.addEvent('first', { n: 1 }, 1_700_000_000_000);
         s.addEvent('second', undefined, 1_700_000_000_001);
         s.addEvent('third (over the limit)');
         s.addLink(remoteParent, { why: 'batch' });
         for (let i = 0; i < 5; i++) s.setTag(`tag${i}`, i);
-        s.end();
+        s.end(1_700_000_000_002);
       },
       { spanLimits: { eventCountLimit: 2, linkCountLimit: 1, attributeCountLimit: 3 } },
     );
