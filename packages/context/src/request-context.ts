@@ -10,7 +10,7 @@
 //
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { type Result, type Span, TraceContext, fail, getCurrentSpan, isValidHexId, registerSpanObserver } from '@trace/core';
+import { type Result, type Span, TRACE_FLAG_SAMPLED, TraceContext, fail, getCurrentSpan, isValidHexId, registerSpanObserver } from '@trace/core';
 
 /** Most tags one request context holds; more are refused so a loop cannot grow memory forever. */
 export const REQUEST_CONTEXT_MAX_TAGS = 128;
@@ -102,9 +102,13 @@ function build(init: RequestContextInit | undefined): RequestContextData {
     correlationId: cut(field(init, 'correlationId')),
     traceId: typeof traceId === 'string' && isValidHexId(traceId, 32) ? traceId : '',
     spanId: typeof spanId === 'string' && isValidHexId(spanId, 16) ? spanId : '',
-    traceFlags: typeof traceFlags === 'number' && traceFlags >= 0 && traceFlags <= 255 ? traceFlags | 0 : 0,
+    traceFlags: 0,
     tags,
   };
+  // Ids set by hand without flags (carrying a trace to a worker by hand) mean "continue this
+  // trace": sampled, as a hand-made TraceContext is, so the worker's spans are exported.
+  if (typeof traceFlags === 'number' && traceFlags >= 0 && traceFlags <= 255) data.traceFlags = traceFlags | 0;
+  else if (data.traceId !== '' && data.spanId !== '') data.traceFlags = TRACE_FLAG_SAMPLED;
   copyTags(field(init, 'tags'), tags);
   // Reading the current span must not create a global tracer the app never asked for.
   if (data.traceId === '') fillFromSpan(data, getCurrentSpan());

@@ -3,6 +3,7 @@ import { type Server, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Tracer } from '@trace/core';
+import { InMemoryExporter } from '@trace/core/testing';
 import { REQUEST_CONTEXT_MAX_TAGS, RequestContext, type RequestContextSnapshot, nodeIncomingHeadersCarrierAdapter } from '../src/index.js';
 
 describe('RequestContext basics', () => {
@@ -92,6 +93,23 @@ describe('RequestContext basics', () => {
       expect(count).toBe(REQUEST_CONTEXT_MAX_TAGS);
       expect(RequestContext.addTag('a', 'replaced')).toBe(true); // an existing key may change
     });
+  });
+
+  it('ids set by hand without flags continue the trace sampled, so a child started from them is exported', async () => {
+    const exporter = new InMemoryExporter();
+    const tracer = new Tracer({ exporters: [exporter] });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    RequestContext.run({ traceId, spanId: '00f067aa0ba902b7' }, () => {
+      expect(RequestContext.current()?.traceFlags).toBe(1);
+      const parent = RequestContext.traceContext();
+      if (!parent.ok) throw parent.error;
+      tracer.startSpanFromContext(parent.value, 'in-worker').end();
+    });
+    // flags given by hand are kept as given
+    RequestContext.run({ traceId, spanId: '00f067aa0ba902b7', traceFlags: 0 }, () => expect(RequestContext.current()?.traceFlags).toBe(0));
+    await tracer.flush();
+    expect(exporter.getFinishedSpans().map((span) => [span.operationName, span.traceId, span.parentSpanId])).toEqual([['in-worker', traceId, '00f067aa0ba902b7']]);
+    await tracer.shutdown();
   });
 });
 

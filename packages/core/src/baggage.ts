@@ -113,13 +113,14 @@ class BaggageValue {
   /** Baggage from a plain record of values; invalid keys or values give an error naming them. */
   static fromRecord(record: Readonly<Record<string, string>>): Result<Baggage> {
     if (record === null || typeof record !== 'object') return fail('BAGGAGE_INVALID', 'baggage record must be an object');
-    let baggage = BaggageValue.EMPTY;
     let keys: string[];
     try {
       keys = Object.keys(record);
     } catch {
       return fail('BAGGAGE_INVALID', 'baggage record cannot be read');
     }
+    // Checked one by one (the error names the entry), then built with one copy.
+    const values = new Map<string, string>();
     for (const key of keys) {
       let value: unknown;
       try {
@@ -127,11 +128,12 @@ class BaggageValue {
       } catch {
         return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} cannot be read`);
       }
-      const next = baggage.set(key, value as string);
-      if (!next.ok) return next;
-      baggage = next.value;
+      if (!isValidBaggageKey(key)) return fail('BAGGAGE_INVALID_KEY', 'baggage key is not a valid token');
+      if (typeof value !== 'string') return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} must be a string`);
+      if (encodeValue(value) === undefined) return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} is not valid UTF-16`);
+      values.set(key, value);
     }
-    return ok(baggage);
+    return ok(BaggageValue.from(values, undefined));
   }
 
   /**
@@ -222,6 +224,34 @@ class BaggageValue {
       nextProperties = copy;
     }
     return ok(new BaggageValue(values, nextProperties) as Baggage);
+  }
+
+  /**
+   * A new baggage with `entries` set (later ones win), made with one copy however many there are:
+   * an entry whose key or value {@link set} would refuse is skipped, and adding stops at
+   * {@link BAGGAGE_MAX_MEMBERS} members. Properties of a replaced key are dropped.
+   */
+  setAll(entries: Iterable<readonly [string, string]>): Baggage {
+    let values: Map<string, string> | undefined;
+    let properties = this.#properties;
+    try {
+      for (const entry of entries) {
+        const key = entry[0];
+        const value = entry[1];
+        if (!isValidBaggageKey(key) || typeof value !== 'string' || encodeValue(value) === undefined) continue;
+        values ??= new Map(this.#values);
+        if (!values.has(key) && values.size >= BAGGAGE_MAX_MEMBERS) break;
+        values.set(key, value);
+        if (properties?.has(key)) {
+          const copy = new Map(properties);
+          copy.delete(key);
+          properties = copy;
+        }
+      }
+    } catch {
+      // an iterable that throws: what was read so far is kept
+    }
+    return values === undefined ? (this as unknown as Baggage) : BaggageValue.from(values, properties);
   }
 
   /** A new baggage without `key`. */

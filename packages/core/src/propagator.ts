@@ -1,6 +1,6 @@
 // Propagators move a TraceContext in and out of carriers. Core ships the W3C formats; more
 // (B3, Jaeger, composites) live in @trace/context and implement the same interface.
-import { Baggage } from './baggage.js';
+import { BAGGAGE_MAX_MEMBERS, Baggage } from './baggage.js';
 import { type CarrierAdapter, defaultCarrierAdapter } from './carrier.js';
 import { type Result, TraceError, err, ok } from './result.js';
 import type { Span } from './span.js';
@@ -183,9 +183,10 @@ export class W3CPropagator implements Propagator {
   }
 
   private extractItemHeaders(carrier: unknown, adapter: CarrierAdapter<unknown>, baggage: Baggage): Baggage {
-    let result = baggage;
     const names: unknown = adapter.keys(carrier);
-    if (!Array.isArray(names)) return result;
+    if (!Array.isArray(names)) return baggage;
+    // Collected first and added with one copy: adding one at a time copies the baggage per item.
+    const entries: [string, string][] = [];
     for (const name of names as unknown[]) {
       if (
         typeof name !== 'string' ||
@@ -194,8 +195,11 @@ export class W3CPropagator implements Propagator {
       )
         continue;
       const key = name.slice(BAGGAGE_ITEM_PREFIX.length);
-      if (result.has(key)) continue; // the W3C header wins
-      const raw: unknown = adapter.get(carrier, name.toLowerCase());
+      if (baggage.has(key)) continue; // the W3C header wins
+      // The name as the carrier stores it finds the value at once; a lowercase-only adapter needs
+      // the lowercase name (a mixed-case lookup would scan every header per item).
+      let raw: unknown = adapter.get(carrier, name);
+      if (raw === undefined && name !== name.toLowerCase()) raw = adapter.get(carrier, name.toLowerCase());
       const value = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw[0] : undefined;
       if (typeof value !== 'string') continue;
       let decoded = value;
@@ -204,10 +208,9 @@ export class W3CPropagator implements Propagator {
       } catch {
         // keep the raw value
       }
-      const next = result.set(key, decoded);
-      if (next.ok) result = next.value;
-      if (result.size >= 180) break;
+      entries.push([key, decoded]);
+      if (entries.length + baggage.size >= BAGGAGE_MAX_MEMBERS) break;
     }
-    return result;
+    return entries.length === 0 ? baggage : baggage.setAll(entries);
   }
 }
