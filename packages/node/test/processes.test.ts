@@ -260,3 +260,68 @@ describe('HTTP instrumentation through @trace/instrumentation-http', () => {
     expect(output.after.disabled).toBe(true);
   });
 });
+
+(HAVE_IDL ? describe : describe.skip)('zero-code start with the real @trace/instrumentation-http', () => {
+  let receiver: Receiver;
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
+  afterEach(() => receiver.close());
+
+  it.each([
+    ['--import', 'server.mjs', ['--import', '@trace/node/register', 'server.mjs']],
+    ['-r', 'server.cjs', ['-r', '@trace/node/register', 'server.cjs']],
+  ])('node %s @trace/node/register (%s): an app that never mentions tracing gets server and client spans in one trace', async (_how, file, args) => {
+    const body = `const server = http.createServer((request, response) => response.end('ok'));
+      server.listen(0, '127.0.0.1', async () => {
+        const response = await fetch('http://127.0.0.1:' + server.address().port + '/hello?token=s3cret');
+        await response.text();
+        server.close();
+      });\n`;
+    writeFiles(linkedApp, { 'server.mjs': `import http from 'node:http';\n${body}`, 'server.cjs': `const http = require('node:http');\n${body}` });
+    const run = await runNode(linkedApp, args, { OTEL_SERVICE_NAME: 'zero-code', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' });
+    expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
+    await receiver.waitFor(1);
+    const protos = new protobuf.Root();
+    protos.resolvePath = (_origin, target) => (target.startsWith('/') ? target : join(OTLP_PROTOS, target));
+    protos.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
+    const type = protos.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+    const spans: { name: string; kind: number; traceId: string; spanId: string; parentSpanId: string; path: string | undefined }[] = [];
+    for (const received of receiver.requests) {
+      const message = type.toObject(type.decode(received.body), { bytes: String }) as {
+        resourceSpans: {
+          scopeSpans: {
+            spans: {
+              name: string;
+              kind: number;
+              traceId: string;
+              spanId: string;
+              parentSpanId?: string;
+              attributes: { key: string; value: { stringValue?: string } }[];
+            }[];
+          }[];
+        }[];
+      };
+      for (const resource of message.resourceSpans)
+        for (const scope of resource.scopeSpans)
+          for (const span of scope.spans)
+            spans.push({
+              name: span.name,
+              kind: span.kind,
+              traceId: span.traceId,
+              spanId: span.spanId,
+              parentSpanId: span.parentSpanId ?? '',
+              path: span.attributes.find((attribute) => attribute.key === 'url.path')?.value.stringValue,
+            });
+    }
+    const server = spans.find((span) => span.kind === 2);
+    const client = spans.find((span) => span.kind === 3);
+    // the exporter's own request made no span: exactly the app's two
+    expect(spans).toHaveLength(2);
+    expect(server?.path).toBe('/hello');
+    expect(client?.path).toBe('/hello');
+    expect(server?.traceId).toBe(client?.traceId);
+    expect(server?.parentSpanId).toBe(client?.spanId);
+    expect(JSON.stringify(spans)).not.toContain('s3cret');
+  });
+});
