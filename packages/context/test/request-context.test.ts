@@ -108,7 +108,9 @@ describe('RequestContext basics', () => {
     // flags given by hand are kept as given
     RequestContext.run({ traceId, spanId: '00f067aa0ba902b7', traceFlags: 0 }, () => expect(RequestContext.current()?.traceFlags).toBe(0));
     await tracer.flush();
-    expect(exporter.getFinishedSpans().map((span) => [span.operationName, span.traceId, span.parentSpanId])).toEqual([['in-worker', traceId, '00f067aa0ba902b7']]);
+    expect(exporter.getFinishedSpans().map((span) => [span.operationName, span.traceId, span.parentSpanId])).toEqual([
+      ['in-worker', traceId, '00f067aa0ba902b7'],
+    ]);
     await tracer.shutdown();
   });
 });
