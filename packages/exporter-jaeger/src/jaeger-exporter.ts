@@ -4,20 +4,24 @@
 import {
   BaseSpanExporter,
   ConfigError,
-  DEFAULT_EXPORT_TIMEOUT_MS,
   type ExportOptions,
   type ExportResult,
   type GrpcTransport,
   type HttpTransport,
   type Span,
   type TagValue,
-  classifyHttpResult,
-  classifyTransportError,
   exportFailed,
   exportSucceeded,
-  retryOnServerErrors,
 } from '@trace/core';
-import { INSPECT_CUSTOM, redactUrl, validateHeaders } from '@trace/core/encoding';
+import {
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  classifyHttpResult,
+  classifyTransportError,
+  retryOnServerErrors,
+  INSPECT_CUSTOM,
+  redactUrl,
+  validateHeaders,
+} from '@trace/core/encoding';
 import { createDefaultTransport } from '@trace/transport-http';
 import { loadDefaultGrpcTransport } from './grpc-transport-loader.js';
 import { type JaegerProcess, createJaegerProcess } from './jaeger-process.js';

@@ -3,7 +3,6 @@
 import {
   BaseSpanExporter,
   ConfigError,
-  DEFAULT_EXPORT_TIMEOUT_MS,
   type Err,
   ExportError,
   type ExportOptions,
@@ -13,22 +12,27 @@ import {
   type HttpTransport,
   type Result,
   type Span,
-  classifyHttpResult,
-  classifyTransportError,
   err,
   exportSucceeded,
   isPackageNotInstalled,
   ok,
-  retryOnOtlpStatuses,
 } from '@trace/core';
-import { INSPECT_CUSTOM, redactUrl, validateHeaders } from '@trace/core/encoding';
+import {
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  classifyHttpResult,
+  classifyTransportError,
+  retryOnOtlpStatuses,
+  INSPECT_CUSTOM,
+  redactUrl,
+  validateHeaders,
+  ProtoWriter,
+} from '@trace/core/encoding';
 import { type MetricsExporter, type OtelResource, createServiceResource } from '@trace/otel-adapter';
 import { createDefaultTransport } from '@trace/transport-http';
 import { DEFAULT_MAX_REQUEST_BYTES, type EncodedBatch } from './encoded-batch.js';
 import { type GrpcTarget, type HttpEndpoints, resolveGrpcTarget, resolveHttpEndpoints } from './endpoint.js';
 import { type OtlpMetricData, encodeOtlpMetricsJson, encodeOtlpMetricsProtobuf } from './metrics.js';
 import { type PartialSuccess, decodeJsonPartialSuccess, decodeProtobufPartialSuccess } from './partial-success.js';
-import { ProtoWriter } from '@trace/core/encoding';
 import { ResourceCatalog } from './resource-catalog.js';
 import { encodeTraceJsonBatch } from './trace-json.js';
 import { encodeTraceProtobufBatch } from './trace-protobuf.js';

@@ -9,20 +9,22 @@ import type { EncodedBatch } from './encoded-batch.js';
 import { utf8Bytes, writeQuotedNanos } from './json-values.js';
 import { type ResourceCatalog, type ResourceGroup, type ScopeGroup, catalogFor, groupSpans } from './resource-catalog.js';
 import {
-  OtelStatusReader,
   isFieldTag as isFieldTagExport,
   otelLinkFlags as otelLinkFlagsExport,
   otelSpanFlags as otelSpanFlagsExport,
   otelSpanKind as otelSpanKindExport,
+  otelStatusCode as otelStatusCodeExport,
+  otelStatusMessage as otelStatusMessageExport,
 } from '@trace/otel-adapter';
 
-const status = new OtelStatusReader();
 // The mapping rules are @trace/otel-adapter's, so a span looks the same through the adapter and
 // here. Its CommonJS build re-exports through getters: bound once, not read per span.
 const isFieldTag = isFieldTagExport;
 const otlpLinkFlags = otelLinkFlagsExport;
 const otlpSpanFlags = otelSpanFlagsExport;
 const otlpSpanKind = otelSpanKindExport;
+const otlpStatusCode = otelStatusCodeExport;
+const otlpStatusMessage = otelStatusMessageExport;
 // Encoding is synchronous and never re-entered, so every call can share one buffer.
 const sharedWriter = new JsonBytesWriter({ initialCapacity: 256 * 1024, maxRetainedCapacity: 8 * 1024 * 1024 });
 
@@ -137,9 +139,8 @@ function writeSpan(writer: JsonBytesWriter, span: Span): void {
     writer.bytes(TRACE_STATE);
     writer.string(traceState.serialize());
   }
-  status.read(span);
-  const statusMessage = status.message;
-  const statusCode = status.code;
+  const statusCode = otlpStatusCode(span);
+  const statusMessage = otlpStatusMessage(span, statusCode);
   const tags = span.tags;
   writer.bytes(ATTRIBUTES);
   let first = true;

@@ -3,17 +3,22 @@
 import {
   BaseSpanExporter,
   ConfigError,
-  DEFAULT_EXPORT_TIMEOUT_MS,
   type ExportOptions,
   type ExportResult,
   type HttpTransport,
   type Span,
   type TagValue,
   type TransportStatistics,
+} from '@trace/core';
+import {
+  DEFAULT_EXPORT_TIMEOUT_MS,
   classifyHttpResult,
   retryOnServerErrors,
-} from '@trace/core';
-import { INSPECT_CUSTOM, JsonBytesWriter, redactUrl, validateHeaders } from '@trace/core/encoding';
+  INSPECT_CUSTOM,
+  JsonBytesWriter,
+  redactUrl,
+  validateHeaders,
+} from '@trace/core/encoding';
 import { createDefaultTransport } from '@trace/transport-http';
 import { encodeZipkinJsonBytes, encodeZipkinJsonInto } from './json-encoder.js';
 import { encodeZipkinProto } from './proto-encoder.js';

@@ -10,11 +10,12 @@ export {
   ERROR_MESSAGE_TAG,
   ERROR_TAG,
   SPAN_KIND_TAG,
-  OtelStatusReader,
   isFieldTag,
   otelLinkFlags,
   otelSpanFlags,
   otelSpanKind,
+  otelStatusCode,
+  otelStatusMessage,
 } from './span-rules.js';
 export { microsToNanos, millisToNanos } from './time.js';
 export type { MetricTime } from './time.js';

@@ -2,7 +2,7 @@
 import { type Result, type Span, type SpanEvent, type SpanLink, type TagValue, TraceError, err, isSpan, isValidHexId, ok } from '@trace/core';
 import { type OtelResource, ResourceAttributeKeys, mergeResources } from './resource.js';
 import { type OtelSpanData, type OtelSpanEvent, type OtelSpanLink, type OtelSpanStatus, OtelStatusCode } from './span-data.js';
-import { OtelStatusReader, isFieldTag, otelLinkFlags, otelSpanFlags, otelSpanKind } from './span-rules.js';
+import { isFieldTag, otelLinkFlags, otelSpanFlags, otelSpanKind, otelStatusCode, otelStatusMessage } from './span-rules.js';
 import { microsToNanos } from './time.js';
 
 const STATUS_UNSET: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.UNSET, message: '' });
@@ -125,11 +125,10 @@ export function checkSpan(span: unknown): TraceError | undefined {
   return undefined;
 }
 
-const statusReader = new OtelStatusReader();
-
 /** The span's status as a frozen constant when it has no message, else a new object. */
 function statusOf(span: Span): OtelSpanStatus {
-  const { code, message } = statusReader.read(span);
+  const code = otelStatusCode(span);
+  const message = otelStatusMessage(span, code);
   if (message !== '') return { code, message };
   return code === OtelStatusCode.OK ? STATUS_OK : code === OtelStatusCode.ERROR ? STATUS_ERROR : STATUS_UNSET;
 }

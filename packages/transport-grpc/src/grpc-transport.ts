@@ -10,18 +10,17 @@
 // into an error: a server that echoes a token would leak it into logs.
 import {
   ConfigError,
-  DEFAULT_EXPORT_TIMEOUT_MS,
   type GrpcRequest,
   type GrpcResponse,
   type GrpcTransport,
   type Result,
   TransportError,
   type TransportStatistics,
-  createTransportStatistics,
   err,
   fail,
   ok,
 } from '@trace/core';
+import { DEFAULT_EXPORT_TIMEOUT_MS, createTransportStatistics } from '@trace/core/encoding';
 import { inspect } from 'node:util';
 import { type ChannelInterface, type ClientUnaryCall, Metadata, type ServiceError, connectivityState } from '@grpc/grpc-js';
 import { type GrpcChannelConfig, GrpcChannelManager } from './channel-manager.js';

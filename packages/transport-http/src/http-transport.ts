@@ -16,16 +16,8 @@ import type { Socket } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import { inspect, promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import {
-  type HttpRequest,
-  type HttpResponse,
-  type HttpTransport,
-  type Result,
-  TransportError,
-  type TransportStatistics,
-  createTransportStatistics,
-  ok,
-} from '@trace/core';
+import { type HttpRequest, type HttpResponse, type HttpTransport, type Result, TransportError, type TransportStatistics, ok } from '@trace/core';
+import { createTransportStatistics } from '@trace/core/encoding';
 import fetch, { type RequestInit } from 'node-fetch';
 import { type AbortReason, abortError, classifyError } from './error-classification.js';
 import { RequestWatchHook } from './request-watcher.js';
