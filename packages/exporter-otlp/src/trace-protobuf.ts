@@ -29,7 +29,8 @@ const SPAN_FLAGS_TAG = 133;
 
 const nanos = new Uint32Array(2);
 // The mapping rules are @trace/otel-adapter's, so a span looks the same through the adapter and
-// here. Its CommonJS build re-exports through getters: bound once, not read per span.
+// here. Its CommonJS build re-exports through getters: bound once, not read per span (what
+// that buys is measured on the JSON encoder, trace-json.ts: about 6 % of an encode).
 const isFieldTag = isFieldTagExport;
 const otlpLinkFlags = otelLinkFlagsExport;
 const otlpSpanFlags = otelSpanFlagsExport;
