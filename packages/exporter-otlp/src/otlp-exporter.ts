@@ -1,4 +1,4 @@
-// The OTLP exporter (seed §5.3): spans (and, for the compatibility layer, metrics) to an
+// The OTLP exporter: spans (and, for the compatibility layer, metrics) to an
 // OpenTelemetry Collector or any OTLP receiver over gRPC, HTTP+protobuf or HTTP+JSON.
 import {
   BaseSpanExporter,
@@ -159,7 +159,7 @@ function isGrpcTransport(transport: HttpTransport | GrpcTransport): transport is
 }
 
 /**
- * Exports spans over OTLP (seed §5.3 `otlp_exporter`). Spans are grouped per resource and
+ * Exports spans over OTLP. Spans are grouped per resource and
  * instrumentation scope, encoded in one pass, split so that no request body exceeds
  * `maxRequestBytes`, and sent once per pipeline attempt; the outcome is classified by the OTLP
  * retry rules (HTTP 429/502/503/504 with `Retry-After`; the gRPC statuses the gRPC transport
@@ -411,7 +411,7 @@ export class OtlpExporter extends BaseSpanExporter {
   }
 }
 
-/** `new OtlpExporter(options)`, as a function (seed `create_otlp_exporter`). */
+/** `new OtlpExporter(options)`, as a function. */
 export function createOtlpExporter(options: OtlpExporterOptions): OtlpExporter {
   return new OtlpExporter(options);
 }

@@ -1,4 +1,4 @@
-// The Zipkin exporter (seed §5.2): encodes one batch, POSTs it to /api/v2/spans, classifies the
+// The Zipkin exporter: encodes one batch, POSTs it to /api/v2/spans, classifies the
 // answer. Queueing, batching and retries are the tracer's export pipeline's.
 import {
   BaseSpanExporter,
@@ -182,7 +182,7 @@ export class ZipkinExporter extends BaseSpanExporter {
   }
 }
 
-/** `new ZipkinExporter(options)`, as a function (seed `create_zipkin_exporter`). */
+/** `new ZipkinExporter(options)`, as a function. */
 export function createZipkinExporter(options: ZipkinExporterOptions): ZipkinExporter {
   return new ZipkinExporter(options);
 }

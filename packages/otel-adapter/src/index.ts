@@ -1,5 +1,5 @@
 // @trace/otel-adapter: OpenTelemetry resources, span and metric data, adapters from trace's model,
-// and a compatibility layer with pluggable sinks (seed §7).
+// and a compatibility layer with pluggable sinks.
 export type { OtelResource } from './resource.js';
 export { createResource, createServiceResource, mergeResources, ResourceAttributeKeys } from './resource.js';
 export { SDK_LANGUAGE, SDK_NAME, SDK_VERSION } from './version.js';

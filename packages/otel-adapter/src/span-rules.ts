@@ -1,4 +1,4 @@
-// How a core span's kind, status, flags and tags map onto OpenTelemetry's fields (seed §7). One
+// How a core span's kind, status, flags and tags map onto OpenTelemetry's fields. One
 // implementation, used by this package's adapter and by @trace/otel-adapter users that encode
 // straight from spans (the OTLP exporter), so a span looks the same whichever path sends it.
 // Allocation-free: these run once per span on encode paths.

@@ -1,4 +1,4 @@
-// Core `Span` → OpenTelemetry span data (seed §7 "Span Conversion").
+// Core `Span` → OpenTelemetry span data.
 import { type Result, type Span, type SpanEvent, type SpanLink, type TagValue, TraceError, err, isSpan, isValidHexId, ok } from '@trace/core';
 import { type OtelResource, ResourceAttributeKeys, mergeResources } from './resource.js';
 import { type OtelSpanData, type OtelSpanEvent, type OtelSpanLink, type OtelSpanStatus, OtelStatusCode } from './span-data.js';
@@ -16,7 +16,7 @@ const NO_LINKS: readonly OtelSpanLink[] = Object.freeze([]);
 const MAX_CACHED_SERVICE_RESOURCES = 64;
 
 /**
- * Converts finished core spans into {@link OtelSpanData} (seed §7 `opentelemetry_tracer_adapter`).
+ * Converts finished core spans into {@link OtelSpanData}.
  *
  * Mapping:
  * - kind: the span's kind (`internal` → INTERNAL, `server` → SERVER, ...).

@@ -1,4 +1,4 @@
-// The real GrpcTransport (seed §8 `network_grpc_transport`): unary calls of raw bytes over pooled
+// The real GrpcTransport: unary calls of raw bytes over pooled
 // grpc-js channels, with deadlines, cancellation, a connect timeout and statistics.
 //
 //   send() ─ validate ─ wait for a connection (≤ connectTimeoutMs) ─ call (≤ deadline) ─ ok / err
@@ -449,7 +449,7 @@ function validateRequest(request: GrpcRequest): string | undefined {
 }
 
 /**
- * The real gRPC transport (seed `create_default_grpc_transport()`).
+ * The real gRPC transport.
  *
  * @example
  * const transport = createDefaultGrpcTransport({ useTls: true, rootCertificates: caPem });

@@ -1,4 +1,4 @@
-// The real HttpTransport (seed §8 `create_default_transport`): node-fetch v2 over keep-alive
+// The real HttpTransport: node-fetch v2 over keep-alive
 // agents, one deadline per request, a bounded body read, gzip of request bodies, and statistics.
 // Every failure is a Result, never a throw.
 //
@@ -330,7 +330,7 @@ class NodeFetchHttpTransport implements HttpTransport {
 }
 
 /**
- * Creates the production {@link HttpTransport} (seed §8 `create_default_transport()`): HTTP and
+ * Creates the production {@link HttpTransport}: HTTP and
  * HTTPS over pooled keep-alive connections, redirects returned rather than followed.
  *
  * @throws ConfigError when an option is invalid (the only throw; sending never throws).
