@@ -1,4 +1,4 @@
-// The seed's `thread_context` (§6), for Node: one context per request, held in an
+// Per-request context for Node: one context per request, held in an
 // AsyncLocalStorage so it follows the request through await, timers and promise chains instead
 // of belonging to a thread.
 //
@@ -34,7 +34,7 @@ export interface RequestContextSnapshot {
   tags: Record<string, string>;
 }
 
-/** The live context of the current request: fields may be changed (the seed's `ctx.correlation_id = …`). */
+/** The live context of the current request: fields may be changed. */
 export interface RequestContextData extends RequestContextSnapshot {}
 
 /** What {@link RequestContext.run} and {@link RequestContext.copyFrom} take: every field optional. */
@@ -140,7 +140,7 @@ function ensureObserver(): void {
 }
 
 /**
- * Per-request context (the seed's `thread_context`): request id, correlation id, the current
+ * Per-request context: request id, correlation id, the current
  * trace and span ids, and string tags, available anywhere in the request's async code.
  *
  * Built on `AsyncLocalStorage`: it follows `await`, promise chains, timers, and callbacks of
@@ -153,7 +153,7 @@ export class RequestContext {
 
   /**
    * Starts a request context for the rest of the current synchronous run and the async work it
-   * starts (`AsyncLocalStorage.enterWith`), as the seed's `thread_context::create`. Prefer
+   * starts (`AsyncLocalStorage.enterWith`). Prefer
    * {@link RequestContext.run}, which cannot leak into code that runs after the request.
    */
   static create(requestId: string): RequestContextData {

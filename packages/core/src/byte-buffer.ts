@@ -25,12 +25,19 @@ export interface ByteBufferOptions {
  * the buffer is reused by the next body.
  */
 export class ByteBuffer {
-  /** The buffer; replaced when it grows, so re-read it after {@link ensure} or {@link room}. */
-  buf: Uint8Array;
-  /** Where writing goes on (callers that carry their own position leave it alone). */
+  /**
+   * The buffer; replaced when it grows, so re-read it after {@link ensure} or {@link room}.
+   * Read-only to callers: only the buffer itself swaps it (a plain field, not a getter or a
+   * method, because encoders read it in their innermost loops).
+   */
+  readonly buf: Uint8Array;
+  /**
+   * The write cursor: where method-style writes go on. The one writable field, on purpose:
+   * encoders advance it as they write (callers that carry their own position leave it alone).
+   */
   pos = 0;
-  /** A DataView of {@link buf}, for big-endian and float writes; renewed with the buffer. */
-  view: DataView;
+  /** A DataView of {@link buf}, for big-endian and float writes; renewed with the buffer. Read-only to callers. */
+  readonly view: DataView;
   private readonly initialCapacity: number;
   private readonly maxRetainedCapacity: number;
 
@@ -73,8 +80,10 @@ export class ByteBuffer {
   }
 
   private replaceBuffer(next: Uint8Array): void {
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+    // The one place the read-only fields change.
+    const self = this as { buf: Uint8Array; view: DataView };
+    self.buf = next;
+    self.view = new DataView(next.buffer);
   }
 
   private grow(position: number, count: number): Uint8Array {

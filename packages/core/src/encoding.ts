@@ -1,6 +1,7 @@
-// `@trace/core/encoding`: what exporters are built from: the byte writers, and the one rule for
-// custom headers and for showing an endpoint without its secrets. Apps never need these; an
-// exporter author writing a new wire format does.
+// `@trace/core/encoding`: what exporters and transports are built from: the byte writers, the one
+// rule for custom headers and for showing an endpoint without its secrets, the rules that turn a
+// response into an export result, and the counters behind an exporter's figures. Apps never need
+// these; an author of an exporter or a transport does.
 export { ByteBuffer, type ByteBufferOptions } from './byte-buffer.js';
 export { writeHexBytes } from './ids.js';
 export {
@@ -20,3 +21,15 @@ export {
 export { INSPECT_CUSTOM, redactUrl, validateHeaders } from './request-secrets.js';
 export { ProtoWriter, varintSize } from './proto-writer.js';
 export { ProtoReader } from './proto-reader.js';
+export {
+  type RetryableStatusPredicate,
+  classifyHttpResult,
+  classifyTransportError,
+  createTransportStatistics,
+  parseRetryAfter,
+  retryOnOtlpStatuses,
+  retryOnServerErrors,
+} from './transport.js';
+export { retryDelay } from './export/retry-policy.js';
+export { ExportCounters } from './export/exporter.js';
+export { DEFAULT_EXPORT_TIMEOUT_MS } from './export/export-config.js';

@@ -96,7 +96,11 @@ export function writeByteHex(target: Uint8Array, offset: number, byte: number): 
   target[offset + 1] = HEX_LOW[byte & 0xff] as number;
 }
 
-/** Writes one word as 8 lowercase ASCII hex characters into `target` at `offset` (unrolled: this is on the inject path). */
+/**
+ * Writes one word as 8 lowercase ASCII hex characters into `target` at `offset`. Unrolled because
+ * inject and every encoder write ids through it: measured 55.5 ns for a trace and span id (6
+ * words) unrolled vs 65 ns with a 4-step loop (min of 31 runs of 10^6, same process).
+ */
 export function writeWordHex(target: Uint8Array, offset: number, word: number): void {
   const a = word >>> 24;
   const b = (word >>> 16) & 0xff;

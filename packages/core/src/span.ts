@@ -1,4 +1,4 @@
-// The span model (seed §2). A span is written by the code that owns it, then frozen by finish;
+// The span model. A span is written by the code that owns it, then frozen by finish;
 // after that it is only read, by exporters. Ids stay as 32-bit words until their hex is read.
 import { type TagValue, type Tags, sanitizeTagValue, sanitizeTags } from './attributes.js';
 import { Baggage } from './baggage.js';
@@ -171,7 +171,7 @@ class SpanExtras {
 }
 
 /**
- * A unit of work in a trace (seed §2 `trace_span`). Made by a {@link Tracer} or a
+ * A unit of work in a trace. Made by a {@link Tracer} or a
  * {@link SpanBuilder}; never constructed directly. Every mutator ignores (and counts) calls after
  * {@link Span.end}, and none of them throws.
  *

@@ -30,7 +30,7 @@ export function isTraceContext(value: unknown): value is TraceContext {
 
 /**
  * What crosses a process boundary: trace id, the sender's span id, flags, `tracestate` and
- * baggage (seed §3 `trace_context`). Frozen: a context handed to many spans or requests cannot be
+ * baggage. Frozen: a context handed to many spans or requests cannot be
  * changed by any of them. Made by hand, it is sampled unless `traceFlags` says otherwise, so a
  * span continued from it is recorded and exported (the usual intent of copying ids by hand).
  */

@@ -1,4 +1,4 @@
-// The tracer (seed §3–4): starts and finishes spans, carries context in and out of carriers,
+// The tracer: starts and finishes spans, carries context in and out of carriers,
 // keeps the current span across async code, and feeds finished spans to its export pipelines.
 import type { TagValue } from './attributes.js';
 import type { CarrierAdapter } from './carrier.js';
@@ -67,7 +67,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Central span management (seed `distributed_tracer`). Nothing here throws into the calling
+ * Central span management. Nothing here throws into the calling
  * code: invalid input is ignored or reported as a {@link Result}.
  */
 export class Tracer implements SpanOwner {
@@ -125,13 +125,13 @@ export class Tracer implements SpanOwner {
     return this.createSpan(operation, undefined, undefined, parent, options);
   }
 
-  /** Starts a child of `parent` (seed `start_child_span`); the service defaults to the parent's. */
+  /** Starts a child of `parent`; the service defaults to the parent's. */
   startChildSpan(parent: Span, operation: string, options?: StartSpanOptions): Span {
     if (!isSpan(parent)) return this.createSpan(operation, undefined, undefined, undefined, options);
     return this.createSpan(operation, options?.serviceName ?? parent.serviceName, parent, undefined, options);
   }
 
-  /** Continues a trace received from elsewhere (seed `start_span_from_context`). */
+  /** Continues a trace received from elsewhere. */
   startSpanFromContext(context: TraceContext, operation: string, options?: StartSpanOptions): Span {
     if (!isTraceContext(context)) return this.createSpan(operation, undefined, undefined, undefined, options);
     return this.createSpan(operation, undefined, undefined, context, options);
@@ -272,7 +272,7 @@ export class Tracer implements SpanOwner {
 
   // ── context propagation ──────────────────────────────────────────────────────────────────────
 
-  /** The context to propagate from `span` (seed `extract_context`). */
+  /** The context to propagate from `span`. */
   extractContext(span: Span): TraceContext {
     return span.context();
   }
@@ -285,7 +285,7 @@ export class Tracer implements SpanOwner {
     else propagator.inject(context.context(), carrier, adapter);
   }
 
-  /** Reads a context from `carrier` (seed `extract_context_from_carrier`). */
+  /** Reads a context from `carrier`. */
   extractContextFromCarrier(carrier: unknown, adapter?: CarrierAdapter<unknown>): Result<TraceContext> {
     try {
       return this.propagator.extract(carrier, adapter);
@@ -338,7 +338,7 @@ export class Tracer implements SpanOwner {
   }
 
   /**
-   * Runs `fn` inside a new current span (seed `TRACE_SPAN`, scoped spans). The span finishes
+   * Runs `fn` inside a new current span. The span finishes
    * when `fn` returns, throws, or its promise settles; a throw or rejection is recorded on the
    * span and passed on unchanged.
    */
@@ -438,7 +438,7 @@ export function getCurrentSpan(): Span | undefined {
   return spanStorage().getStore();
 }
 
-/** The process-wide tracer (seed `global_tracer()`); created with defaults on first use. */
+/** The process-wide tracer; created with defaults on first use. */
 export function globalTracer(): Tracer {
   const slot = globalThis as GlobalTracerSlot;
   let tracer = slot[GLOBAL_TRACER_KEY];
@@ -454,12 +454,12 @@ export function setGlobalTracer(tracer: Tracer): void {
   (globalThis as GlobalTracerSlot)[GLOBAL_TRACER_KEY] = tracer;
 }
 
-/** The seed's `TRACE_SPAN(name)`: runs `fn` in a current span of the global tracer. */
+/** Runs `fn` in a new current span of the global tracer, finished when `fn` returns (or its promise settles). */
 export function traceSpan<T>(operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
   return globalTracer().withSpan(operation, fn, options);
 }
 
-/** The seed's `TRACE_CHILD_SPAN(parent, name)`: runs `fn` in a current child span of `parent`. */
+/** Runs `fn` in a new current child span of `parent`, on the global tracer, finished when `fn` returns (or its promise settles). */
 export function traceChildSpan<T>(parent: Span, operation: string, fn: (span: Span) => T, options?: StartSpanOptions): T {
   return globalTracer().withSpan(operation, fn, { ...options, parent });
 }

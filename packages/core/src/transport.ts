@@ -1,4 +1,4 @@
-// The two transport contracts exporters send bytes through (seed §8). Serialization stays in the
+// The two transport contracts exporters send bytes through. Serialization stays in the
 // exporters; the real clients live in @trace/transport-http and @trace/transport-grpc.
 import { ExportError, type ExportResult, exportFailed, exportSucceeded } from './export/exporter.js';
 import { type Result, TraceError } from './result.js';
@@ -55,7 +55,7 @@ export interface HttpResponse {
   body: Uint8Array;
 }
 
-/** Counters every transport keeps (seed §8 `get_statistics`). */
+/** Counters every transport keeps. */
 export interface TransportStatistics {
   requestsSent: number;
   bytesSent: number;
@@ -120,7 +120,7 @@ export function parseRetryAfter(value: string | undefined, nowMs: number = Date.
 /** Which HTTP statuses a backend wants retried. */
 export type RetryableStatusPredicate = (status: number) => boolean;
 
-/** HTTP 429 and every 5xx: the seed's rule, used by Zipkin and Jaeger. */
+/** HTTP 429 and every 5xx are worth retrying, every other status is not: the rule of the Zipkin and Jaeger exporters. */
 export const retryOnServerErrors: RetryableStatusPredicate = (status) => status === 429 || (status >= 500 && status <= 599);
 
 /** HTTP 429, 502, 503, 504: the OTLP specification's retryable statuses. */

@@ -6,7 +6,6 @@ import {
   DEFAULT_EXPORT_SETTINGS,
   DEFAULT_RETRY_POLICY,
   type DiagnosticLogger,
-  ExportCounters,
   type ExportResult,
   type ExportStats,
   type Span,
@@ -20,6 +19,7 @@ import {
   setDiagnosticLogLevel,
   setDiagnosticLogger,
 } from '@trace/core';
+import { ExportCounters } from '@trace/core/encoding';
 import { ManualScheduler, flushMicrotasks } from '@trace/core/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// @trace/exporter-jaeger: Jaeger Thrift over HTTP and Jaeger gRPC (seed §5.1).
+// @trace/exporter-jaeger: Jaeger Thrift over HTTP and Jaeger gRPC.
 export {
   JaegerExporter,
   createJaegerExporter,

@@ -1,23 +1,27 @@
-// The Jaeger exporter (seed §5.1): Thrift `Batch` over HTTP to the collector's /api/traces, or
+// The Jaeger exporter: Thrift `Batch` over HTTP to the collector's /api/traces, or
 // `jaeger.api_v2.CollectorService/PostSpans` over gRPC. It encodes, sends once and classifies
 // the outcome; batching, the bounded queue and retries belong to the tracer's export pipeline.
 import {
   BaseSpanExporter,
   ConfigError,
-  DEFAULT_EXPORT_TIMEOUT_MS,
   type ExportOptions,
   type ExportResult,
   type GrpcTransport,
   type HttpTransport,
   type Span,
   type TagValue,
-  classifyHttpResult,
-  classifyTransportError,
   exportFailed,
   exportSucceeded,
-  retryOnServerErrors,
 } from '@trace/core';
-import { INSPECT_CUSTOM, redactUrl, validateHeaders } from '@trace/core/encoding';
+import {
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  classifyHttpResult,
+  classifyTransportError,
+  retryOnServerErrors,
+  INSPECT_CUSTOM,
+  redactUrl,
+  validateHeaders,
+} from '@trace/core/encoding';
 import { createDefaultTransport } from '@trace/transport-http';
 import { loadDefaultGrpcTransport } from './grpc-transport-loader.js';
 import { type JaegerProcess, createJaegerProcess } from './jaeger-process.js';
@@ -107,7 +111,7 @@ function isGrpcTransport(transport: HttpTransport | GrpcTransport): transport is
 }
 
 /**
- * Exports spans to a Jaeger collector (seed §5.1 `jaeger_exporter`).
+ * Exports spans to a Jaeger collector.
  *
  * - `jaeger_thrift`: `POST {endpoint}/api/traces`, `Content-Type: application/x-thrift`, body a
  *   Thrift `Batch` in TBinaryProtocol. Endpoint `http(s)://host[:port]`, default port 14268.
@@ -273,7 +277,7 @@ export class JaegerExporter extends BaseSpanExporter {
   }
 }
 
-/** `new JaegerExporter(options)`, as a function (seed `create_jaeger_exporter`). */
+/** `new JaegerExporter(options)`, as a function. */
 export function createJaegerExporter(options: JaegerExporterOptions): JaegerExporter {
   return new JaegerExporter(options);
 }

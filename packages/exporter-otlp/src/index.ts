@@ -1,4 +1,4 @@
-// @trace/exporter-otlp: OTLP over gRPC, HTTP+protobuf and HTTP+JSON (seed §5.3).
+// @trace/exporter-otlp: OTLP over gRPC, HTTP+protobuf and HTTP+JSON.
 export { OtlpExporter, createOtlpExporter, OTLP_TRACE_SERVICE, OTLP_METRICS_SERVICE } from './otlp-exporter.js';
 export type { OtlpExporterOptions, OtlpExportFormat, MetricsExportResult, MetricsExportSuccess } from './otlp-exporter.js';
 export { encodeOtlpTraceProtobuf } from './trace-protobuf.js';

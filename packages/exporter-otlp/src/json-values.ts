@@ -3,7 +3,8 @@
 import { type JsonBytesWriter, putJsonInteger } from '@trace/core/encoding';
 
 const textEncoder = new TextEncoder();
-// The CommonJS build of @trace/core re-exports through getters: bound once, not read per call.
+// The CommonJS build of @trace/core re-exports through getters: bound once, not read per call
+// (the same binding measured in trace-json.ts and the Zipkin JSON encoder: 6-10 % of an encode).
 const putInteger = putJsonInteger;
 
 /** UTF-8 bytes of JSON text built at set-up time (resources, scopes, key openings), not per span. */

@@ -1,9 +1,8 @@
-// The OTLP exporter (seed §5.3): spans (and, for the compatibility layer, metrics) to an
+// The OTLP exporter: spans (and, for the compatibility layer, metrics) to an
 // OpenTelemetry Collector or any OTLP receiver over gRPC, HTTP+protobuf or HTTP+JSON.
 import {
   BaseSpanExporter,
   ConfigError,
-  DEFAULT_EXPORT_TIMEOUT_MS,
   type Err,
   ExportError,
   type ExportOptions,
@@ -13,22 +12,27 @@ import {
   type HttpTransport,
   type Result,
   type Span,
-  classifyHttpResult,
-  classifyTransportError,
   err,
   exportSucceeded,
   isPackageNotInstalled,
   ok,
-  retryOnOtlpStatuses,
 } from '@trace/core';
-import { INSPECT_CUSTOM, redactUrl, validateHeaders } from '@trace/core/encoding';
+import {
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  classifyHttpResult,
+  classifyTransportError,
+  retryOnOtlpStatuses,
+  INSPECT_CUSTOM,
+  redactUrl,
+  validateHeaders,
+  ProtoWriter,
+} from '@trace/core/encoding';
 import { type MetricsExporter, type OtelResource, createServiceResource } from '@trace/otel-adapter';
 import { createDefaultTransport } from '@trace/transport-http';
 import { DEFAULT_MAX_REQUEST_BYTES, type EncodedBatch } from './encoded-batch.js';
 import { type GrpcTarget, type HttpEndpoints, resolveGrpcTarget, resolveHttpEndpoints } from './endpoint.js';
 import { type OtlpMetricData, encodeOtlpMetricsJson, encodeOtlpMetricsProtobuf } from './metrics.js';
 import { type PartialSuccess, decodeJsonPartialSuccess, decodeProtobufPartialSuccess } from './partial-success.js';
-import { ProtoWriter } from '@trace/core/encoding';
 import { ResourceCatalog } from './resource-catalog.js';
 import { encodeTraceJsonBatch } from './trace-json.js';
 import { encodeTraceProtobufBatch } from './trace-protobuf.js';
@@ -155,7 +159,7 @@ function isGrpcTransport(transport: HttpTransport | GrpcTransport): transport is
 }
 
 /**
- * Exports spans over OTLP (seed §5.3 `otlp_exporter`). Spans are grouped per resource and
+ * Exports spans over OTLP. Spans are grouped per resource and
  * instrumentation scope, encoded in one pass, split so that no request body exceeds
  * `maxRequestBytes`, and sent once per pipeline attempt; the outcome is classified by the OTLP
  * retry rules (HTTP 429/502/503/504 with `Retry-After`; the gRPC statuses the gRPC transport
@@ -407,7 +411,7 @@ export class OtlpExporter extends BaseSpanExporter {
   }
 }
 
-/** `new OtlpExporter(options)`, as a function (seed `create_otlp_exporter`). */
+/** `new OtlpExporter(options)`, as a function. */
 export function createOtlpExporter(options: OtlpExporterOptions): OtlpExporter {
   return new OtlpExporter(options);
 }

@@ -1,5 +1,6 @@
-// The seed's compatibility layer (§7) end to end: @trace/otel-adapter buffers spans and metrics,
-// this package's exporter sends them to a real OTLP/HTTP receiver, the official protos decode them.
+// The compatibility layer end to end: @trace/otel-adapter queues spans (through core's export
+// pipeline) and buffers metrics, this package's exporter sends them to a real OTLP/HTTP receiver,
+// the official protos decode them.
 import { Tracer } from '@trace/core';
 import { createOpenTelemetryCompatibilityLayer } from '@trace/otel-adapter';
 import { OtlpExporter } from '../src/index.js';
@@ -25,6 +26,7 @@ describeWithIdl('compatibility layer over OTLP/HTTP protobuf', () => {
 
       expect((await compat.flush()).ok).toBe(true);
       expect(compat.getStats()).toMatchObject({ pendingSpans: 0, pendingMetrics: 0, exportedSpans: 1, exportedMetrics: 1 });
+      expect(compat.getSpanExportStats()).toMatchObject({ finishedSpans: 1, exportedSpans: 1, retries: 0 });
 
       const traces = server.requests.filter((request) => request.url === '/v1/traces');
       const metrics = server.requests.filter((request) => request.url === '/v1/metrics');

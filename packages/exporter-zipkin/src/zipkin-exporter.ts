@@ -1,19 +1,24 @@
-// The Zipkin exporter (seed §5.2): encodes one batch, POSTs it to /api/v2/spans, classifies the
+// The Zipkin exporter: encodes one batch, POSTs it to /api/v2/spans, classifies the
 // answer. Queueing, batching and retries are the tracer's export pipeline's.
 import {
   BaseSpanExporter,
   ConfigError,
-  DEFAULT_EXPORT_TIMEOUT_MS,
   type ExportOptions,
   type ExportResult,
   type HttpTransport,
   type Span,
   type TagValue,
   type TransportStatistics,
+} from '@trace/core';
+import {
+  DEFAULT_EXPORT_TIMEOUT_MS,
   classifyHttpResult,
   retryOnServerErrors,
-} from '@trace/core';
-import { INSPECT_CUSTOM, JsonBytesWriter, redactUrl, validateHeaders } from '@trace/core/encoding';
+  INSPECT_CUSTOM,
+  JsonBytesWriter,
+  redactUrl,
+  validateHeaders,
+} from '@trace/core/encoding';
 import { createDefaultTransport } from '@trace/transport-http';
 import { encodeZipkinJsonBytes, encodeZipkinJsonInto } from './json-encoder.js';
 import { encodeZipkinProto } from './proto-encoder.js';
@@ -177,7 +182,7 @@ export class ZipkinExporter extends BaseSpanExporter {
   }
 }
 
-/** `new ZipkinExporter(options)`, as a function (seed `create_zipkin_exporter`). */
+/** `new ZipkinExporter(options)`, as a function. */
 export function createZipkinExporter(options: ZipkinExporterOptions): ZipkinExporter {
   return new ZipkinExporter(options);
 }

@@ -1,12 +1,30 @@
-// The compatibility layer (seed §7 "Compatibility Layer"): one object that takes spans and
-// metrics, holds them in bounded buffers, and hands them to pluggable sinks on flush.
+// The compatibility layer: one object that takes spans and metrics and hands them to pluggable
+// sinks. Spans go through core's export pipeline (the same bounded queue, batching, deadline,
+// retry and accounting a tracer uses); metrics, which have no core pipeline, wait in a bounded
+// buffer until a flush or a full batch, each sink call under a deadline on core's scheduler.
 //
-//   exportSpans ──► pending spans  ─┐ flush (or a full batch) ┌─► spanExporter.exportSpans(spans)
-//   exportMetrics ► pending metrics ┘───────────────────────► └─► metricsExporter.exportMetrics(resource, metrics)
+//   exportSpans ──► ExportPipeline (queue, batches, retries) ──► spanExporter.exportSpans(spans)
+//               └─► (no sink) pending spans ──► drainSpans()
+//   exportMetrics ► pending metrics ── flush or a full batch ──► metricsExporter.exportMetrics(resource, metrics)
 //
 // The sinks are interfaces, not packages: `@trace/exporter-otlp` (or anything else) plugs in
 // without this package depending on an exporter.
-import { ConfigError, type ExportOptions, type Result, type Span, type SpanExporter, TraceError, err, ok } from '@trace/core';
+import {
+  ConfigError,
+  type ExportOptions,
+  type ExportResult,
+  type ExportStats,
+  ExportPipeline,
+  type Result,
+  type RetryPolicy,
+  type Scheduler,
+  type Span,
+  type SpanExporter,
+  TraceError,
+  err,
+  ok,
+  realScheduler,
+} from '@trace/core';
 import type { OtelMetricData } from './metric-data.js';
 import type { Metric } from './metric-model.js';
 import { OpenTelemetryMetricsAdapter } from './metrics-adapter.js';
@@ -30,18 +48,27 @@ export interface CompatibilityLayerOptions {
   namespace?: string;
   /** More resource attributes (e.g. `deployment.environment.name`), merged over the service resource. */
   resourceAttributes?: Readonly<Record<string, unknown>>;
-  /** Where spans go on flush (e.g. an OTLP exporter). Without one, spans wait for {@link OpenTelemetryCompatibilityLayer.drainSpans}. */
+  /**
+   * Where spans go (e.g. an OTLP exporter), through core's export pipeline. Without one, spans
+   * wait for {@link OpenTelemetryCompatibilityLayer.drainSpans}.
+   */
   spanExporter?: SpanExporter;
   /** Where metrics go on flush. Without one, metrics wait for {@link OpenTelemetryCompatibilityLayer.drainMetrics}. */
   metricsExporter?: MetricsExporter;
-  /** Spans held at most; more are dropped and counted. Default 2048. */
+  /** Spans queued or in flight at most (the pipeline's `maxQueueSize`); more are dropped and counted. Default 2048. */
   maxPendingSpans?: number;
   /** Metrics held at most; more are dropped and counted. Default 1024. */
   maxPendingMetrics?: number;
-  /** Spans or metrics per sink call; a buffer reaching it starts a flush. Default 512. */
+  /** Spans or metrics per sink call; a full batch leaves without waiting for a flush. Default 512. */
   maxExportBatchSize?: number;
+  /** Longest a span waits before a partial batch leaves, in ms (the pipeline's `flushInterval`). Default 5000. */
+  flushIntervalMs?: number;
   /** How long one sink call may take before it counts as failed (and is aborted). Default 30000. */
   exportTimeoutMs?: number;
+  /** Retries of failed span batches (core's {@link RetryPolicy}; by default a batch is retried for up to 5 minutes). */
+  retry?: Partial<RetryPolicy>;
+  /** Timers of the span pipeline and of metric sink deadlines. Default: core's `realScheduler` (tests pass a `ManualScheduler`). */
+  scheduler?: Scheduler;
   /** Scope of metrics that name none. Default `{ name: '@trace/otel-adapter', version }`. */
   metricsScope?: OtelInstrumentationScope;
 }
@@ -77,7 +104,13 @@ export interface AcceptedCounts {
   dropped: number;
 }
 
-const DEFAULTS = { maxPendingSpans: 2048, maxPendingMetrics: 1024, maxExportBatchSize: 512, exportTimeoutMs: 30_000 } as const;
+const DEFAULTS = {
+  maxPendingSpans: 2048,
+  maxPendingMetrics: 1024,
+  maxExportBatchSize: 512,
+  flushIntervalMs: 5000,
+  exportTimeoutMs: 30_000,
+} as const;
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -86,66 +119,100 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
+const noop = () => {};
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * Runs one sink call with a deadline. Resolves (never rejects) with the call's result, or a
- * failure for a throw, a rejection or the deadline; the signal is aborted at the deadline.
+ * Runs one metrics-sink call with a deadline on `scheduler`. Resolves (never rejects) with the
+ * call's result, or a failure for a throw, a rejection, a value that is not a Result, or the
+ * deadline; the signal is aborted at the deadline.
  */
-async function callSink(call: (options: ExportOptions) => Promise<Result<unknown, Error>>, timeoutMs: number): Promise<Result<unknown, Error>> {
+function callSink(call: (options: ExportOptions) => Promise<Result<unknown, Error>>, timeoutMs: number, scheduler: Scheduler): Promise<Result<unknown, Error>> {
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<Result<unknown, Error>>((resolve) => {
-    timer = setTimeout(() => {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (result: Result<unknown, Error>) => {
+      if (done) return;
+      done = true;
+      scheduler.clearTimeout(timer);
+      resolve(result);
+    };
+    const timer = scheduler.setTimeout(() => {
       controller.abort();
-      resolve(err(new TraceError('EXPORT_TIMEOUT', `sink did not answer within ${timeoutMs} ms`)));
+      finish(err(new TraceError('EXPORT_TIMEOUT', `sink did not answer within ${timeoutMs} ms`)));
     }, timeoutMs);
-    timer.unref?.();
-  });
-  try {
-    const attempt = Promise.resolve()
+    Promise.resolve()
       .then(() => call({ signal: controller.signal }))
       .then(
-        (result): Result<unknown, Error> =>
-          result !== null && typeof result === 'object' && typeof result.ok === 'boolean'
-            ? result
-            : err(new TraceError('EXPORT_FAILED', 'sink returned something other than a Result')),
-        (error: unknown) => err(new TraceError('EXPORT_FAILED', `sink threw: ${describe(error)}`)),
+        (result) =>
+          finish(
+            result !== null && typeof result === 'object' && typeof result.ok === 'boolean'
+              ? result
+              : err(new TraceError('EXPORT_FAILED', 'sink returned something other than a Result')),
+          ),
+        (error: unknown) => finish(err(new TraceError('EXPORT_FAILED', `sink threw: ${describe(error)}`))),
       );
-    return await Promise.race([attempt, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+  });
 }
 
 /** Runs a sink's optional flush/shutdown under the deadline, ignoring its failures (they have nowhere to go). */
-async function callHook(hook: (() => Promise<void>) | undefined, timeoutMs: number): Promise<void> {
+async function callHook(hook: (() => Promise<void>) | undefined, timeoutMs: number, scheduler: Scheduler): Promise<void> {
   if (hook === undefined) return;
-  await callSink(async () => {
-    await hook();
-    return ok();
-  }, timeoutMs);
+  await callSink(
+    async () => {
+      await hook();
+      return ok();
+    },
+    timeoutMs,
+    scheduler,
+  );
 }
 
 /**
- * OpenTelemetry-style export of spans and metrics through one object (seed §7 "Compatibility
- * Layer"). Spans and metrics are checked when handed in (bad input is an error result, never a
- * throw), held in bounded buffers, and sent to the sinks by {@link flush}, by {@link shutdown},
- * or as soon as a buffer holds a full batch. Every span and metric ends up counted in
- * {@link getStats}: pending, exported, failed, dropped or drained.
+ * The span sink as the layer's pipeline sees it: the user's exporter, without its `counters`, so
+ * the pipeline keeps figures of its own (the same exporter may also serve a tracer, whose
+ * figures must not mix with the layer's). Its class name is what diagnostics lines show.
+ */
+class CompatibilityLayerSpanSink implements SpanExporter {
+  constructor(private readonly target: SpanExporter) {}
+  exportSpans(spans: readonly Span[], options?: ExportOptions): Promise<ExportResult> {
+    return this.target.exportSpans(spans, options);
+  }
+  flush(): Promise<void> {
+    return this.target.flush();
+  }
+  shutdown(): Promise<void> {
+    return this.target.shutdown();
+  }
+  getStats(): ExportStats {
+    return this.target.getStats();
+  }
+}
+
+/**
+ * OpenTelemetry-style export of spans and metrics through one object. Spans and metrics are
+ * checked when handed in (bad input is an error result, never a throw). Spans with a sink go
+ * through core's {@link ExportPipeline}: a full batch leaves at once, a partial one after
+ * `flushIntervalMs` or on {@link flush}, failed batches are retried with core's policy. Metrics
+ * wait in a bounded buffer until {@link flush}, {@link shutdown} or a full batch. Every span and
+ * metric ends up counted in {@link getStats}: pending, exported, failed, dropped or drained.
  */
 export class OpenTelemetryCompatibilityLayer {
   readonly resource: OtelResource;
   readonly tracerAdapter: OpenTelemetryTracerAdapter;
   readonly metricsAdapter: OpenTelemetryMetricsAdapter;
-  private readonly spanExporter: SpanExporter | undefined;
+  /** The span pipeline; undefined without a span sink. */
+  private readonly pipeline: ExportPipeline | undefined;
   private readonly metricsExporter: MetricsExporter | undefined;
+  private readonly scheduler: Scheduler;
   private readonly maxPendingSpans: number;
   private readonly maxPendingMetrics: number;
   private readonly maxExportBatchSize: number;
   private readonly exportTimeoutMs: number;
+  /** Spans held for drainSpans when there is no span sink. */
   private pendingSpans: Span[] = [];
   private pendingMetrics: OtelMetricData[] = [];
   private initialized = false;
@@ -154,11 +221,12 @@ export class OpenTelemetryCompatibilityLayer {
   // Flushes run one after another: each takes what is pending when it starts.
   private flushChain: Promise<Result> = Promise.resolve(ok());
   private shutdownPromise: Promise<Result> | undefined;
+  /** The pipeline's last error as last seen, to tell when it has a newer one than ours. */
+  private seenPipelineError: string | undefined;
   private readonly stats = {
-    exportedSpans: 0,
     exportedMetrics: 0,
-    failedSpans: 0,
     failedMetrics: 0,
+    /** Spans dropped by the layer itself (after shutdown, or without a sink); the pipeline counts its own. */
     droppedSpans: 0,
     droppedMetrics: 0,
     drainedSpans: 0,
@@ -176,12 +244,25 @@ export class OpenTelemetryCompatibilityLayer {
     if (options.metricsExporter !== undefined && typeof options.metricsExporter?.exportMetrics !== 'function') {
       throw new ConfigError('createOpenTelemetryCompatibilityLayer: metricsExporter must have an exportMetrics method');
     }
-    this.spanExporter = options.spanExporter;
     this.metricsExporter = options.metricsExporter;
+    this.scheduler = options.scheduler ?? realScheduler;
     this.maxPendingSpans = positiveInteger('maxPendingSpans', options.maxPendingSpans, DEFAULTS.maxPendingSpans);
     this.maxPendingMetrics = positiveInteger('maxPendingMetrics', options.maxPendingMetrics, DEFAULTS.maxPendingMetrics);
     this.maxExportBatchSize = positiveInteger('maxExportBatchSize', options.maxExportBatchSize, DEFAULTS.maxExportBatchSize);
     this.exportTimeoutMs = positiveInteger('exportTimeoutMs', options.exportTimeoutMs, DEFAULTS.exportTimeoutMs);
+    const flushIntervalMs = positiveInteger('flushIntervalMs', options.flushIntervalMs, DEFAULTS.flushIntervalMs);
+    this.pipeline =
+      options.spanExporter === undefined
+        ? undefined
+        : new ExportPipeline(new CompatibilityLayerSpanSink(options.spanExporter), {
+            maxQueueSize: this.maxPendingSpans,
+            // A batch never exceeds the queue (the pipeline requires it).
+            batchSize: Math.min(this.maxExportBatchSize, this.maxPendingSpans),
+            flushInterval: flushIntervalMs,
+            exportTimeout: this.exportTimeoutMs,
+            scheduler: this.scheduler,
+            ...(options.retry === undefined ? {} : { retry: options.retry }),
+          });
     this.tracerAdapter = new OpenTelemetryTracerAdapter(this.resource);
     this.metricsAdapter = new OpenTelemetryMetricsAdapter(this.resource, options.metricsScope === undefined ? {} : { scope: options.metricsScope });
   }
@@ -195,8 +276,8 @@ export class OpenTelemetryCompatibilityLayer {
 
   /**
    * Takes finished spans for export. All or nothing on validity: one entry that is not a finished
-   * span makes the result an error and nothing is taken. Spans past the buffer bound are dropped
-   * and counted.
+   * span makes the result an error and nothing is taken. Spans past the bound (`maxPendingSpans`
+   * spans queued or in flight, or the pipeline's byte bound) are dropped and counted.
    */
   exportSpans(spans: readonly Span[]): Result<AcceptedCounts> {
     const refused = this.refuse(Array.isArray(spans) ? spans.length : 0, 'spans');
@@ -206,13 +287,19 @@ export class OpenTelemetryCompatibilityLayer {
       const problem = checkSpan(spans[i]);
       if (problem !== undefined) return err(new TraceError(problem.code, `span ${i}: ${problem.message}`));
     }
+    const pipeline = this.pipeline;
+    if (pipeline !== undefined) {
+      const droppedBefore = pipeline.counters.droppedSpans;
+      for (let i = 0; i < spans.length; i++) pipeline.enqueue(spans[i] as Span);
+      const dropped = pipeline.counters.droppedSpans - droppedBefore;
+      return ok({ accepted: spans.length - dropped, dropped });
+    }
     const pending = this.pendingSpans;
     const room = Math.max(0, this.maxPendingSpans - pending.length);
     const accepted = Math.min(room, spans.length);
     for (let i = 0; i < accepted; i++) pending.push(spans[i] as Span);
     const dropped = spans.length - accepted;
     if (dropped > 0) this.noteDropped('spans', dropped, `span buffer full (${this.maxPendingSpans}): ${dropped} spans dropped`);
-    if (this.spanExporter !== undefined && pending.length >= this.maxExportBatchSize) void this.flush();
     return ok({ accepted, dropped });
   }
 
@@ -238,15 +325,17 @@ export class OpenTelemetryCompatibilityLayer {
   }
 
   /**
-   * Sends everything pending to the sinks, in batches of `maxExportBatchSize`, then flushes the
-   * sinks. Data without a sink stays pending. Resolves (never rejects) with an error result when
-   * any batch failed; the stats say how many spans and metrics.
+   * Sends everything pending to the sinks and flushes the sinks: spans queued before this call
+   * until each is exported or has failed (retries included) or `deadlineMs` (default 30 s)
+   * passes; metrics in batches of `maxExportBatchSize`. Data without a sink stays pending.
+   * Resolves (never rejects) with an error result when any span or metric failed meanwhile, or
+   * the deadline passed; the stats say how many.
    */
-  flush(): Promise<Result> {
+  flush(options: { deadlineMs?: number } = {}): Promise<Result> {
     // flushOnce does not throw; the catch keeps one unforeseen failure from poisoning every later flush.
     const next = this.flushChain.then(
-      () => this.flushOnce(),
-      () => this.flushOnce(),
+      () => this.flushOnce(options.deadlineMs),
+      () => this.flushOnce(options.deadlineMs),
     );
     const guarded = next.catch((error: unknown) => err(new TraceError('EXPORT_FAILED', `flush failed: ${describe(error)}`)));
     this.flushChain = guarded;
@@ -254,31 +343,45 @@ export class OpenTelemetryCompatibilityLayer {
   }
 
   /**
-   * Flushes, shuts the sinks down, and refuses data from then on. Data still pending without a
-   * sink is dropped and counted. Calling it again returns the first call's outcome.
+   * Flushes within `deadlineMs` (default 30 s), shuts the sinks down, and refuses data from then
+   * on. Spans still queued at the deadline, and data pending without a sink, are dropped and
+   * counted. Calling it again returns the first call's outcome.
    */
-  shutdown(): Promise<Result> {
+  shutdown(options: { deadlineMs?: number } = {}): Promise<Result> {
     if (this.shutdownPromise === undefined) {
       this.closing = true;
-      this.shutdownPromise = this.flush().then(async (flushed) => {
+      // After any flush in progress (it owns the metrics it took), then the last metrics and the pipeline's own flush.
+      const previous = this.flushChain.then(noop, noop);
+      this.shutdownPromise = previous.then(async () => {
+        const failedMetrics = await this.flushMetrics();
+        const pipeline = this.pipeline;
+        const failedBefore = pipeline === undefined ? 0 : pipeline.counters.failedSpans;
+        const spans = pipeline === undefined ? ok() : await pipeline.shutdown(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs });
+        const failedSpans = pipeline === undefined ? 0 : pipeline.counters.failedSpans - failedBefore;
         const lostSpans = this.pendingSpans.length;
         const lostMetrics = this.pendingMetrics.length;
         this.pendingSpans = [];
         this.pendingMetrics = [];
         if (lostSpans > 0) this.noteDropped('spans', lostSpans, `${lostSpans} spans were pending without a sink at shutdown`);
         if (lostMetrics > 0) this.noteDropped('metrics', lostMetrics, `${lostMetrics} metrics were pending without a sink at shutdown`);
-        const spanExporter = this.spanExporter;
         const metricsExporter = this.metricsExporter;
-        await callHook(spanExporter === undefined ? undefined : () => spanExporter.shutdown(), this.exportTimeoutMs);
-        await callHook(metricsExporter?.shutdown === undefined ? undefined : () => (metricsExporter.shutdown as () => Promise<void>)(), this.exportTimeoutMs);
+        await callHook(
+          metricsExporter?.shutdown === undefined ? undefined : () => (metricsExporter.shutdown as () => Promise<void>)(),
+          this.exportTimeoutMs,
+          this.scheduler,
+        );
         this.shutDown = true;
-        return flushed;
+        return this.outcome(spans, failedSpans, failedMetrics);
+      });
+      this.shutdownPromise = this.shutdownPromise.catch((error: unknown) => {
+        this.shutDown = true;
+        return err(new TraceError('EXPORT_FAILED', `shutdown failed: ${describe(error)}`));
       });
     }
     return this.shutdownPromise;
   }
 
-  /** Takes the pending spans out as OTel span data (for a pipeline of your own, or without a sink). */
+  /** Takes the spans pending without a sink out as OTel span data (with a sink, spans are the pipeline's and this is empty). */
   drainSpans(): OtelSpanData[] {
     const spans = this.pendingSpans;
     this.pendingSpans = [];
@@ -296,24 +399,34 @@ export class OpenTelemetryCompatibilityLayer {
     return metrics;
   }
 
-  /** A snapshot of the figures (seed `get_stats`). */
+  /**
+   * A snapshot of the figures. Span figures with a sink are the pipeline's (`pendingSpans` is
+   * queued or in flight, `failedSpans` includes spans rejected in a partial success).
+   */
   getStats(): CompatibilityLayerStats {
+    this.takePipelineError();
     const stats = this.stats;
+    const pipeline = this.pipeline?.counters;
     return {
       initialized: this.initialized,
       shutDown: this.shutDown,
-      pendingSpans: this.pendingSpans.length,
+      pendingSpans: this.pendingSpans.length + (pipeline?.queuedSpans ?? 0),
       pendingMetrics: this.pendingMetrics.length,
-      exportedSpans: stats.exportedSpans,
+      exportedSpans: pipeline?.exportedSpans ?? 0,
       exportedMetrics: stats.exportedMetrics,
-      failedSpans: stats.failedSpans,
+      failedSpans: pipeline?.failedSpans ?? 0,
       failedMetrics: stats.failedMetrics,
-      droppedSpans: stats.droppedSpans,
+      droppedSpans: stats.droppedSpans + (pipeline?.droppedSpans ?? 0),
       droppedMetrics: stats.droppedMetrics,
       drainedSpans: stats.drainedSpans,
       drainedMetrics: stats.drainedMetrics,
       lastError: stats.lastError,
     };
+  }
+
+  /** The span pipeline's own figures (lost spans by reason, retries, failed exports); undefined without a span sink. */
+  getSpanExportStats(): ExportStats | undefined {
+    return this.pipeline?.getStats();
   }
 
   private refuse(count: number, what: 'spans' | 'metrics'): Result<never> | undefined {
@@ -325,72 +438,75 @@ export class OpenTelemetryCompatibilityLayer {
     return undefined;
   }
 
-  private noteDropped(what: 'spans' | 'metrics', count: number, message: string): void {
-    if (what === 'spans') this.stats.droppedSpans += count;
-    else this.stats.droppedMetrics += count;
+  /** Adopts the pipeline's last error when it changed since last seen, so `lastError` stays the latest of both. */
+  private takePipelineError(): void {
+    const latest = this.pipeline?.counters.lastError;
+    if (latest !== undefined && latest !== this.seenPipelineError) {
+      this.seenPipelineError = latest;
+      this.stats.lastError = latest;
+    }
+  }
+
+  private noteError(message: string): void {
+    this.takePipelineError();
     this.stats.lastError = message;
   }
 
-  private async flushOnce(): Promise<Result> {
+  private noteDropped(what: 'spans' | 'metrics', count: number, message: string): void {
+    if (what === 'spans') this.stats.droppedSpans += count;
+    else this.stats.droppedMetrics += count;
+    this.noteError(message);
+  }
+
+  private async flushOnce(deadlineMs: number | undefined): Promise<Result> {
+    const pipeline = this.pipeline;
+    let spans: Result = ok();
     let failedSpans = 0;
-    let failedMetrics = 0;
-    const spanExporter = this.spanExporter;
-    if (spanExporter !== undefined && this.pendingSpans.length > 0) {
-      const spans = this.pendingSpans;
-      this.pendingSpans = [];
-      for (let start = 0; start < spans.length; start += this.maxExportBatchSize) {
-        const batch = spans.slice(start, start + this.maxExportBatchSize);
-        const result = await callSink((options) => spanExporter.exportSpans(batch, options), this.exportTimeoutMs);
-        failedSpans += this.countSpanOutcome(batch.length, result);
-      }
+    if (pipeline !== undefined) {
+      const failedBefore = pipeline.counters.failedSpans;
+      spans = await pipeline.flush(deadlineMs === undefined ? {} : { deadlineMs });
+      failedSpans = pipeline.counters.failedSpans - failedBefore;
+      await callHook(() => pipeline.exporter.flush(), this.exportTimeoutMs, this.scheduler);
     }
+    const failedMetrics = await this.flushMetrics();
     const metricsExporter = this.metricsExporter;
-    if (metricsExporter !== undefined && this.pendingMetrics.length > 0) {
-      const metrics = this.pendingMetrics;
-      this.pendingMetrics = [];
-      for (let start = 0; start < metrics.length; start += this.maxExportBatchSize) {
-        const batch = metrics.slice(start, start + this.maxExportBatchSize);
-        const result = await callSink((options) => metricsExporter.exportMetrics(this.resource, batch, options), this.exportTimeoutMs);
-        if (result.ok) {
-          this.stats.exportedMetrics += batch.length;
-        } else {
-          this.stats.failedMetrics += batch.length;
-          failedMetrics += batch.length;
-          this.stats.lastError = result.error.message;
-        }
+    if (metricsExporter?.flush !== undefined) await callHook(() => (metricsExporter.flush as () => Promise<void>)(), this.exportTimeoutMs, this.scheduler);
+    return this.outcome(spans, failedSpans, failedMetrics);
+  }
+
+  /** Sends the pending metrics in batches; returns how many failed. */
+  private async flushMetrics(): Promise<number> {
+    const metricsExporter = this.metricsExporter;
+    if (metricsExporter === undefined || this.pendingMetrics.length === 0) return 0;
+    let failed = 0;
+    const metrics = this.pendingMetrics;
+    this.pendingMetrics = [];
+    for (let start = 0; start < metrics.length; start += this.maxExportBatchSize) {
+      const batch = metrics.slice(start, start + this.maxExportBatchSize);
+      const result = await callSink((options) => metricsExporter.exportMetrics(this.resource, batch, options), this.exportTimeoutMs, this.scheduler);
+      if (result.ok) {
+        this.stats.exportedMetrics += batch.length;
+      } else {
+        this.stats.failedMetrics += batch.length;
+        failed += batch.length;
+        this.noteError(result.error.message);
       }
     }
-    if (spanExporter !== undefined) await callHook(() => spanExporter.flush(), this.exportTimeoutMs);
-    if (metricsExporter?.flush !== undefined) await callHook(() => (metricsExporter.flush as () => Promise<void>)(), this.exportTimeoutMs);
+    return failed;
+  }
+
+  private outcome(spans: Result, failedSpans: number, failedMetrics: number): Result {
+    if (!spans.ok) return spans;
     if (failedSpans === 0 && failedMetrics === 0) return ok();
+    this.takePipelineError();
     return err(
       new TraceError('EXPORT_FAILED', `${failedSpans} spans and ${failedMetrics} metrics failed to export: ${this.stats.lastError ?? 'unknown error'}`),
     );
   }
-
-  /** Counts one span batch's outcome; returns how many of its spans failed. */
-  private countSpanOutcome(size: number, result: Result<unknown, Error>): number {
-    if (!result.ok) {
-      this.stats.failedSpans += size;
-      this.stats.lastError = result.error.message;
-      return size;
-    }
-    // A partial success (OTLP) names spans the backend refused: those failed.
-    const value = result.value as { rejectedSpans?: unknown; message?: unknown } | undefined;
-    const rejectedRaw = value !== null && typeof value === 'object' ? value.rejectedSpans : undefined;
-    const rejected = typeof rejectedRaw === 'number' && rejectedRaw > 0 ? Math.min(Math.floor(rejectedRaw), size) : 0;
-    this.stats.exportedSpans += size - rejected;
-    if (rejected > 0) {
-      this.stats.failedSpans += rejected;
-      this.stats.lastError = typeof value?.message === 'string' && value.message !== '' ? value.message : `${rejected} spans rejected by the backend`;
-    }
-    return rejected;
-  }
 }
 
 /**
- * Creates a {@link OpenTelemetryCompatibilityLayer} for a service (seed §7
- * `create_opentelemetry_compatibility_layer`).
+ * Creates a {@link OpenTelemetryCompatibilityLayer} for a service.
  *
  * @throws {ConfigError} for an empty service name or an invalid option.
  */

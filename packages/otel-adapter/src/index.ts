@@ -1,5 +1,5 @@
 // @trace/otel-adapter: OpenTelemetry resources, span and metric data, adapters from trace's model,
-// and a compatibility layer with pluggable sinks (seed §7).
+// and a compatibility layer with pluggable sinks.
 export type { OtelResource } from './resource.js';
 export { createResource, createServiceResource, mergeResources, ResourceAttributeKeys } from './resource.js';
 export { SDK_LANGUAGE, SDK_NAME, SDK_VERSION } from './version.js';
@@ -10,11 +10,12 @@ export {
   ERROR_MESSAGE_TAG,
   ERROR_TAG,
   SPAN_KIND_TAG,
-  OtelStatusReader,
   isFieldTag,
   otelLinkFlags,
   otelSpanFlags,
   otelSpanKind,
+  otelStatusCode,
+  otelStatusMessage,
 } from './span-rules.js';
 export { microsToNanos, millisToNanos } from './time.js';
 export type { MetricTime } from './time.js';

@@ -1,4 +1,4 @@
-// OpenTelemetry metric data (seed §7 `otel_metric_data`), field for field the OTLP `Metric`,
+// OpenTelemetry metric data, field for field the OTLP `Metric`,
 // `NumberDataPoint` and `HistogramDataPoint` messages of opentelemetry/proto/metrics/v1/metrics.proto.
 import type { OtelAttributes, OtelInstrumentationScope } from './span-data.js';
 

@@ -1,4 +1,4 @@
-// The small metrics model the compatibility layer accepts (seed §7 `monitoring_data`): what an
+// The small metrics model the compatibility layer accepts: what an
 // application measured, before it is shaped as OTLP metric data.
 import type { TagValue } from '@trace/core';
 import type { OtelInstrumentationScope } from './span-data.js';

@@ -1,4 +1,4 @@
-// The metrics model → OpenTelemetry metric data (seed §7 `opentelemetry_metrics_adapter`), with
+// The metrics model → OpenTelemetry metric data, with
 // every rule OTLP receivers rely on checked first, so a bad metric is an error result here rather
 // than a rejected request later.
 import { type Result, type TagValue, TraceError, err, ok, sanitizeTagValue } from '@trace/core';
@@ -54,8 +54,7 @@ function isCount(value: unknown): value is number {
 }
 
 /**
- * Converts the metrics model to OTLP-shaped {@link OtelMetricData} (seed §7
- * `opentelemetry_metrics_adapter`): counters become monotonic sums, sums keep their
+ * Converts the metrics model to OTLP-shaped {@link OtelMetricData}: counters become monotonic sums, sums keep their
  * monotonicity, temporality becomes OTLP's integer, times become epoch nanoseconds.
  *
  * Validation (each failure is an error result naming the metric and point):

@@ -1,10 +1,10 @@
-// OpenTelemetry resources (seed §7 "Resource Model"): the entity producing telemetry.
+// OpenTelemetry resources: the entity producing telemetry.
 // https://opentelemetry.io/docs/specs/otel/resource/sdk/
 import { ConfigError, type TagValue, sanitizeTagValue } from '@trace/core';
 import { SDK_LANGUAGE, SDK_NAME, SDK_VERSION } from './version.js';
 
 /**
- * An OpenTelemetry resource: the entity producing telemetry (seed §7 "Resource Model").
+ * An OpenTelemetry resource: the entity producing telemetry.
  * Attributes are typed (string, number, boolean, arrays of one of them).
  */
 export interface OtelResource {
@@ -47,7 +47,7 @@ export function createResource(attributes: Readonly<Record<string, unknown>> = {
 }
 
 /**
- * The resource of a service (seed §7 `create_service_resource`): `service.name`,
+ * The resource of a service: `service.name`,
  * `service.version` (left out when empty), `service.namespace` (when given and not empty), and
  * `telemetry.sdk.name` = `trace`, `telemetry.sdk.version` = this package's version,
  * `telemetry.sdk.language` = `nodejs`.

@@ -1,4 +1,4 @@
-// OpenTelemetry span data (seed §7 `otel_span_data`), field for field the OTLP `Span` message of
+// OpenTelemetry span data, field for field the OTLP `Span` message of
 // opentelemetry/proto/trace/v1/trace.proto, in a form an OTLP encoder writes without reshaping.
 import type { InstrumentationScope, TagValue } from '@trace/core';
 import type { OtelResource } from './resource.js';

@@ -1,4 +1,4 @@
-// How a core span's kind, status, flags and tags map onto OpenTelemetry's fields (seed §7). One
+// How a core span's kind, status, flags and tags map onto OpenTelemetry's fields. One
 // implementation, used by this package's adapter and by @trace/otel-adapter users that encode
 // straight from spans (the OTLP exporter), so a span looks the same whichever path sends it.
 // Allocation-free: these run once per span on encode paths.
@@ -49,38 +49,31 @@ function errorFlag(value: TagValue | undefined): boolean | undefined {
 }
 
 /**
- * Reads a span's OTel status into `code` and `message` without allocating: the span's status when
- * set (`ok` → OK; `error` → ERROR with its message, or the `error.message` tag when that is
- * empty); when unset, an `error` tag of true gives ERROR with the `error.message` tag.
+ * A span's OTel status code: OK for an `ok` status, ERROR for an `error` status, and when the
+ * status is unset, ERROR for an `error` tag of true, else UNSET. A pure function of the span (no
+ * object per call, nothing shared to change), so encoders call it per span.
  */
-export class OtelStatusReader {
-  code: OtelStatusCode = OtelStatusCode.UNSET;
-  message = '';
-
-  read(span: Span): this {
-    const tags = span.tags;
-    const tagMessage = tags[ERROR_MESSAGE_TAG];
-    const messageFromTag = typeof tagMessage === 'string' ? tagMessage : '';
-    switch (span.status) {
-      case 'ok':
-        this.code = OtelStatusCode.OK;
-        this.message = '';
-        break;
-      case 'error':
-        this.code = OtelStatusCode.ERROR;
-        this.message = span.statusMessage !== '' ? span.statusMessage : messageFromTag;
-        break;
-      default:
-        if (errorFlag(tags[ERROR_TAG]) === true) {
-          this.code = OtelStatusCode.ERROR;
-          this.message = messageFromTag;
-        } else {
-          this.code = OtelStatusCode.UNSET;
-          this.message = '';
-        }
-    }
-    return this;
+export function otelStatusCode(span: Span): OtelStatusCode {
+  switch (span.status) {
+    case 'ok':
+      return OtelStatusCode.OK;
+    case 'error':
+      return OtelStatusCode.ERROR;
+    default:
+      return errorFlag(span.tags[ERROR_TAG]) === true ? OtelStatusCode.ERROR : OtelStatusCode.UNSET;
   }
+}
+
+/**
+ * A span's OTel status message: empty unless the code (from {@link otelStatusCode}, passed when
+ * the caller has it) is ERROR; then the span's status message, or the `error.message` tag when
+ * that is empty.
+ */
+export function otelStatusMessage(span: Span, code: OtelStatusCode = otelStatusCode(span)): string {
+  if (code !== OtelStatusCode.ERROR) return '';
+  if (span.status === 'error' && span.statusMessage !== '') return span.statusMessage;
+  const tagMessage = span.tags[ERROR_MESSAGE_TAG];
+  return typeof tagMessage === 'string' ? tagMessage : '';
 }
 
 /**

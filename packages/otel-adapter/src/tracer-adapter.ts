@@ -1,8 +1,8 @@
-// Core `Span` → OpenTelemetry span data (seed §7 "Span Conversion").
+// Core `Span` → OpenTelemetry span data.
 import { type Result, type Span, type SpanEvent, type SpanLink, type TagValue, TraceError, err, isSpan, isValidHexId, ok } from '@trace/core';
 import { type OtelResource, ResourceAttributeKeys, mergeResources } from './resource.js';
 import { type OtelSpanData, type OtelSpanEvent, type OtelSpanLink, type OtelSpanStatus, OtelStatusCode } from './span-data.js';
-import { OtelStatusReader, isFieldTag, otelLinkFlags, otelSpanFlags, otelSpanKind } from './span-rules.js';
+import { isFieldTag, otelLinkFlags, otelSpanFlags, otelSpanKind, otelStatusCode, otelStatusMessage } from './span-rules.js';
 import { microsToNanos } from './time.js';
 
 const STATUS_UNSET: OtelSpanStatus = Object.freeze({ code: OtelStatusCode.UNSET, message: '' });
@@ -16,7 +16,7 @@ const NO_LINKS: readonly OtelSpanLink[] = Object.freeze([]);
 const MAX_CACHED_SERVICE_RESOURCES = 64;
 
 /**
- * Converts finished core spans into {@link OtelSpanData} (seed §7 `opentelemetry_tracer_adapter`).
+ * Converts finished core spans into {@link OtelSpanData}.
  *
  * Mapping:
  * - kind: the span's kind (`internal` → INTERNAL, `server` → SERVER, ...).
@@ -125,11 +125,10 @@ export function checkSpan(span: unknown): TraceError | undefined {
   return undefined;
 }
 
-const statusReader = new OtelStatusReader();
-
 /** The span's status as a frozen constant when it has no message, else a new object. */
 function statusOf(span: Span): OtelSpanStatus {
-  const { code, message } = statusReader.read(span);
+  const code = otelStatusCode(span);
+  const message = otelStatusMessage(span, code);
   if (message !== '') return { code, message };
   return code === OtelStatusCode.OK ? STATUS_OK : code === OtelStatusCode.ERROR ? STATUS_ERROR : STATUS_UNSET;
 }

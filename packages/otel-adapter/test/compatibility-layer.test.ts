@@ -10,7 +10,7 @@ import {
   exportSucceeded,
   ok,
 } from '@trace/core';
-import { InMemoryExporter } from '@trace/core/testing';
+import { InMemoryExporter, ManualScheduler } from '@trace/core/testing';
 import {
   type Metric,
   type MetricsExporter,
@@ -138,7 +138,7 @@ describe('with sinks', () => {
   it('counts a failing sink as failed and says so in flush', async () => {
     const spanSink = new ScriptedExporter(async () => exportFailed('HTTP_503', 'collector answered 503', true));
     const metricsSink = new RecordingMetricsExporter(true);
-    const layer = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: spanSink, metricsExporter: metricsSink });
+    const layer = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: spanSink, metricsExporter: metricsSink, retry: { maxRetries: 0 } });
     layer.initialize();
     layer.exportSpans(finishedSpans(2));
     layer.exportMetrics([requests, { type: 'gauge', name: 'g', points: [{ value: 1 }] }]);
@@ -147,6 +147,7 @@ describe('with sinks', () => {
     if (!flushed.ok) expect(flushed.error.message).toMatch(/2 spans and 2 metrics failed/);
     expect(layer.getStats()).toMatchObject({ pendingSpans: 0, pendingMetrics: 0, exportedSpans: 0, failedSpans: 2, exportedMetrics: 0, failedMetrics: 2 });
     expect(layer.getStats().lastError).toBe('metrics backend answered 503');
+    expect(layer.getSpanExportStats()?.lost).toMatchObject({ retriesExhausted: 2 });
     await layer.shutdown();
   });
 
@@ -163,16 +164,17 @@ describe('with sinks', () => {
     layer.initialize();
     layer.exportSpans(finishedSpans(1));
     expect((await layer.flush()).ok).toBe(false);
-    expect(layer.getStats()).toMatchObject({ failedSpans: 1, lastError: 'sink threw: socket exploded' });
+    expect(layer.getStats()).toMatchObject({ failedSpans: 1, lastError: 'exporter failed: socket exploded' });
+    expect(layer.getSpanExportStats()?.lost).toMatchObject({ notRetryable: 1 });
     await layer.shutdown();
 
     const hanging = new ScriptedExporter(() => new Promise<ExportResult>(() => {}));
-    const slow = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: hanging, exportTimeoutMs: 30 });
+    const slow = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: hanging, exportTimeoutMs: 30, retry: { maxRetries: 0 } });
     slow.initialize();
     slow.exportSpans(finishedSpans(2));
     const flushed = await slow.flush();
     expect(flushed.ok).toBe(false);
-    expect(slow.getStats()).toMatchObject({ failedSpans: 2, lastError: 'sink did not answer within 30 ms' });
+    expect(slow.getStats()).toMatchObject({ failedSpans: 2, lastError: 'export did not finish within 30 ms' });
     expect(hanging.signals[0]?.aborted).toBe(true);
     await slow.shutdown();
   });
@@ -187,19 +189,88 @@ describe('with sinks', () => {
     await layer.shutdown();
   });
 
-  it('sends in batches of maxExportBatchSize and starts a flush when a batch is full', async () => {
+  it('sends full batches at once and a partial one after flushIntervalMs, through core pipeline timers', async () => {
+    const scheduler = new ManualScheduler();
     const sink = new BatchRecorder();
-    const layer = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: sink, maxExportBatchSize: 4 });
+    const layer = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: sink, maxExportBatchSize: 4, flushIntervalMs: 1000, scheduler });
     layer.initialize();
     layer.exportSpans(finishedSpans(3));
-    await Promise.resolve();
+    await scheduler.advance(999);
     expect(sink.calls).toEqual([]);
-    layer.exportSpans(finishedSpans(6)); // 9 pending ≥ 4: a flush starts on its own, no flush() call
-    await sink.waitForSpans(9, 2000);
+    layer.exportSpans(finishedSpans(6)); // 9 queued: full batches leave without a flush() call
+    await scheduler.advance(0);
+    expect(sink.calls).toEqual([4, 4]);
+    expect(layer.getStats()).toMatchObject({ pendingSpans: 1, exportedSpans: 8 });
+    await scheduler.advance(1000); // the last, partial batch leaves after the interval
     expect(sink.calls).toEqual([4, 4, 1]);
-    expect((await layer.flush()).ok).toBe(true); // runs after the automatic one; nothing left
+    expect((await layer.flush()).ok).toBe(true); // nothing left
     expect(sink.calls).toEqual([4, 4, 1]);
     expect(layer.getStats()).toMatchObject({ pendingSpans: 0, exportedSpans: 9 });
+    await layer.shutdown();
+  });
+
+  it('retries a retryable failure with core backoff, on the scheduler it was given', async () => {
+    const scheduler = new ManualScheduler();
+    let failures = 1;
+    const sink = new ScriptedExporter(async () => (failures-- > 0 ? exportFailed('HTTP_503', 'collector answered 503', true) : exportSucceeded()));
+    const layer = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: sink, scheduler, retry: { jitter: 0, baseRetryDelay: 200 } });
+    layer.initialize();
+    layer.exportSpans(finishedSpans(2));
+    const flushed = layer.flush();
+    await scheduler.advance(199);
+    expect(sink.calls).toEqual([2]);
+    await scheduler.advance(1);
+    expect(sink.calls).toEqual([2, 2]);
+    expect((await flushed).ok).toBe(true);
+    expect(layer.getStats()).toMatchObject({ exportedSpans: 2, failedSpans: 0, pendingSpans: 0 });
+    expect(layer.getSpanExportStats()).toMatchObject({ retries: 1, failedExports: 1 });
+    await layer.shutdown();
+  });
+
+  it('bounds spans queued or in flight at maxPendingSpans, counting the rest dropped', async () => {
+    const scheduler = new ManualScheduler();
+    const layer = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: new InMemoryExporter(), maxPendingSpans: 3, scheduler });
+    layer.initialize();
+    expect(layer.exportSpans(finishedSpans(5))).toEqual({ ok: true, value: { accepted: 3, dropped: 2 } });
+    expect(layer.getStats()).toMatchObject({ pendingSpans: 3, droppedSpans: 2 });
+    expect(layer.getSpanExportStats()?.lost).toMatchObject({ queueFull: 2 });
+    expect((await layer.flush()).ok).toBe(true);
+    expect(layer.getStats()).toMatchObject({ pendingSpans: 0, exportedSpans: 3, droppedSpans: 2 });
+    await layer.shutdown();
+  });
+
+  it('keeps figures of its own when its span sink also counts for someone else', async () => {
+    const sink = new InMemoryExporter();
+    await sink.exportSpans(finishedSpans(2)); // the sink's own figures: 2 exported
+    const layer = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: sink });
+    layer.initialize();
+    layer.exportSpans(finishedSpans(1));
+    expect((await layer.flush()).ok).toBe(true);
+    expect(layer.getStats().exportedSpans).toBe(1);
+    expect(sink.getStats().exportedSpans).toBe(3);
+    await layer.shutdown();
+  });
+
+  it('gives a metrics sink call its deadline on the scheduler, aborting it', async () => {
+    const scheduler = new ManualScheduler();
+    const signals: (AbortSignal | undefined)[] = [];
+    const hanging: MetricsExporter = {
+      exportMetrics: (_resource, _metrics, options) => {
+        signals.push(options?.signal);
+        return new Promise(() => {});
+      },
+    };
+    const layer = createOpenTelemetryCompatibilityLayer('s', '1', { metricsExporter: hanging, exportTimeoutMs: 50, scheduler });
+    layer.initialize();
+    layer.exportMetrics([requests]);
+    const flushed = layer.flush();
+    await scheduler.advance(49);
+    expect(signals[0]?.aborted).toBe(false);
+    await scheduler.advance(1);
+    expect((await flushed).ok).toBe(false);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(layer.getStats()).toMatchObject({ failedMetrics: 1, lastError: 'sink did not answer within 50 ms' });
+    expect(scheduler.pendingTimers).toBe(0);
     await layer.shutdown();
   });
 

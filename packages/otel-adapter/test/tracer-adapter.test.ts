@@ -10,6 +10,8 @@ import {
   createServiceResource,
   microsToNanos,
   millisToNanos,
+  otelStatusCode,
+  otelStatusMessage,
 } from '@trace/otel-adapter';
 
 const resource = createServiceResource('my-service', '1.0.0');
@@ -252,5 +254,33 @@ describe('time conversion', () => {
     expect(microsToNanos(2 ** 53 + 2)).toBe(BigInt(2 ** 53 + 2) * 1000n);
     expect(millisToNanos(1_700_000_000_123.456)).toBe(1_700_000_000_123_456_000n);
     expect(microsToNanos(0)).toBe(0n);
+  });
+});
+
+describe('otelStatusCode / otelStatusMessage', () => {
+  it('read the status from the span alone, the same for every call', async () => {
+    const [okSpan, errorSpan, taggedError, tagOnly, falseTag, plain] = await finished((tracer) => {
+      tracer.startSpan('ok', { parent: null }).setStatus('ok').end();
+      tracer
+        .startSpan('error', { parent: null, tags: { 'error.message': 'from tag' } })
+        .setStatus('error', 'refused')
+        .end();
+      tracer
+        .startSpan('error-no-message', { parent: null, tags: { 'error.message': 'from tag' } })
+        .setStatus('error')
+        .end();
+      tracer.startSpan('tag', { parent: null, tags: { error: 'true', 'error.message': 'boom' } }).end();
+      tracer.startSpan('false', { parent: null, tags: { error: false, 'error.message': 'ignored' } }).end();
+      tracer.startSpan('plain', { parent: null }).end();
+    });
+    const read = (span: Span | undefined) => [otelStatusCode(span as Span), otelStatusMessage(span as Span)];
+    expect(read(okSpan)).toEqual([OtelStatusCode.OK, '']);
+    expect(read(errorSpan)).toEqual([OtelStatusCode.ERROR, 'refused']);
+    expect(read(taggedError)).toEqual([OtelStatusCode.ERROR, 'from tag']);
+    expect(read(tagOnly)).toEqual([OtelStatusCode.ERROR, 'boom']);
+    expect(read(falseTag)).toEqual([OtelStatusCode.UNSET, '']);
+    expect(read(plain)).toEqual([OtelStatusCode.UNSET, '']);
+    // Reading one span never changes what another reads (no shared reader object).
+    expect(read(errorSpan)).toEqual([OtelStatusCode.ERROR, 'refused']);
   });
 });

@@ -1,4 +1,4 @@
-// Pools gRPC channels (seed §8 "gRPC Channel Management"): one client per target, credentials and
+// Pools gRPC channels: one client per target, credentials and
 // compression, so every exporter sending to the same collector shares one HTTP/2 connection.
 import { createHash } from 'node:crypto';
 import { ConfigError } from '@trace/core';
@@ -9,7 +9,7 @@ import { UnrefCredentials } from './unref-credentials.js';
 /** PEM text or bytes. */
 export type PemInput = string | Uint8Array;
 
-/** How channels are built (seed `grpc_channel_config`). Every field is optional. */
+/** How channels are built. Every field is optional. */
 export interface GrpcChannelConfig {
   /** Use TLS. Default: `true` when any certificate option is set, else `false`. */
   useTls?: boolean;
@@ -56,7 +56,7 @@ interface ResolvedChannelConfig {
   channelOptions: ChannelOptions;
 }
 
-/** Default wait for a connection before a call fails (seed example: 5 s). */
+/** Default wait for a connection before a call fails. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 /** grpc-js `CompressionAlgorithms.gzip`. */
@@ -182,7 +182,7 @@ export class GrpcChannelManager {
     return client;
   }
 
-  /** The pooled channel for `target` (seed `get_channel`): the same object for the same target. */
+  /** The pooled channel for `target`: the same object for the same target. */
   getChannel(target: string, selector: GrpcChannelSelector = {}): ReturnType<Client['getChannel']> {
     return this.getClient(target, selector).getChannel();
   }

@@ -1,4 +1,4 @@
-// The real GrpcTransport (seed §8 `network_grpc_transport`): unary calls of raw bytes over pooled
+// The real GrpcTransport: unary calls of raw bytes over pooled
 // grpc-js channels, with deadlines, cancellation, a connect timeout and statistics.
 //
 //   send() ─ validate ─ wait for a connection (≤ connectTimeoutMs) ─ call (≤ deadline) ─ ok / err
@@ -10,18 +10,17 @@
 // into an error: a server that echoes a token would leak it into logs.
 import {
   ConfigError,
-  DEFAULT_EXPORT_TIMEOUT_MS,
   type GrpcRequest,
   type GrpcResponse,
   type GrpcTransport,
   type Result,
   TransportError,
   type TransportStatistics,
-  createTransportStatistics,
   err,
   fail,
   ok,
 } from '@trace/core';
+import { DEFAULT_EXPORT_TIMEOUT_MS, createTransportStatistics } from '@trace/core/encoding';
 import { inspect } from 'node:util';
 import { type ChannelInterface, type ClientUnaryCall, Metadata, type ServiceError, connectivityState } from '@grpc/grpc-js';
 import { type GrpcChannelConfig, GrpcChannelManager } from './channel-manager.js';
@@ -450,7 +449,7 @@ function validateRequest(request: GrpcRequest): string | undefined {
 }
 
 /**
- * The real gRPC transport (seed `create_default_grpc_transport()`).
+ * The real gRPC transport.
  *
  * @example
  * const transport = createDefaultGrpcTransport({ useTls: true, rootCertificates: caPem });

@@ -36,8 +36,7 @@ function splitTarget(target: string): { host: string; port: number } | undefined
 }
 
 /**
- * Asks `target` (`host:port`) for its health over `grpc.health.v1.Health/Check` (seed
- * `grpc_health_check(target, config)`). Resolves to the serving status the server reported, or a
+ * Asks `target` (`host:port`) for its health over `grpc.health.v1.Health/Check`. Resolves to the serving status the server reported, or a
  * `TransportError` when it could not be asked: unreachable, TLS failure, deadline, or a server
  * without the health service (`UNIMPLEMENTED`) or that does not know `service` (`NOT_FOUND`).
  * Never throws; an invalid `config` is reported as an `invalid-request` error.

@@ -1,4 +1,4 @@
-// @trace/transport-grpc: the real gRPC transport for trace exporters (seed §8).
+// @trace/transport-grpc: the real gRPC transport for trace exporters.
 export { createDefaultGrpcTransport, DefaultGrpcTransport } from './grpc-transport.js';
 export type { GrpcTransportOptions } from './grpc-transport.js';
 export { GrpcChannelManager, DEFAULT_CONNECT_TIMEOUT_MS } from './channel-manager.js';

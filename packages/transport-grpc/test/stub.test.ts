@@ -1,4 +1,5 @@
-import { type GrpcTransport, TransportError, classifyTransportError } from '@trace/core';
+import { type GrpcTransport, TransportError } from '@trace/core';
+import { classifyTransportError } from '@trace/core/encoding';
 import { createStubGrpcTransport } from '@trace/transport-grpc/testing';
 
 // A tiny piece of "exporter logic" written against the GrpcTransport interface: the kind of code

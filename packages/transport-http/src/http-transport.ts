@@ -1,4 +1,4 @@
-// The real HttpTransport (seed §8 `create_default_transport`): node-fetch v2 over keep-alive
+// The real HttpTransport: node-fetch v2 over keep-alive
 // agents, one deadline per request, a bounded body read, gzip of request bodies, and statistics.
 // Every failure is a Result, never a throw.
 //
@@ -16,16 +16,8 @@ import type { Socket } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import { inspect, promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import {
-  type HttpRequest,
-  type HttpResponse,
-  type HttpTransport,
-  type Result,
-  TransportError,
-  type TransportStatistics,
-  createTransportStatistics,
-  ok,
-} from '@trace/core';
+import { type HttpRequest, type HttpResponse, type HttpTransport, type Result, TransportError, type TransportStatistics, ok } from '@trace/core';
+import { createTransportStatistics } from '@trace/core/encoding';
 import fetch, { type RequestInit } from 'node-fetch';
 import { type AbortReason, abortError, classifyError } from './error-classification.js';
 import { RequestWatchHook } from './request-watcher.js';
@@ -338,7 +330,7 @@ class NodeFetchHttpTransport implements HttpTransport {
 }
 
 /**
- * Creates the production {@link HttpTransport} (seed §8 `create_default_transport()`): HTTP and
+ * Creates the production {@link HttpTransport}: HTTP and
  * HTTPS over pooled keep-alive connections, redirects returned rather than followed.
  *
  * @throws ConfigError when an option is invalid (the only throw; sending never throws).

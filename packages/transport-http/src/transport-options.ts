@@ -1,6 +1,7 @@
 // Options of the default transport, their defaults, and the checks that turn a bad option into a
 // ConfigError at construction (the only place this package throws).
-import { ConfigError, DEFAULT_EXPORT_TIMEOUT_MS } from '@trace/core';
+import { ConfigError } from '@trace/core';
+import { DEFAULT_EXPORT_TIMEOUT_MS } from '@trace/core/encoding';
 
 /** PEM text or DER bytes, one or several (the forms `node:tls` accepts). */
 export type TlsMaterial = string | Buffer | ReadonlyArray<string | Buffer>;

@@ -3,7 +3,8 @@
 // after the status, and check that the batch counts as delivered and was sent exactly once.
 import { inspect } from 'node:util';
 import type { ServerResponse } from 'node:http';
-import { type HttpTransport, classifyHttpResult, retryOnOtlpStatuses } from '@trace/core';
+import type { HttpTransport } from '@trace/core';
+import { classifyHttpResult, retryOnOtlpStatuses } from '@trace/core/encoding';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RESPONSE_BODY_TIMEOUT_MS, createDefaultTransport } from '@trace/transport-http';
 import { type Handler, type TestServer, startHttpServer } from './support/servers';
 

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { ConfigError, type HttpTransport, TransportError, classifyHttpResult } from '@trace/core';
+import { ConfigError, type HttpTransport, TransportError } from '@trace/core';
+import { classifyHttpResult } from '@trace/core/encoding';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, createDefaultTransport } from '@trace/transport-http';
 import { type Handler, type TestServer, startHttpServer, unusedPort } from './support/servers';
 

@@ -1,6 +1,7 @@
 // The stub transport from `@trace/transport-http/testing`, used the way an exporter's unit tests
 // use it: no sockets, scripted answers, every request recorded.
-import { type ExportResult, type HttpTransport, TransportError, classifyHttpResult, retryOnOtlpStatuses } from '@trace/core';
+import { type ExportResult, type HttpTransport, TransportError } from '@trace/core';
+import { classifyHttpResult, retryOnOtlpStatuses } from '@trace/core/encoding';
 import * as main from '@trace/transport-http';
 import { StubHttpTransport, createStubTransport } from '@trace/transport-http/testing';
 

@@ -1,6 +1,6 @@
 // Spans sent through real exporters (ours and OpenTelemetry's) to a viewer on port 0, read back
 // through the JSON API.
-import { ExportCounters } from '@trace/core';
+import { ExportCounters } from '@trace/core/encoding';
 import { JaegerExporter } from '@trace/exporter-jaeger';
 import { OtlpExporter } from '@trace/exporter-otlp';
 import { ZipkinExporter } from '@trace/exporter-zipkin';

@@ -1,7 +1,7 @@
-/** The seven wire formats (seed §5 "Supported Formats"). */
+/** The seven wire formats. */
 export type TraceExportFormat = 'jaeger_thrift' | 'jaeger_grpc' | 'zipkin_json' | 'zipkin_protobuf' | 'otlp_grpc' | 'otlp_http_json' | 'otlp_http_protobuf';
 
-/** Configuration every exporter shares (seed §5 `trace_export_config`). */
+/** Configuration every exporter shares. */
 export interface TraceExportConfig<F extends TraceExportFormat = TraceExportFormat> {
   /** Backend URL (HTTP formats) or `host:port` (gRPC formats). */
   endpoint: string;

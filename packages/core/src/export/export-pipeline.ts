@@ -17,7 +17,7 @@ import { ExportCounters, ExportError, type ExportResult, type ExportStats, type 
 import { LossReporter } from './loss-reporter.js';
 import { type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry-policy.js';
 
-/** How spans leave the process (seed §5 "Connecting Exporter to Tracer", §10). */
+/** How spans leave the process. */
 export interface ExportSettings {
   /** Most spans per export call. Default 512. */
   batchSize: number;

@@ -1,9 +1,9 @@
-// The exporter contract (seed §11 `trace_exporter_interface`) and the counters behind getStats().
+// The exporter contract and the counters behind getStats().
 import { redactSecrets } from '../diagnostic-logger.js';
 import { type Result, TraceError, err, ok } from '../result.js';
 import type { Span } from '../span.js';
 
-/** Why spans were lost, by reason (seed "never lose a span silently"). */
+/** Why spans were lost, by reason. */
 export interface LostSpans {
   /** The queue was at its span or byte bound when the span finished. */
   queueFull: number;
@@ -217,7 +217,7 @@ export interface ExportOptions {
 }
 
 /**
- * Sends finished spans to a backend (seed §11 `trace_exporter_interface`). An exporter encodes
+ * Sends finished spans to a backend. An exporter encodes
  * and sends one batch per call and classifies the outcome; queueing, batching and retries belong
  * to the tracer's export pipeline. Implementations never throw: failures are results.
  */

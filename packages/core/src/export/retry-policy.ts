@@ -1,4 +1,4 @@
-// Retry behaviour (seed §5 "Retry Behavior"): exponential backoff with jitter, capped, bounded in
+// Retry behaviour: exponential backoff with jitter, capped, bounded in
 // time rather than in tries, so that a batch outlives a backend restart. What bounds memory while
 // a batch waits is the queue (its span and byte bounds), not the retry count.
 import { ConfigError } from '../result.js';

@@ -1,4 +1,4 @@
-// Stub transports (seed §8 `stub_http_transport`, `stub_grpc_transport`) for unit tests of
+// Stub transports for unit tests of
 // exporter logic. Real transports are tested against real servers.
 import { type Result, ok } from '../result.js';
 import {
@@ -27,7 +27,7 @@ export class StubHttpTransport implements HttpTransport {
     this.handler = handler;
   }
 
-  /** `false`: every request fails with a retryable connection error (seed name). */
+  /** `false`: every request fails with a retryable connection error. */
   setSimulateSuccess(success: boolean): void {
     this.simulateSuccess = success;
   }
@@ -100,7 +100,7 @@ export class StubGrpcTransport implements GrpcTransport {
   async close(): Promise<void> {}
 }
 
-/** A {@link StubHttpTransport} (seed `create_stub_transport()`). */
+/** A {@link StubHttpTransport}. */
 export function createStubTransport(): StubHttpTransport {
   return new StubHttpTransport();
 }
