@@ -18,7 +18,7 @@ export const HAVE_IDL = existsSync(path.join(OTLP_ROOT, 'opentelemetry/proto/col
 export const describeWithIdl: jest.Describe = HAVE_IDL
   ? describe
   : (() => {
-      console.warn(`official OTLP protos not found under ${OTLP_ROOT}: wire-format tests are skipped`);
+      process.stderr.write(`official OTLP protos not found under ${OTLP_ROOT}: wire-format tests are skipped\n`);
       return describe.skip;
     })();
 

@@ -91,7 +91,7 @@ function decodeSpans(receiver: Receiver): DecodedSpan[] {
 }
 
 (HAVE_IDL ? describe : describe.skip)('exporting to a loopback OTLP receiver from a folder outside the repository', () => {
-  if (!HAVE_IDL) console.warn(`official OTLP protos not found under ${OTLP_PROTOS}: the export-from-a-child-process tests are skipped`);
+  if (!HAVE_IDL) process.stderr.write(`official OTLP protos not found under ${OTLP_PROTOS}: the export-from-a-child-process tests are skipped\n`);
   let receiver: Receiver;
   let env: Record<string, string>;
   beforeEach(async () => {

@@ -20,7 +20,7 @@ export const HAVE_IDL = existsSync(path.join(OTLP_ROOT, TRACE_SERVICE));
 export const describeWithIdl: jest.Describe = HAVE_IDL
   ? describe
   : (() => {
-      console.warn(`fault suite: official OTLP protos not found under ${OTLP_ROOT}; the decoding cases are skipped`);
+      process.stderr.write(`fault suite: official OTLP protos not found under ${OTLP_ROOT}; the decoding cases are skipped\n`);
       return describe.skip;
     })();
 
