@@ -8,13 +8,15 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // `.cts`: a source that stays CommonJS in both builds (@trace/node's package-require.cts),
-  // imported by the others as `./name.cjs`.
+  // imported by the others as `./name.cjs`. The mapper names that file only: a pattern for every
+  // relative `.cjs` would also rewrite imports inside dependencies that ship real `.cjs` files
+  // (@opentelemetry/api 1.10 does).
   moduleFileExtensions: ['ts', 'tsx', 'cts', 'js', 'cjs', 'mjs', 'json', 'node'],
   transform: {
     '^.+\\.c?tsx?$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }],
   },
   moduleNameMapper: {
-    '^(\\./package-require)\\.cjs$': '$1.cts',
+    '^(\\.{1,2}/.*/?package-require)\\.cjs$': '$1.cts',
     '^@trace/([a-z-]+)/([a-z-]+)$': path.join(packagesDir, '$1/src/$2.ts'),
     '^@trace/([a-z-]+)$': path.join(packagesDir, '$1/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,10 +1,17 @@
-// After `pnpm build`: every published package passes publint, and its built entry points load
-// through both `import` and `require` on this Node (run from the package's own folder, so the
-// package resolves itself by name through its `exports` map). Exits 1 on any problem.
+// After `pnpm build`: every published package passes publint and "Are the types wrong?" (attw, on
+// the packed tarball, every entry point of its `exports` map, under node10, node16 CJS/ESM and
+// bundler resolution), and its built entry points load through both `import` and `require` on
+// this Node (run from the package's own folder, so the package resolves itself by name through
+// its `exports` map). Exits 1 on any problem.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { publint } from 'publint';
+
+const require = createRequire(import.meta.url);
+const attwManifest = require.resolve('@arethetypeswrong/cli/package.json');
+const attw = join(dirname(attwManifest), JSON.parse(readFileSync(attwManifest, 'utf8')).bin.attw);
 
 const root = new URL('../..', import.meta.url).pathname;
 let problems = 0;
@@ -15,6 +22,16 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   for (const message of messages) {
     problems++;
     console.error(`${pkg.name}: publint ${message.type} ${message.code} ${JSON.stringify(message.args)}`);
+  }
+  // Name every subpath explicitly, so a subpath attw failed to discover still gets checked.
+  const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.json');
+  const types = spawnSync(process.execPath, [attw, '--pack', pkgDir, '--format', 'ascii', '--no-emoji', '--no-color', '--entrypoints', ...subpaths], {
+    cwd: pkgDir,
+    encoding: 'utf8',
+  });
+  if (types.status !== 0) {
+    problems++;
+    console.error(`${pkg.name}: attw found problems (exit ${types.status}):\n${types.stdout}${types.stderr}`);
   }
   const entries = Object.keys(pkg.exports)
     .filter((key) => key !== './package.json')
@@ -40,7 +57,7 @@ for (const dir of readdirSync(join(root, 'packages'))) {
     }
   }
   console.log(
-    `${pkg.name}: ${messages.length === 0 ? 'publint clean' : `${messages.length} publint message(s)`}, ${entries.length} entry point(s) checked with import and require`,
+    `${pkg.name}: ${messages.length === 0 ? 'publint clean' : `${messages.length} publint message(s)`}, ${types.status === 0 ? 'attw clean' : 'attw problems'}, ${entries.length} entry point(s) checked with attw, import and require`,
   );
 }
 if (problems > 0) process.exit(1);

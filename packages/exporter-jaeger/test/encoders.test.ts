@@ -2,7 +2,7 @@
 import { type Span, TraceContext, Tracer } from '@trace/core';
 import { InMemoryExporter } from '@trace/core/testing';
 import { createJaegerProcess, encodeJaegerProtoPostSpans, encodeJaegerThriftBatch } from '@trace/exporter-jaeger';
-import { bytesToHex, decodeThriftBatch, hexToSignedI64, idlAvailable, loadJaegerProto } from './helpers/idl';
+import { bytesToHex, decodeThriftBatch, hexToSignedI64, loadJaegerProto, protoIdlAvailable, thriftIdlAvailable } from './helpers/idl';
 import { LINK_SPAN_ID, LINK_TRACE_ID, REMOTE_PARENT_ID, REMOTE_TRACE_ID, START_MS, type SpanFixture, makeSpans } from './helpers/spans';
 
 // biome-ignore lint/suspicious/noExplicitAny: decoded test data is walked dynamically
@@ -32,9 +32,10 @@ function statusSpans(): Span[] {
   return [ok, failed, unset];
 }
 
-const describeWithIdl = idlAvailable('encoders') ? describe : describe.skip;
+const describeWithThriftIdl = thriftIdlAvailable('Thrift encoder tests') ? describe : describe.skip;
+const describeWithProtoIdl = protoIdlAvailable('protobuf encoder tests') ? describe : describe.skip;
 
-describeWithIdl('encodeJaegerThriftBatch, decoded with jaeger.thrift', () => {
+describeWithThriftIdl('encodeJaegerThriftBatch, decoded with jaeger.thrift', () => {
   let spans: SpanFixture;
   beforeAll(async () => {
     spans = await makeSpans();
@@ -195,7 +196,7 @@ describeWithIdl('encodeJaegerThriftBatch, decoded with jaeger.thrift', () => {
   });
 });
 
-describeWithIdl('encodeJaegerProtoPostSpans, decoded with model.proto + collector.proto', () => {
+describeWithProtoIdl('encodeJaegerProtoPostSpans, decoded with model.proto + collector.proto', () => {
   let spans: SpanFixture;
   // biome-ignore lint/suspicious/noExplicitAny: protobufjs message type
   let PostSpansRequest: any;

@@ -12,20 +12,35 @@ import protobuf from 'protobufjs';
 
 export const IDL_ROOT = path.resolve(__dirname, '../../../../shared/idl');
 const OTLP_ROOT = path.join(IDL_ROOT, 'opentelemetry-proto');
-export const HAVE_IDL = existsSync(path.join(OTLP_ROOT, 'opentelemetry/proto/collector/trace/v1/trace_service.proto'));
+export const HAVE_IDL =
+  existsSync(path.join(OTLP_ROOT, 'opentelemetry/proto/collector/trace/v1/trace_service.proto')) && process.env.TRACE_TEST_IGNORE_SHARED_IDL !== '1';
 
-/** `describe`, or `describe.skip` with a warning when the official schemas are absent. */
-export const describeWithIdl: jest.Describe = HAVE_IDL
-  ? describe
-  : (() => {
-      console.warn(`official OTLP protos not found under ${OTLP_ROOT}: wire-format tests are skipped`);
-      return describe.skip;
-    })();
+/**
+ * Without `shared/idl` (a user's fresh clone) the messages come from the protobufjs classes the
+ * OpenTelemetry project generates from the same official protos and ships in
+ * `@opentelemetry/otlp-transformer` (a devDependency): still a decoder nobody here wrote. CI, which
+ * has `shared/idl`, decodes with the protos themselves. `TRACE_TEST_IGNORE_SHARED_IDL=1` forces the
+ * fallback, to check it where `shared/idl` exists.
+ */
+function generatedType(name: string): protobuf.Type {
+  const dir = path.dirname(require.resolve('@opentelemetry/otlp-transformer/package.json'));
+  // biome-ignore lint/suspicious/noExplicitAny: a generated module walked by its dotted names
+  let node: any = require(path.join(dir, 'build/src/generated/root.js'));
+  for (const part of name.split('.')) node = node?.[part];
+  if (typeof node?.decode !== 'function') throw new Error(`${name} is not in @opentelemetry/otlp-transformer's generated protos`);
+  return node as protobuf.Type;
+}
+
+if (!HAVE_IDL)
+  process.stderr.write(`OTLP tests: ${OTLP_ROOT} absent, decoding with the classes @opentelemetry/otlp-transformer generated from the official protos\n`);
+
+/** Every wire-format suite runs: with the official protos, or with the classes generated from them. */
+export const describeWithIdl: jest.Describe = describe;
 
 let root: protobuf.Root | undefined;
 
 /** The official OTLP protos, loaded with protobufjs (tests only). */
-export function otlpRoot(): protobuf.Root {
+function otlpRoot(): protobuf.Root {
   if (root !== undefined) return root;
   const loaded = new protobuf.Root();
   loaded.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(OTLP_ROOT, target));
@@ -34,20 +49,24 @@ export function otlpRoot(): protobuf.Root {
   return loaded;
 }
 
+function messageType(name: string): protobuf.Type {
+  return HAVE_IDL ? otlpRoot().lookupType(name) : generatedType(name);
+}
+
 export function traceRequestType(): protobuf.Type {
-  return otlpRoot().lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+  return messageType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 }
 
 export function traceResponseType(): protobuf.Type {
-  return otlpRoot().lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
+  return messageType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
 }
 
 export function metricsRequestType(): protobuf.Type {
-  return otlpRoot().lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
+  return messageType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
 }
 
 export function metricsResponseType(): protobuf.Type {
-  return otlpRoot().lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse');
+  return messageType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse');
 }
 
 /** toObject options that make two decoded messages comparable with toEqual. */

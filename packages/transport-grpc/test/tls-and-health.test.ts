@@ -66,7 +66,7 @@ function makePki(dir: string): Pki {
 }
 
 const opensslAvailable = hasOpenssl();
-if (!opensslAvailable) console.warn('openssl CLI not found: skipping the TLS tests of @trace/transport-grpc (they need it to make certificates)');
+if (!opensslAvailable) process.stderr.write('openssl CLI not found: skipping the TLS tests of @trace/transport-grpc (they need it to make certificates)\n');
 const describeTls = opensslAvailable ? describe : describe.skip;
 
 describeTls('TLS (certificates made by the test with openssl)', () => {

@@ -6,7 +6,7 @@ import { type Handler, type TestServer, startHttpServer, startHttpsServer } from
 
 const hasOpenSsl = openSslAvailable();
 if (!hasOpenSsl) {
-  console.warn('openssl CLI not found: the HTTPS transport tests are skipped (they make their certificates with it).');
+  process.stderr.write('openssl CLI not found: the HTTPS transport tests are skipped (they make their certificates with it).\n');
 }
 const describeWithOpenSsl = hasOpenSsl ? describe : describe.skip;
 

@@ -81,7 +81,7 @@ describe('a request in flight never keeps the process alive', () => {
   });
 
   const hasOpenSsl = openSslAvailable();
-  if (!hasOpenSsl) console.warn('openssl CLI not found: the HTTPS process-exit test is skipped (it makes its certificate with it).');
+  if (!hasOpenSsl) process.stderr.write('openssl CLI not found: the HTTPS process-exit test is skipped (it makes its certificate with it).\n');
   (hasOpenSsl ? test.each : test.skip.each)([
     ['a fresh connection', '0'],
     ['a reused keep-alive connection', '1'],

@@ -3,7 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-const CLI = path.join(__dirname, '..', 'dist', 'cjs', 'cli.js');
+const CLI = path.join(__dirname, '..', 'bin', 'trace-viewer.cjs');
+const BUILT_CLI = path.join(__dirname, '..', 'dist', 'cjs', 'cli.js');
 
 function readUntil(child: ChildProcess, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -20,7 +21,7 @@ function readUntil(child: ChildProcess, pattern: RegExp, timeoutMs = 10_000): Pr
 }
 
 it('starts every receiver and the page, prints the addresses, and stops on SIGINT', async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run pnpm build in packages/viewer first`);
+  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run pnpm build in packages/viewer first`);
   const child = spawn(process.execPath, [CLI, '--port', '0', '--otlp-port', '0', '--zipkin-port', '0', '--jaeger-port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

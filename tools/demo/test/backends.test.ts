@@ -29,7 +29,7 @@ const HAVE_IDL =
 const describeWithIdl = HAVE_IDL
   ? describe
   : (() => {
-      console.warn(`demo backend tests skipped: the official schemas were not found under ${IDL_DIR}`);
+      process.stderr.write(`demo backend tests skipped: the official schemas were not found under ${IDL_DIR}\n`);
       return describe.skip;
     })();
 

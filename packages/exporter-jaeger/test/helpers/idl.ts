@@ -7,13 +7,31 @@ import { type ThriftIdl, ThriftIdlReader, parseThriftIdl } from './thrift-idl';
 
 /** `shared/idl` beside the repository (absent in a user's fresh clone). */
 export const IDL_DIR = path.resolve(__dirname, '../../../../../shared/idl');
-export const JAEGER_THRIFT_IDL = path.join(IDL_DIR, 'jaeger-idl/thrift/jaeger.thrift');
 export const JAEGER_PROTO_DIR = path.join(IDL_DIR, 'jaeger-idl/proto/api_v2');
 
-/** True when the schemas are there; otherwise warns once so the skip is visible. */
-export function idlAvailable(suite: string): boolean {
-  if (existsSync(JAEGER_THRIFT_IDL) && existsSync(path.join(JAEGER_PROTO_DIR, 'model.proto'))) return true;
-  console.warn(`${suite}: skipped, the official Jaeger IDL was not found at ${IDL_DIR}`);
+/**
+ * The official jaeger.thrift: from `shared/idl` when it is there, else the copy of the jaeger-idl
+ * repository's file that Jaeger's own Node client (`jaeger-client`, a devDependency) ships. That
+ * copy predates `Batch.seqNo` and `Batch.stats`, which the exporter never writes, so a user's clone
+ * runs the Thrift suites against the same wire definitions.
+ */
+export const JAEGER_THRIFT_IDL = ((): string => {
+  const shared = path.join(IDL_DIR, 'jaeger-idl/thrift/jaeger.thrift');
+  if (existsSync(shared)) return shared;
+  return path.join(path.dirname(require.resolve('jaeger-client/package.json')), 'dist/src/jaeger-idl/thrift/jaeger.thrift');
+})();
+
+/** True when jaeger.thrift was found (it always is once dependencies are installed). */
+export function thriftIdlAvailable(suite: string): boolean {
+  if (existsSync(JAEGER_THRIFT_IDL)) return true;
+  process.stderr.write(`${suite}: skipped, jaeger.thrift was found neither in ${IDL_DIR} nor in jaeger-client\n`);
+  return false;
+}
+
+/** True when the official Jaeger protos are there (only in `shared/idl`: no package ships them). */
+export function protoIdlAvailable(suite: string): boolean {
+  if (existsSync(path.join(JAEGER_PROTO_DIR, 'model.proto'))) return true;
+  process.stderr.write(`${suite}: skipped, the official Jaeger protos were not found at ${JAEGER_PROTO_DIR}\n`);
   return false;
 }
 
