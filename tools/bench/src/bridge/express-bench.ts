@@ -58,7 +58,10 @@ async function startApp(mode: Mode, sinkUrl: string): Promise<{ child: ChildProc
     env: { ...process.env, BENCH_MODE: mode, SINK_URL: sinkUrl },
     stdio: 'inherit',
   });
-  const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (message) => resolve(message as { port: number })));
+  const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as { port: number }));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code} before listening`)));
+  });
   return { child, port };
 }
 
@@ -128,7 +131,10 @@ async function measure(mode: Mode): Promise<Row> {
       dropped: after.dropped,
     };
   } finally {
-    await ask(app.child, 'exit').catch(() => undefined);
+    // The server flushes and exits: wait for the exit, not for a reply.
+    const exited = new Promise((resolve) => app.child.once('exit', resolve));
+    app.child.send('exit');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     app.child.kill();
     sink.close();
   }
