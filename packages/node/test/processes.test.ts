@@ -283,7 +283,7 @@ describe('HTTP instrumentation through @trace/instrumentation-http', () => {
   it.each([
     ['--import', 'server.mjs', ['--import', '@trace/node/register', 'server.mjs']],
     ['-r', 'server.cjs', ['-r', '@trace/node/register', 'server.cjs']],
-  ])('node %s @trace/node/register (%s): an app that never mentions tracing gets server and client spans in one trace', async (_how, file, args) => {
+  ])('node %s @trace/node/register (%s): an app that never mentions tracing gets server and client spans in one trace', async (_how, _file, args) => {
     const body = `const server = http.createServer((request, response) => response.end('ok'));
       server.listen(0, '127.0.0.1', async () => {
         const response = await fetch('http://127.0.0.1:' + server.address().port + '/hello?token=s3cret');
