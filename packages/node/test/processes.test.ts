@@ -273,7 +273,7 @@ describe('HTTP instrumentation through @trace/instrumentation-http', () => {
   });
 });
 
-(HAVE_IDL ? describe : describe.skip)('zero-code start with the real @trace/instrumentation-http', () => {
+describe('zero-code start with the real @trace/instrumentation-http', () => {
   let receiver: Receiver;
   beforeEach(async () => {
     receiver = await startReceiver();
@@ -294,10 +294,7 @@ describe('HTTP instrumentation through @trace/instrumentation-http', () => {
     const run = await runNode(linkedApp, args, { OTEL_SERVICE_NAME: 'zero-code', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' });
     expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
     await receiver.waitFor(1);
-    const protos = new protobuf.Root();
-    protos.resolvePath = (_origin, target) => (target.startsWith('/') ? target : join(OTLP_PROTOS, target));
-    protos.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
-    const type = protos.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+    const type = loadExportRequestType();
     const spans: { name: string; kind: number; traceId: string; spanId: string; parentSpanId: string; path: string | undefined }[] = [];
     for (const received of receiver.requests) {
       const message = type.toObject(type.decode(received.body), { bytes: String }) as {
