@@ -189,7 +189,8 @@ function otelZipkinJson(otelSpans: ReadableSpan[], n: number): Implementation {
 // reuses (one per export in flight) and sent from there, not copied out.
 export const w3Json = encoderWorkload('W3-json', 'Zipkin v2 JSON of 512 spans, as each exporter makes its body', 20, (n, traceSpans, otelSpans) => {
   const encodeInto = loadFunction<EncoderInto>('@trace/exporter-zipkin', 'encodeZipkinJsonInto');
-  const writerClass = loadFunction<new () => unknown>('@trace/core', 'JsonBytesWriter');
+  // Exporter authors' helpers live in @trace/core/encoding.
+  const writerClass = loadFunction<new () => unknown>('@trace/core/encoding', 'JsonBytesWriter');
   const writer = new writerClass();
   const encode: Encoder = (spans) => encodeInto(writer, spans);
   return { trace: traceEncoder(encode, traceSpans, n, countZipkinJsonSpans), otel: otelZipkinJson(otelSpans, n) };
