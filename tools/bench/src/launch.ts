@@ -33,12 +33,13 @@ function node24(): string | undefined {
   const binary = join(prefix, 'node_modules', packageName, 'bin', 'node');
   if (existsSync(binary)) return binary;
   process.stdout.write(`bench: installing ${packageName}@${NODE_VERSION} into ${prefix} (once)\n`);
+  // pnpm hands its settings down as npm_config_* variables; npm warns about the ones it does not know.
+  const env = { ...process.env };
+  delete env['npm_config_recursive'];
   const installed = spawnSync(
     'npm',
     ['install', '--prefix', prefix, '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `${packageName}@${NODE_VERSION}`],
-    {
-      stdio: 'inherit',
-    },
+    { stdio: 'inherit', env },
   );
   if (installed.status !== 0 || !existsSync(binary)) {
     process.stderr.write(`bench: could not install ${packageName}@${NODE_VERSION}; set TRACE_BENCH_NODE to a Node 24 binary\n`);
