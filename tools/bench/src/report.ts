@@ -2,7 +2,7 @@
 import type { MachineInfo } from './machine.js';
 import type { ComparedVersions } from './versions.js';
 import type { WorkloadResult } from './runner.js';
-import type { ThroughputSide } from './workload.js';
+import type { ThroughputSide, ThroughputTrial } from './workload.js';
 import type { Summary } from './stats.js';
 import { type TargetOutcome, judge } from './targets.js';
 
@@ -28,12 +28,17 @@ function ratioCell(result: WorkloadResult): string {
   return `${ratio.median.toFixed(2)}${suffix} (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`;
 }
 
+/** CPU the bench process spent per delivered span in a trial: stays meaningful when the machine is busy and the rate does not. */
+export function cpuPerSpanMicros(trial: ThroughputTrial): number {
+  return trial.received === 0 ? Number.NaN : (trial.cpuCores * (trial.generateSeconds + trial.flushSeconds) * 1e6) / trial.received;
+}
+
 /** A throughput side: the sustained rate, and the heap peak and loop delay of the trial at that rate. */
 function throughputCell(side: ThroughputSide | undefined): string {
   if (side === undefined) return '—';
   const best = side.best;
   if (best === undefined) return `no rate passed (flat out: ${formatValue(side.probe.deliveredPerSecond, 'spans/s')} delivered)`;
-  return `${formatValue(side.sustainedPerSecond, 'spans/s')} (heap +${((best.heapPeakBytes - best.heapStartBytes) / 2 ** 20).toFixed(1)} MB, loop p99 ${best.eventLoopDelayP99Ms.toFixed(1)} ms, ${best.cpuCores.toFixed(2)} cores)`;
+  return `${formatValue(side.sustainedPerSecond, 'spans/s')} (heap +${((best.heapPeakBytes - best.heapStartBytes) / 2 ** 20).toFixed(1)} MB, loop p99 ${best.eventLoopDelayP99Ms.toFixed(1)} ms, ${best.cpuCores.toFixed(2)} cores = ${cpuPerSpanMicros(best).toFixed(1)} µs CPU/span)`;
 }
 
 export interface Row {

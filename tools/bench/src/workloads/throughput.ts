@@ -21,6 +21,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 import type { Tracer as OtelTracer } from '@opentelemetry/api';
 import { Tracer } from '@trace/core';
 import { SERVICE_NAME } from '../fixtures.js';
+import { cpuPerSpanMicros } from '../report.js';
 import { startReceiverProcess } from '../receiver/client.js';
 import { createOtelSide } from '../setup-otel.js';
 import type { Side, ThroughputSide, ThroughputTrial, ThroughputWorkload } from '../workload.js';
@@ -197,7 +198,7 @@ async function otelPipeline(receiver: Awaited<ReturnType<typeof startReceiverPro
 function describe(side: Side, t: ThroughputTrial): string {
   const rate = `${(t.offeredPerSecond / 1000).toFixed(1)}k/s`;
   const outcome = t.passed ? 'ok' : `FAIL (${t.reason ?? ''})`;
-  return `    ${side.padEnd(5)} ${rate.padStart(9)} ${outcome}; heap +${((t.heapPeakBytes - t.heapStartBytes) / 2 ** 20).toFixed(1)} MB, loop delay p99 ${t.eventLoopDelayP99Ms.toFixed(1)} ms, ${t.cpuCores.toFixed(2)} cores`;
+  return `    ${side.padEnd(5)} ${rate.padStart(9)} ${outcome}; heap +${((t.heapPeakBytes - t.heapStartBytes) / 2 ** 20).toFixed(1)} MB, loop delay p99 ${t.eventLoopDelayP99Ms.toFixed(1)} ms, ${t.cpuCores.toFixed(2)} cores, ${cpuPerSpanMicros(t).toFixed(1)} µs CPU/span`;
 }
 
 async function search(pipelines: Record<Side, Pipeline>, seconds: number, log: (line: string) => void): Promise<Record<Side, ThroughputSide>> {
