@@ -2,8 +2,8 @@
 // the same content: one trace of a server root and 511 client children, 5 attributes, one event
 // with an attribute, status set, distinct operation names.
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@otel3/resources';
+import { TracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { type Span, Tracer } from '@trace/core';
 import { InMemoryExporter } from '@trace/core/testing';
 
@@ -38,9 +38,9 @@ export async function traceBatch(count = BATCH_SIZE): Promise<Span[]> {
 
 export async function otelBatch(count = BATCH_SIZE): Promise<ReadableSpan[]> {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': SERVICE_NAME }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer('bench');
   const root = tracer.startSpan('GET /api/users/:id', { kind: SpanKind.SERVER }, context.active());

@@ -8,10 +8,17 @@ import { profileWorkload } from './profile.js';
 import { consoleTable, markdownTable, resultsDocument } from './report.js';
 import { type WorkloadResult, runWorkload } from './runner.js';
 import { keepSentinelAlive } from './sentinel.js';
+import { comparedVersions, describeVersions } from './versions.js';
 import { WORKLOADS, selectWorkloads } from './workloads/index.js';
 import type { Side } from './workload.js';
 
 const PACKAGE_ROOT = resolve(__dirname, '..');
+
+/** The OpenTelemetry 3.x packages declare Node >= 22.15. */
+function nodeIsRecentEnough(): boolean {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 15);
+}
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -37,6 +44,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const machine = machineInfo();
+  if (!nodeIsRecentEnough()) {
+    log(
+      `the OpenTelemetry 3.x packages compared need Node >= 22.15; this is ${process.version}. Run through \`pnpm bench\` (dist/launch.js), which uses Node 24`,
+    );
+    return 2;
+  }
+  const versions = comparedVersions();
   if (options.sentinel) {
     keepSentinelAlive();
     log('DIAGNOSTIC RUN (--sentinel): one @trace span and context are kept alive, so full GCs cannot drop the Span hidden class');
@@ -48,7 +62,8 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  log(`trace bench on ${machine.cpuModel} × ${machine.cores}, node ${machine.nodeVersion}, load average ${machine.loadAverageAtStart}`);
+  log(`trace bench on ${machine.cpuModel} × ${machine.cores}, load average ${machine.loadAverageAtStart}`);
+  log(describeVersions(versions));
   if (machine.loadAverageAtStart > machine.cores / 2) log('warning: the machine is busy; absolute figures will be noisy (per-round ratios less so)');
   log(`rounds ${options.rounds} after ${options.warmup} warm-up, scale ${options.scale}, W6 readings ${options.memoryRounds} per side, ${options.clock} clock`);
   const started = process.hrtime.bigint();
@@ -74,8 +89,10 @@ async function main(): Promise<number> {
   log('');
   log(consoleTable(results));
   log('');
-  log('ratio: OTel time / @trace time per round (× faster), or @trace bytes / OTel bytes (W6); W4 compares with jaeger-client.');
-  log('min/min: OTel fastest sample / @trace fastest sample, a cross-check when the machine is busy. Targets use the median ratio.');
+  log('@trace/OTel: median over rounds of @trace ÷ OTel in the same round: time (lower is better), bytes (W6, lower is better),');
+  log("  delivered spans per second (W9, higher is better). W4 compares with jaeger-client; W7-jaeger with OTel's OTLP exporter.");
+  log('min/min: @trace fastest sample / OTel fastest sample, a cross-check when the machine is busy. Targets use the median ratio.');
+  log(describeVersions(versions));
   log(`total ${durationSeconds.toFixed(1)} s`);
 
   const fullRun = options.workloads.length === 0;
@@ -83,6 +100,7 @@ async function main(): Promise<number> {
   const document = resultsDocument(
     results,
     machine,
+    versions,
     {
       rounds: options.rounds,
       warmup: options.warmup,
@@ -98,7 +116,7 @@ async function main(): Promise<number> {
   writeFileSync(out, `${JSON.stringify(document, null, 2)}\n`);
   writeFileSync(
     out.replace(/\.json$/, '.md'),
-    `Machine: ${machine.cpuModel} × ${machine.cores}, Node ${machine.nodeVersion}, load average ${machine.loadAverageAtStart} at start${options.sentinel ? ', DIAGNOSTIC --sentinel run' : ''}\n\n${markdownTable(results)}\n`,
+    `Machine: ${machine.cpuModel} × ${machine.cores}, load average ${machine.loadAverageAtStart} at start${options.sentinel ? ', DIAGNOSTIC --sentinel run' : ''}\n\n${describeVersions(versions)}\n\n${markdownTable(results)}\n\n@trace/OTel: median over rounds of @trace ÷ OTel in the same round; time and bytes: lower is better; W9 delivered rate: higher is better.\n`,
   );
   log(`results: ${relative(process.cwd(), out)} (+ .md)`);
   return 0;

@@ -118,8 +118,12 @@ export async function profileWorkload(
   directory: string,
   log: (line: string) => void,
 ): Promise<string[]> {
-  mkdirSync(directory, { recursive: true });
   const written: string[] = [];
+  if (workload.kind === 'throughput') {
+    log(`${workload.id}: not profiled (a rate search, not a loop); profile W7-otlp for the same path`);
+    return written;
+  }
+  mkdirSync(directory, { recursive: true });
   let impls: { trace: Implementation; otel?: Implementation } | undefined;
   if (workload.kind === 'timed') {
     try {

@@ -1,12 +1,15 @@
 // Turns results into the console table, the markdown table and the JSON document.
 import type { MachineInfo } from './machine.js';
+import type { ComparedVersions } from './versions.js';
 import type { WorkloadResult } from './runner.js';
+import type { ThroughputSide, ThroughputTrial } from './workload.js';
 import type { Summary } from './stats.js';
 import { type TargetOutcome, judge } from './targets.js';
 
 export function formatValue(value: number, unit: WorkloadResult['unit']): string {
   if (Number.isNaN(value)) return '—';
   if (unit === 'bytes/span') return `${value.toFixed(0)} B`;
+  if (unit === 'spans/s') return `${(value / 1000).toFixed(1)}k spans/s`;
   if (value < 1000) return `${value.toFixed(value < 100 ? 1 : 0)} ns`;
   if (value < 1e6) return `${(value / 1000).toFixed(2)} µs`;
   return `${(value / 1e6).toFixed(2)} ms`;
@@ -20,8 +23,22 @@ function cell(summary: Summary | undefined, unit: WorkloadResult['unit']): strin
 function ratioCell(result: WorkloadResult): string {
   const ratio = result.ratio;
   if (ratio === undefined || ratio.count === 0) return '—';
-  const suffix = result.kind === 'memory' ? '× OTel bytes' : '× faster';
+  if (result.kind === 'throughput') return `${ratio.median.toFixed(2)}× OTel rate (higher is better)`;
+  const suffix = result.kind === 'memory' ? '× OTel bytes' : '× OTel time';
   return `${ratio.median.toFixed(2)}${suffix} (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`;
+}
+
+/** CPU the bench process spent per delivered span in a trial: stays meaningful when the machine is busy and the rate does not. */
+export function cpuPerSpanMicros(trial: ThroughputTrial): number {
+  return trial.received === 0 ? Number.NaN : (trial.cpuCores * (trial.generateSeconds + trial.flushSeconds) * 1e6) / trial.received;
+}
+
+/** A throughput side: the sustained rate, and the heap peak and loop delay of the trial at that rate. */
+function throughputCell(side: ThroughputSide | undefined): string {
+  if (side === undefined) return '—';
+  const best = side.best;
+  if (best === undefined) return `no rate passed (flat out: ${formatValue(side.probe.deliveredPerSecond, 'spans/s')} delivered)`;
+  return `${formatValue(side.sustainedPerSecond, 'spans/s')} (heap +${((best.heapPeakBytes - best.heapStartBytes) / 2 ** 20).toFixed(1)} MB, loop p99 ${best.eventLoopDelayP99Ms.toFixed(1)} ms, ${best.cpuCores.toFixed(2)} cores = ${cpuPerSpanMicros(best).toFixed(1)} µs CPU/span)`;
 }
 
 export interface Row {
@@ -54,9 +71,14 @@ export function toRow(result: WorkloadResult): Row {
   }
   return {
     id: result.id,
-    per: result.unit === 'bytes/span' ? 'span (bytes)' : result.op,
-    trace: cell(result.trace, result.unit),
-    otel: result.otel === undefined ? 'no OTel equivalent' : cell(result.otel, result.unit),
+    per: result.unit === 'bytes/span' ? 'span (bytes)' : result.clock === 'cpu' ? `${result.op} (CPU)` : result.op,
+    trace: result.kind === 'throughput' ? throughputCell(result.throughput?.trace) : cell(result.trace, result.unit),
+    otel:
+      result.kind === 'throughput'
+        ? throughputCell(result.throughput?.otel)
+        : result.otel === undefined
+          ? 'no OTel equivalent'
+          : cell(result.otel, result.unit),
     ratio: ratioCell(result),
     minRatio: result.ratioOfMinimums === undefined ? '' : `${result.ratioOfMinimums.toFixed(2)}×`,
     target: outcome?.text ?? '',
@@ -70,7 +92,7 @@ const HEADERS: Row = {
   per: 'per',
   trace: '@trace median (min–max)',
   otel: 'OTel median (min–max)',
-  ratio: 'ratio (median of rounds)',
+  ratio: '@trace/OTel (median of rounds)',
   minRatio: 'min/min',
   target: 'target',
   verdict: 'result',
@@ -113,6 +135,8 @@ export function markdownTable(results: readonly WorkloadResult[]): string {
 export interface ResultsDocument {
   generatedAt: string;
   machine: MachineInfo;
+  /** The Node that ran the bench and the OpenTelemetry package versions compared against. */
+  versions: ComparedVersions;
   settings: { rounds: number; warmup: number; scale: number; memoryRounds: number; clock: 'cpu' | 'wall'; sentinel: boolean; workloads: string[] };
   durationSeconds: number;
   results: (WorkloadResult & { target?: { text: string; measured: number | undefined; verdict: string } })[];
@@ -121,12 +145,14 @@ export interface ResultsDocument {
 export function resultsDocument(
   results: readonly WorkloadResult[],
   machine: MachineInfo,
+  versions: ComparedVersions,
   settings: ResultsDocument['settings'],
   durationSeconds: number,
 ): ResultsDocument {
   return {
     generatedAt: new Date().toISOString(),
     machine,
+    versions,
     settings,
     durationSeconds,
     results: results.map((result) => {

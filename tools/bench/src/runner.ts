@@ -2,7 +2,16 @@
 // GC before every sample (outside the timed part), and a verification after every sample (also
 // outside it). A sample whose verification fails is void: it is reported, never averaged in.
 import { type Summary, median, summarize } from './stats.js';
-import { type Implementation, type MemoryWorkload, type Side, type TimedWorkload, Unavailable, type Workload } from './workload.js';
+import {
+  type Implementation,
+  type MemoryWorkload,
+  type Side,
+  type ThroughputSide,
+  type ThroughputWorkload,
+  type TimedWorkload,
+  Unavailable,
+  type Workload,
+} from './workload.js';
 
 export interface RunSettings {
   rounds: number;
@@ -21,15 +30,18 @@ export interface VoidSample {
   reason: string;
 }
 
-/** What one workload produced. `ratio` is otel/trace time (× faster) for timed rows, trace/otel bytes for memory rows. */
+/**
+ * What one workload produced. `ratio` is always @trace ÷ OTel of the same round: time for timed
+ * rows and bytes for memory rows (lower is better), delivered rate for throughput rows (higher is better).
+ */
 export interface WorkloadResult {
   id: string;
   title: string;
-  kind: 'timed' | 'memory';
+  kind: 'timed' | 'memory' | 'throughput';
   status: 'ok' | 'unavailable' | 'failed';
   reason?: string;
-  /** Timed: nanoseconds per operation; memory: bytes per span. */
-  unit: 'ns/op' | 'bytes/span';
+  /** Timed: nanoseconds per operation; memory: bytes per span; throughput: spans per second. */
+  unit: 'ns/op' | 'bytes/span' | 'spans/s';
   op: string;
   opsPerSample: number;
   /** Which clock the timed figures use (the other clock's medians are in `otherClock`). */
@@ -38,9 +50,11 @@ export interface WorkloadResult {
   otel?: Summary & { samples: number[] };
   ratio?: Summary & { samples: number[] };
   otherClock?: { clock: 'cpu' | 'wall'; traceMedian: number; otelMedian: number; ratioMedian: number };
-  /** OTel's fastest sample over @trace's fastest (timed rows): less sensitive to other load on the machine than the median. */
+  /** @trace's fastest sample over OTel's fastest (timed rows): less sensitive to other load on the machine than the median. */
   ratioOfMinimums?: number;
   voidSamples: VoidSample[];
+  /** Throughput rows: every trial of the search, per side. */
+  throughput?: { trace: ThroughputSide; otel: ThroughputSide };
 }
 
 function forceGc(): void {
@@ -80,6 +94,7 @@ export async function runTimed(workload: TimedWorkload, settings: RunSettings): 
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, status: error instanceof Unavailable ? 'unavailable' : 'failed', reason: message };
   }
+  const clock = workload.clock ?? settings.clock;
   const sides: Side[] = impls.otel === undefined ? ['trace'] : ['trace', 'otel'];
   const samples: Record<Side, number[]> = { trace: [], otel: [] };
   const otherSamples: Record<Side, number[]> = { trace: [], otel: [] };
@@ -98,26 +113,26 @@ export async function runTimed(workload: TimedWorkload, settings: RunSettings): 
         continue;
       }
       if (round < 0) continue;
-      const perOp = (settings.clock === 'cpu' ? outcome.cpuNs : outcome.wallNs) / ops;
-      const otherPerOp = (settings.clock === 'cpu' ? outcome.wallNs : outcome.cpuNs) / ops;
+      const perOp = (clock === 'cpu' ? outcome.cpuNs : outcome.wallNs) / ops;
+      const otherPerOp = (clock === 'cpu' ? outcome.wallNs : outcome.cpuNs) / ops;
       samples[side].push(perOp);
       otherSamples[side].push(otherPerOp);
       thisRound[side] = perOp;
       otherRound[side] = otherPerOp;
     }
-    if (thisRound.trace !== undefined && thisRound.otel !== undefined) ratios.push(thisRound.otel / thisRound.trace);
-    if (otherRound.trace !== undefined && otherRound.otel !== undefined) otherRatios.push(otherRound.otel / otherRound.trace);
+    if (thisRound.trace !== undefined && thisRound.otel !== undefined) ratios.push(thisRound.trace / thisRound.otel);
+    if (otherRound.trace !== undefined && otherRound.otel !== undefined) otherRatios.push(otherRound.trace / otherRound.otel);
   }
   await impls.trace.close?.();
   await impls.otel?.close?.();
-  const result: WorkloadResult = { ...base, status: 'ok', clock: settings.clock, voidSamples: voids, trace: withSamples(samples.trace) };
+  const result: WorkloadResult = { ...base, status: 'ok', clock, voidSamples: voids, trace: withSamples(samples.trace) };
   if (impls.otel !== undefined) {
     result.otel = withSamples(samples.otel);
     result.ratio = withSamples(ratios);
   }
-  if (impls.otel !== undefined && result.trace !== undefined && result.otel !== undefined) result.ratioOfMinimums = result.otel.min / result.trace.min;
+  if (impls.otel !== undefined && result.trace !== undefined && result.otel !== undefined) result.ratioOfMinimums = result.trace.min / result.otel.min;
   result.otherClock = {
-    clock: settings.clock === 'cpu' ? 'wall' : 'cpu',
+    clock: clock === 'cpu' ? 'wall' : 'cpu',
     traceMedian: median(otherSamples.trace),
     otelMedian: median(otherSamples.otel),
     ratioMedian: median(otherRatios),
@@ -163,6 +178,37 @@ export async function runMemory(workload: MemoryWorkload, settings: RunSettings)
   };
 }
 
+export async function runThroughput(workload: ThroughputWorkload, settings: RunSettings): Promise<WorkloadResult> {
+  const base = {
+    id: workload.id,
+    title: workload.title,
+    kind: 'throughput' as const,
+    unit: 'spans/s' as const,
+    op: 'second',
+    opsPerSample: 0,
+    voidSamples: [],
+  };
+  let found: { trace: ThroughputSide; otel: ThroughputSide };
+  try {
+    found = await workload.run({ scale: settings.scale, log: settings.log });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...base, status: error instanceof Unavailable ? 'unavailable' : 'failed', reason: message };
+  }
+  const trace = found.trace.sustainedPerSecond;
+  const otel = found.otel.sustainedPerSecond;
+  return {
+    ...base,
+    status: 'ok',
+    trace: withSamples([trace]),
+    otel: withSamples([otel]),
+    ratio: withSamples(otel > 0 ? [trace / otel] : []),
+    throughput: found,
+  };
+}
+
 export function runWorkload(workload: Workload, settings: RunSettings): Promise<WorkloadResult> {
-  return workload.kind === 'timed' ? runTimed(workload, settings) : runMemory(workload, settings);
+  if (workload.kind === 'timed') return runTimed(workload, settings);
+  if (workload.kind === 'memory') return runMemory(workload, settings);
+  return runThroughput(workload, settings);
 }

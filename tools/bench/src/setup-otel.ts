@@ -1,11 +1,11 @@
 // Production-like OpenTelemetry JS setup, as the SDK documents it: AsyncLocalStorageContextManager
-// registered as the global context manager, BasicTracerProvider with its default sampler
+// registered as the global context manager, TracerProvider with its default sampler
 // (ParentBased(AlwaysOn)), BatchSpanProcessor in front of an exporter that counts and discards.
 import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { AsyncLocalStorageContextManager } from '@otel3/context-async-hooks';
+import { type ExportResult, ExportResultCode } from '@otel3/core';
+import { resourceFromAttributes } from '@otel3/resources';
+import { TracerProvider, BatchSpanProcessor, type ReadableSpan, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { Tracer } from '@opentelemetry/api';
 
 let contextManagerInstalled = false;
@@ -38,7 +38,7 @@ export class CountingOtelExporter implements SpanExporter {
 }
 
 export interface OtelSide {
-  provider: BasicTracerProvider;
+  provider: TracerProvider;
   tracer: Tracer;
   exporter: CountingOtelExporter;
   flushAndCheck(expected: number): Promise<string | undefined>;
@@ -59,12 +59,13 @@ export interface OtelSideOptions {
 export function createOtelSide(options: OtelSideOptions): OtelSide {
   installOtelContextManager();
   const exporter = new CountingOtelExporter();
-  const processor = new BatchSpanProcessor(options.exporter ?? exporter, {
+  const processor = new BatchSpanProcessor({
+    exporter: options.exporter ?? exporter,
     maxQueueSize: options.maxQueueSize,
     maxExportBatchSize: Math.min(options.maxExportBatchSize ?? 512, options.maxQueueSize),
     scheduledDelayMillis: options.scheduledDelayMillis ?? 5000,
   });
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'bench-service' }),
     ...(options.sampler === undefined ? {} : { sampler: options.sampler }),
     spanProcessors: [processor],

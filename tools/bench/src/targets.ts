@@ -4,7 +4,10 @@ import type { WorkloadResult } from './runner.js';
 
 export interface Target {
   id: string;
-  /** speedup: otel time / trace time ≥ value; bytes: trace bytes / otel bytes ≤ value; ns: trace ns per op ≤ value. */
+  /**
+   * speedup: @trace is at least `value`× faster, i.e. trace time ÷ OTel time ≤ 1/value;
+   * bytes: trace bytes ÷ OTel bytes ≤ value; ns: trace ns per op ≤ value.
+   */
   kind: 'speedup' | 'bytes' | 'ns';
   value: number;
 }
@@ -33,7 +36,7 @@ export interface TargetOutcome {
 }
 
 export function describeTarget(target: Target): string {
-  if (target.kind === 'speedup') return `≥ ${target.value}× faster`;
+  if (target.kind === 'speedup') return `≤ ${(1 / target.value).toFixed(2)}× OTel time (${target.value}× faster)`;
   if (target.kind === 'bytes') return `≤ ${target.value}× OTel bytes`;
   return `≤ ${target.value} ns`;
 }
@@ -44,6 +47,6 @@ export function judge(result: WorkloadResult): TargetOutcome | undefined {
   const text = describeTarget(target);
   const measured = target.kind === 'ns' ? result.trace?.median : result.ratio?.median;
   if (result.status !== 'ok' || measured === undefined || Number.isNaN(measured)) return { target, text, measured: undefined, verdict: 'n/a' };
-  const pass = target.kind === 'speedup' ? measured >= target.value : measured <= target.value;
+  const pass = target.kind === 'speedup' ? measured <= 1 / target.value : measured <= target.value;
   return { target, text, measured, verdict: pass ? 'PASS' : 'MISS' };
 }

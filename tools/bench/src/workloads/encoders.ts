@@ -2,11 +2,11 @@
 // 512 finished spans into request bytes, each library from its own span objects. The OTel
 // figures use the code its exporters run: otlp-transformer's serializers, exporter-zipkin's
 // transform + JSON.stringify, and jaeger-client's spanToThrift + thriftrw Batch encoding.
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@otel3/otlp-transformer';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { Span } from '@trace/core';
 import { BATCH_SIZE, SERVICE_NAME, otelBatch, traceBatch } from '../fixtures.js';
-import { loadFunction, loadModule } from '../optional.js';
+import { loadFunction, loadModule, loadPackageFile } from '../optional.js';
 import type { Implementation, TimedWorkload } from '../workload.js';
 import { Unavailable } from '../workload.js';
 
@@ -173,7 +173,8 @@ type EncoderInto = (writer: unknown, spans: readonly Span[]) => unknown;
 
 /** OTel's side of both W3-json rows: its exporter's transform + JSON.stringify, a string. */
 function otelZipkinJson(otelSpans: ReadableSpan[], n: number): Implementation {
-  const transform = loadModule('@opentelemetry/exporter-zipkin/build/src/transform')['toZipkinSpan'];
+  // The transform its exporter runs per span; not in the package's exports map, so loaded by path.
+  const transform = loadPackageFile('@otel3/exporter-zipkin', 'transform.cjs')['toZipkinSpan'];
   if (typeof transform !== 'function') throw new Unavailable('@opentelemetry/exporter-zipkin has no toZipkinSpan transform');
   let otelOutput = '';
   return {
@@ -188,7 +189,8 @@ function otelZipkinJson(otelSpans: ReadableSpan[], n: number): Implementation {
 // reuses (one per export in flight) and sent from there, not copied out.
 export const w3Json = encoderWorkload('W3-json', 'Zipkin v2 JSON of 512 spans, as each exporter makes its body', 20, (n, traceSpans, otelSpans) => {
   const encodeInto = loadFunction<EncoderInto>('@trace/exporter-zipkin', 'encodeZipkinJsonInto');
-  const writerClass = loadFunction<new () => unknown>('@trace/core', 'JsonBytesWriter');
+  // Exporter authors' helpers live in @trace/core/encoding.
+  const writerClass = loadFunction<new () => unknown>('@trace/core/encoding', 'JsonBytesWriter');
   const writer = new writerClass();
   const encode: Encoder = (spans) => encodeInto(writer, spans);
   return { trace: traceEncoder(encode, traceSpans, n, countZipkinJsonSpans), otel: otelZipkinJson(otelSpans, n) };

@@ -1,62 +1,23 @@
-// W7: end to end over loopback. Each side starts spans (the W1 body), finishes them, and flushes
-// its batch pipeline through a real Zipkin JSON exporter and HTTP client to its own node:http
-// receiver on 127.0.0.1; the timed part ends when the flush resolves. The receiver only keeps
-// the bodies; they are decoded and counted after the timed part, so every span is accounted for.
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+// W7: end to end over loopback, in CPU time. Each side starts spans (the W1 body), finishes them,
+// and flushes its batch pipeline through a real exporter and HTTP client to a listener of its own
+// in the receiver process (see receiver/child.ts); the timed part ends when the flush resolves.
+// The receiver runs in another process, so the bench's CPU clock holds only what the tracing
+// side spends, and it decodes every body, so each sample is checked against the spans made.
+//   W7-otlp    OTLP/HTTP protobuf on both sides (the main row)
+//   W7-zipkin  Zipkin v2 JSON on both sides
+//   W7-jaeger  @trace's Jaeger Thrift against OTel's OTLP/HTTP protobuf: OpenTelemetry JS 3.x
+//              ships no Jaeger exporter, and OTLP protobuf is what it offers Jaeger users instead
 import type { Tracer as OtelTracer } from '@opentelemetry/api';
-import type { SpanExporter as OtelSpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter as OtelSpanExporter } from '@opentelemetry/sdk-trace';
 import { type SpanExporter, Tracer } from '@trace/core';
 import { SERVICE_NAME } from '../fixtures.js';
 import { loadModule } from '../optional.js';
+import { startReceiverProcess } from '../receiver/client.js';
+import type { WireFormat } from '../receiver/span-counts.js';
 import { createOtelSide } from '../setup-otel.js';
 import { type Implementation, type TimedWorkload, Unavailable } from '../workload.js';
 
 const OPERATION = 'GET /api/users/:id';
-
-interface Receiver {
-  url: string;
-  /** Request bodies (gunzipped) not yet counted. */
-  bodies: Buffer[];
-  close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const bodies: Buffer[] = [];
-  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      bodies.push(request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body);
-      response.writeHead(202).end();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/api/v2/spans`,
-    bodies,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** Spans in the bodies received since the last call (Zipkin JSON: each body is an array). */
-function takeSpans(receiver: Receiver): number {
-  let spans = 0;
-  for (const body of receiver.bodies.splice(0)) {
-    const parsed = JSON.parse(body.toString('utf8')) as unknown;
-    if (!Array.isArray(parsed)) throw new Error('receiver got a body that is not a JSON array');
-    spans += parsed.length;
-  }
-  return spans;
-}
 
 function spansTrace(tracer: Tracer, n: number): void {
   for (let i = 0; i < n; i++) {
@@ -82,65 +43,111 @@ function spansOtel(tracer: OtelTracer, n: number): void {
   }
 }
 
-/** Builds @trace's Zipkin JSON exporter over @trace/transport-http (its default transport). */
-function traceZipkinExporter(url: string): SpanExporter {
-  const zipkin = loadModule('@trace/exporter-zipkin');
-  loadModule('@trace/transport-http');
-  const exporterClass = zipkin['ZipkinExporter'];
-  if (typeof exporterClass !== 'function') throw new Unavailable('@trace/exporter-zipkin does not export ZipkinExporter yet');
-  const config = { endpoint: url, format: 'zipkin_json', serviceName: SERVICE_NAME, compression: 'none' };
-  return new (exporterClass as new (options: object) => SpanExporter)(config);
+type TraceWire = 'otlp' | 'zipkin' | 'jaeger';
+type OtelWire = 'otlp' | 'zipkin';
+
+const WIRE_FORMAT: Readonly<Record<TraceWire, WireFormat>> = { otlp: 'otlp-protobuf', zipkin: 'zipkin-json', jaeger: 'jaeger-thrift' };
+
+function construct(packageName: string, exportName: string, options: object): SpanExporter {
+  const exporterClass = loadModule(packageName)[exportName];
+  if (typeof exporterClass !== 'function') throw new Unavailable(`${packageName} does not export ${exportName} yet`);
+  return new (exporterClass as new (options: object) => SpanExporter)(options);
 }
 
-export const w7EndToEnd: TimedWorkload = {
-  kind: 'timed',
-  id: 'W7',
-  title: 'end to end: W1 spans → batch pipeline → Zipkin JSON over HTTP to a loopback receiver, until flush resolves',
-  op: 'span',
-  opsPerSample: 4096,
-  async setup(n) {
-    const traceReceiver = await startReceiver();
-    let exporter: SpanExporter;
-    try {
-      exporter = traceZipkinExporter(traceReceiver.url);
-    } catch (error) {
-      await traceReceiver.close();
-      throw error;
-    }
-    const tracer = new Tracer({ serviceName: SERVICE_NAME, exporters: [exporter], exportSettings: { maxQueueSize: n, batchSize: 512 } });
-    const otelReceiver = await startReceiver();
-    const { ZipkinExporter } = await import('@opentelemetry/exporter-zipkin');
-    const otelExporter: OtelSpanExporter = new ZipkinExporter({ url: otelReceiver.url, serviceName: SERVICE_NAME });
-    const o = createOtelSide({ maxQueueSize: n, exporter: otelExporter });
-    const traceImpl: Implementation = {
-      run: async () => {
-        spansTrace(tracer, n);
-        const flushed = await tracer.flush({ deadlineMs: 30_000 });
-        if (!flushed.ok) throw new Error(`trace flush: ${flushed.error.message}`);
-      },
-      verify: async () => {
-        const got = takeSpans(traceReceiver);
-        return got === n ? undefined : `trace receiver got ${got} of ${n} spans`;
-      },
-      close: async () => {
-        await tracer.shutdown();
-        await traceReceiver.close();
-      },
-    };
-    const otelImpl: Implementation = {
-      run: async () => {
-        spansOtel(o.tracer, n);
-        await o.provider.forceFlush();
-      },
-      verify: async () => {
-        const got = takeSpans(otelReceiver);
-        return got === n ? undefined : `otel receiver got ${got} of ${n} spans`;
-      },
-      close: async () => {
-        await o.provider.shutdown();
-        await otelReceiver.close();
-      },
-    };
-    return { trace: traceImpl, otel: otelImpl };
-  },
-};
+/** @trace's exporter for `wire` over @trace/transport-http (each exporter's default transport), uncompressed. */
+export function traceExporter(wire: TraceWire, baseUrl: string): SpanExporter {
+  loadModule('@trace/transport-http');
+  if (wire === 'otlp')
+    return construct('@trace/exporter-otlp', 'OtlpExporter', {
+      endpoint: baseUrl,
+      format: 'otlp_http_protobuf',
+      compression: 'none',
+      serviceName: SERVICE_NAME,
+    });
+  if (wire === 'zipkin')
+    return construct('@trace/exporter-zipkin', 'ZipkinExporter', {
+      endpoint: `${baseUrl}/api/v2/spans`,
+      format: 'zipkin_json',
+      compression: 'none',
+      serviceName: SERVICE_NAME,
+    });
+  return construct('@trace/exporter-jaeger', 'JaegerExporter', { endpoint: baseUrl, format: 'jaeger_thrift', compression: 'none', serviceName: SERVICE_NAME });
+}
+
+/** OpenTelemetry's exporter for `wire`, at its defaults (OTLP: no compression). */
+export function otelExporter(wire: OtelWire, baseUrl: string): OtelSpanExporter {
+  if (wire === 'otlp') {
+    const { OTLPTraceExporter } = loadModule('@otel3/exporter-trace-otlp-proto') as { OTLPTraceExporter?: new (config: object) => OtelSpanExporter };
+    if (OTLPTraceExporter === undefined) throw new Unavailable('@opentelemetry/exporter-trace-otlp-proto has no OTLPTraceExporter');
+    return new OTLPTraceExporter({ url: `${baseUrl}/v1/traces` });
+  }
+  const { ZipkinExporter } = loadModule('@otel3/exporter-zipkin') as { ZipkinExporter?: new (config: object) => OtelSpanExporter };
+  if (ZipkinExporter === undefined) throw new Unavailable('@opentelemetry/exporter-zipkin has no ZipkinExporter');
+  return new ZipkinExporter({ url: `${baseUrl}/api/v2/spans`, serviceName: SERVICE_NAME });
+}
+
+function endToEnd(id: string, title: string, traceWire: TraceWire, otelWire: OtelWire): TimedWorkload {
+  return {
+    kind: 'timed',
+    id,
+    title,
+    op: 'span',
+    opsPerSample: 4096,
+    clock: 'cpu',
+    async setup(n) {
+      const receiver = await startReceiverProcess();
+      try {
+        const traceSink = await receiver.open(WIRE_FORMAT[traceWire]);
+        const otelSink = await receiver.open(WIRE_FORMAT[otelWire]);
+        const exporter = traceExporter(traceWire, traceSink.url);
+        const tracer = new Tracer({ serviceName: SERVICE_NAME, exporters: [exporter], exportSettings: { maxQueueSize: n, batchSize: 512 } });
+        const o = createOtelSide({ maxQueueSize: n, exporter: otelExporter(otelWire, otelSink.url) });
+        const check = async (side: string, port: number): Promise<string | undefined> => {
+          const got = await receiver.take(port);
+          if (got.errors > 0) return `${side} receiver could not parse ${got.errors} bodies`;
+          return got.spans === n ? undefined : `${side} receiver got ${got.spans} of ${n} spans`;
+        };
+        const traceImpl: Implementation = {
+          run: async () => {
+            spansTrace(tracer, n);
+            const flushed = await tracer.flush({ deadlineMs: 30_000 });
+            if (!flushed.ok) throw new Error(`trace flush: ${flushed.error.message}`);
+          },
+          verify: () => check('trace', traceSink.port),
+          close: async () => {
+            await tracer.shutdown();
+          },
+        };
+        const otelImpl: Implementation = {
+          run: async () => {
+            spansOtel(o.tracer, n);
+            await o.provider.forceFlush();
+          },
+          verify: () => check('otel', otelSink.port),
+          close: async () => {
+            await o.provider.shutdown();
+            await receiver.close();
+          },
+        };
+        return { trace: traceImpl, otel: otelImpl };
+      } catch (error) {
+        await receiver.close();
+        throw error;
+      }
+    },
+  };
+}
+
+export const w7Otlp = endToEnd(
+  'W7-otlp',
+  'end to end, CPU per span: W1 spans → batch pipeline → OTLP/HTTP protobuf to a loopback receiver process, until flush resolves',
+  'otlp',
+  'otlp',
+);
+export const w7Zipkin = endToEnd('W7-zipkin', 'the same with Zipkin v2 JSON on both sides', 'zipkin', 'zipkin');
+export const w7Jaeger = endToEnd(
+  'W7-jaeger',
+  "the same with @trace's Jaeger Thrift, against OTel's OTLP/HTTP protobuf (OTel JS 3.x has no Jaeger exporter)",
+  'jaeger',
+  'otlp',
+);

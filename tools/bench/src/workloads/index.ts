@@ -1,10 +1,11 @@
 // Every workload, in the order a full run goes through them.
 import type { Workload } from '../workload.js';
 import { w2Json, w2Protobuf, w3Json, w3JsonString, w3Proto, w4Thrift } from './encoders.js';
-import { w7EndToEnd } from './end-to-end.js';
+import { w7Jaeger, w7Otlp, w7Zipkin } from './end-to-end.js';
 import { w6Finished, w6Live } from './memory.js';
 import { w5BaggageExtract, w5BaggageInject, w5TraceparentExtract, w5TraceparentInject } from './propagation.js';
 import { w1, w1b, w1c, w8 } from './spans.js';
+import { w9Throughput } from './throughput.js';
 
 export const WORKLOADS: readonly Workload[] = [
   w1,
@@ -23,7 +24,10 @@ export const WORKLOADS: readonly Workload[] = [
   w3JsonString,
   w3Proto,
   w4Thrift,
-  w7EndToEnd,
+  w7Otlp,
+  w7Zipkin,
+  w7Jaeger,
+  w9Throughput,
 ];
 
 /** `W1` selects W1 only; `W5` selects every `W5-…` row; ids are case-insensitive. */

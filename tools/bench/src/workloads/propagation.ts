@@ -3,7 +3,7 @@
 // composite of W3CTraceContextPropagator + W3CBaggagePropagator as the global propagator. The
 // sub-workloads differ in what the context holds: a span only, or a span plus 3 baggage entries.
 import { type Context, ROOT_CONTEXT, context as otelContext, propagation, trace as otelTrace } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@otel3/core';
 import type { Span, Tracer } from '@trace/core';
 import { createOtelSide } from '../setup-otel.js';
 import { createTraceSide } from '../setup-trace.js';

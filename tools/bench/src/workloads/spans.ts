@@ -1,7 +1,7 @@
 // W1, W1b, W1c, W8: the span path itself. Every loop exists twice, once per library, and the
 // unsampled loops are separate copies again, so V8's feedback for one never shapes another.
 import { type Span as OtelSpan, type Tracer as OtelTracer, context as otelContext, trace as otelTrace } from '@opentelemetry/api';
-import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler } from '@opentelemetry/sdk-trace';
 import { type Span, type Tracer, alwaysOff } from '@trace/core';
 import { chunkOps, inChunks } from '../chunks.js';
 import { createOtelSide } from '../setup-otel.js';
@@ -53,15 +53,35 @@ export const w1: TimedWorkload = {
 };
 
 // ── W1b: root + 3 children with explicit parents ──────────────────────────────────────────────
+// Every child carries W1's 5 attributes, set through one helper per side.
+
+function tagTrace(span: Span): void {
+  span.setTag('http.request.method', 'GET');
+  span.setTag('http.response.status_code', 200);
+  span.setTag('server.load', 0.75);
+  span.setTag('cache.hit', true);
+  span.setTag('http.route', '/api/users/:id');
+}
+
+function tagOtel(span: OtelSpan): void {
+  span.setAttribute('http.request.method', 'GET');
+  span.setAttribute('http.response.status_code', 200);
+  span.setAttribute('server.load', 0.75);
+  span.setAttribute('cache.hit', true);
+  span.setAttribute('http.route', '/api/users/:id');
+}
 
 function w1bTrace(tracer: Tracer, n: number): void {
   for (let i = 0; i < n; i++) {
     const root = tracer.startSpan('handle request');
     const a = tracer.startChildSpan(root, 'authenticate');
+    tagTrace(a);
     a.end();
     const b = tracer.startChildSpan(root, 'load user');
+    tagTrace(b);
     b.end();
     const c = tracer.startChildSpan(root, 'render');
+    tagTrace(c);
     c.end();
     root.end();
   }
@@ -73,10 +93,13 @@ function w1bOtel(tracer: OtelTracer, n: number): void {
     // OTel takes a parent only through a Context; building it once per root is the cheapest legal way.
     const parent = otelTrace.setSpan(otelContext.active(), root);
     const a = tracer.startSpan('authenticate', undefined, parent);
+    tagOtel(a);
     a.end();
     const b = tracer.startSpan('load user', undefined, parent);
+    tagOtel(b);
     b.end();
     const c = tracer.startSpan('render', undefined, parent);
+    tagOtel(c);
     c.end();
     root.end();
   }
@@ -85,7 +108,7 @@ function w1bOtel(tracer: OtelTracer, n: number): void {
 export const w1b: TimedWorkload = {
   kind: 'timed',
   id: 'W1b',
-  title: 'root + 3 children with explicit parents (4 spans per op)',
+  title: 'root + 3 children with explicit parents, each child with the 5 W1 attributes (4 spans per op)',
   op: 'trace of 4 spans',
   opsPerSample: 5_000,
   async setup(n) {
@@ -99,16 +122,18 @@ export const w1b: TimedWorkload = {
 };
 
 // ── W1c: three nested current spans ───────────────────────────────────────────────────────────
-// The callbacks are module-level functions on both sides, so neither side allocates a closure
+// The two inner spans carry W1's 5 attributes, as W1b's children do. The callbacks are module-level functions on both sides, so neither side allocates a closure
 // per operation that the other does not.
 
 let nestedTraceTracer: Tracer | undefined;
 let nestedOtelTracer: OtelTracer | undefined;
 
-function traceInnermost(_span: Span): number {
+function traceInnermost(span: Span): number {
+  tagTrace(span);
   return 1;
 }
-function traceMiddle(_span: Span): number {
+function traceMiddle(span: Span): number {
+  tagTrace(span);
   return (nestedTraceTracer as Tracer).withSpan('query', traceInnermost);
 }
 function traceOuter(_span: Span): number {
@@ -122,10 +147,12 @@ function w1cTrace(tracer: Tracer, n: number): number {
 }
 
 function otelInnermost(span: OtelSpan): number {
+  tagOtel(span);
   span.end();
   return 1;
 }
 function otelMiddle(span: OtelSpan): number {
+  tagOtel(span);
   const result = (nestedOtelTracer as OtelTracer).startActiveSpan('query', otelInnermost);
   span.end();
   return result;
@@ -145,7 +172,7 @@ function w1cOtel(tracer: OtelTracer, n: number): number {
 export const w1c: TimedWorkload = {
   kind: 'timed',
   id: 'W1c',
-  title: 'three nested current spans (tracer.withSpan vs startActiveSpan; 3 spans per op)',
+  title: 'three nested current spans, the 2 children with the 5 W1 attributes (tracer.withSpan vs startActiveSpan; 3 spans per op)',
   op: 'nest of 3 spans',
   opsPerSample: 5_000,
   async setup(n) {
