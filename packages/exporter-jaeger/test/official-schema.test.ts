@@ -6,7 +6,7 @@
 // official file on every field it has.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import {
   FIXTURE_FACTS,
   PROTO_GOLDEN,
@@ -18,7 +18,7 @@ import {
 } from './helpers/goldens';
 import { IDL_DIR, describeWithOfficialProtos, loadOfficialJaegerProto, wireShapes } from './helpers/idl';
 import { parseThriftIdl } from './helpers/thrift-idl';
-import { JAEGER_PROTO_DESCRIPTOR } from './helpers/wire-schema';
+import { loadJaegerWireSchema } from './helpers/wire-schema';
 
 const AS_OBJECT: protobuf.IConversionOptions = { longs: String, enums: String, bytes: Array, defaults: true };
 
@@ -47,7 +47,7 @@ describeWithOfficialProtos('golden payloads and wire-schema.ts against the offic
 
   test("wire-schema.ts's descriptor is model.proto + collector.proto's, field for field", () => {
     const official = wireShapes(loadOfficialJaegerProto());
-    const ours = wireShapes(protobuf.Root.fromJSON(JAEGER_PROTO_DESCRIPTOR));
+    const ours = wireShapes(loadJaegerWireSchema());
     // Everything PostSpans reaches is there (Trace and DependencyLink are for queries, not export).
     expect([...ours.keys()].sort()).toEqual([
       'google.protobuf.Duration',

@@ -2,7 +2,6 @@
 // user's clone skips this file with one line saying why): every golden payload decoded with them
 // and each field asserted, and wire-schema.ts, which the other suites decode with when the official
 // files are absent, shown equal to them field for field.
-import protobuf from 'protobufjs';
 import { GOLDENS, expectedFor, readGolden } from './support/goldens';
 import {
   compileListOfSpansValidator,
@@ -12,7 +11,7 @@ import {
   readOfficialJsonDefinitions,
   wireShapes,
 } from './support/idl';
-import { ZIPKIN_JSON_DEFINITIONS, ZIPKIN_PROTO_DESCRIPTOR } from './support/wire-schema';
+import { ZIPKIN_JSON_DEFINITIONS, loadZipkinWireSchema } from './support/wire-schema';
 
 describeWithOfficialSchemas('golden payloads against the official schemas', () => {
   test.each(GOLDENS.filter((golden) => golden.format === 'json'))('$file is a valid ListOfSpans and holds the mapping table', (golden) => {
@@ -54,7 +53,7 @@ describeWithOfficialSchemas('golden payloads against the official schemas', () =
 
   test("wire-schema.ts's protobuf descriptor is zipkin.proto's, field for field", () => {
     const official = wireShapes(loadOfficialProto());
-    const ours = wireShapes(protobuf.Root.fromJSON(ZIPKIN_PROTO_DESCRIPTOR));
+    const ours = wireShapes(loadZipkinWireSchema());
     expect([...ours.keys()].sort()).toEqual([
       'zipkin.proto3.Annotation',
       'zipkin.proto3.Endpoint',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import protobuf from 'protobufjs';
 import { type ThriftIdl, ThriftIdlReader, parseThriftIdl } from './thrift-idl';
-import { JAEGER_PROTO_DESCRIPTOR } from './wire-schema';
+import { loadJaegerWireSchema } from './wire-schema';
 
 /**
  * `shared/idl` beside the repository: absent in a user's fresh clone.
@@ -64,7 +64,7 @@ export function decodeThriftBatch(body: Uint8Array): any {
 
 /** `jaeger.api_v2`: from the official protos when present, else from wire-schema.ts. */
 export function loadJaegerProto(): protobuf.Root {
-  return OFFICIAL_PROTOS_PRESENT ? loadOfficialJaegerProto() : protobuf.Root.fromJSON(JAEGER_PROTO_DESCRIPTOR);
+  return OFFICIAL_PROTOS_PRESENT ? loadOfficialJaegerProto() : loadJaegerWireSchema();
 }
 
 /**

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import yaml from 'js-yaml';
 import protobuf from 'protobufjs';
-import { ZIPKIN_JSON_DEFINITIONS, ZIPKIN_PROTO_DESCRIPTOR } from './wire-schema';
+import { ZIPKIN_JSON_DEFINITIONS, loadZipkinWireSchema } from './wire-schema';
 
 /**
  * `shared/idl` beside the repository: absent in a user's fresh clone.
@@ -70,7 +70,7 @@ export function loadListOfSpansValidator(): ValidateFunction {
 
 /** `zipkin.proto3.ListOfSpans`: from the official zipkin.proto when present, else wire-schema.ts. */
 export function loadListOfSpansType(): protobuf.Type {
-  const root = OFFICIAL_SCHEMAS_PRESENT ? loadOfficialProto() : protobuf.Root.fromJSON(ZIPKIN_PROTO_DESCRIPTOR);
+  const root = OFFICIAL_SCHEMAS_PRESENT ? loadOfficialProto() : loadZipkinWireSchema();
   return root.lookupType('zipkin.proto3.ListOfSpans');
 }
 
