@@ -2,7 +2,7 @@
 import { type Span, TraceContext, Tracer } from '@trace/core';
 import { InMemoryExporter } from '@trace/core/testing';
 import { createJaegerProcess, encodeJaegerProtoPostSpans, encodeJaegerThriftBatch } from '@trace/exporter-jaeger';
-import { bytesToHex, decodeThriftBatch, hexToSignedI64, loadJaegerProto, protoIdlAvailable, thriftIdlAvailable } from './helpers/idl';
+import { bytesToHex, decodeThriftBatch, hexToSignedI64, loadJaegerProto } from './helpers/idl';
 import { LINK_SPAN_ID, LINK_TRACE_ID, REMOTE_PARENT_ID, REMOTE_TRACE_ID, START_MS, type SpanFixture, makeSpans } from './helpers/spans';
 
 // biome-ignore lint/suspicious/noExplicitAny: decoded test data is walked dynamically
@@ -32,10 +32,7 @@ function statusSpans(): Span[] {
   return [ok, failed, unset];
 }
 
-const describeWithThriftIdl = thriftIdlAvailable('Thrift encoder tests') ? describe : describe.skip;
-const describeWithProtoIdl = protoIdlAvailable('protobuf encoder tests') ? describe : describe.skip;
-
-describeWithThriftIdl('encodeJaegerThriftBatch, decoded with jaeger.thrift', () => {
+describe('encodeJaegerThriftBatch, decoded with jaeger.thrift', () => {
   let spans: SpanFixture;
   beforeAll(async () => {
     spans = await makeSpans();
@@ -196,7 +193,7 @@ describeWithThriftIdl('encodeJaegerThriftBatch, decoded with jaeger.thrift', () 
   });
 });
 
-describeWithProtoIdl('encodeJaegerProtoPostSpans, decoded with model.proto + collector.proto', () => {
+describe('encodeJaegerProtoPostSpans, decoded with model.proto + collector.proto', () => {
   let spans: SpanFixture;
   // biome-ignore lint/suspicious/noExplicitAny: protobufjs message type
   let PostSpansRequest: any;

@@ -6,7 +6,7 @@ import { type GrpcTransport, Tracer } from '@trace/core';
 import { JaegerExporter } from '@trace/exporter-jaeger';
 import { createDefaultGrpcTransport } from '@trace/transport-grpc';
 import type protobuf from 'protobufjs';
-import { bytesToHex, loadJaegerProto, protoIdlAvailable } from './helpers/idl';
+import { bytesToHex, loadJaegerProto } from './helpers/idl';
 import { LINK_SPAN_ID, LINK_TRACE_ID, REMOTE_PARENT_ID, REMOTE_TRACE_ID, START_MS, type SpanFixture, makeSpans } from './helpers/spans';
 
 // biome-ignore lint/suspicious/noExplicitAny: decoded test data is walked dynamically
@@ -70,9 +70,7 @@ async function startCollector(root: protobuf.Root, statuses: grpc.status[] = [gr
 
 const hex = (bytes: number[]) => bytesToHex(Uint8Array.from(bytes));
 
-const describeWithIdl = protoIdlAvailable('jaeger_grpc export tests') ? describe : describe.skip;
-
-describeWithIdl('JaegerExporter jaeger_grpc over a real gRPC server', () => {
+describe('JaegerExporter jaeger_grpc over a real gRPC server', () => {
   let root: protobuf.Root;
   let spans: SpanFixture;
   let collector: Collector | undefined;

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { Tracer } from '@trace/core';
 import { JaegerExporter, createJaegerExporter } from '@trace/exporter-jaeger';
 import { createDefaultTransport } from '@trace/transport-http';
-import { decodeThriftBatch, hexToSignedI64, thriftIdlAvailable } from './helpers/idl';
+import { decodeThriftBatch, hexToSignedI64 } from './helpers/idl';
 import { START_MS, type SpanFixture, makeSpans } from './helpers/spans';
 
 interface Received {
@@ -58,9 +58,7 @@ async function startCollector(statuses: number[] = [202]): Promise<Collector> {
 // biome-ignore lint/suspicious/noExplicitAny: decoded test data is walked dynamically
 type Decoded = any;
 
-const describeWithIdl = thriftIdlAvailable('jaeger_thrift export tests') ? describe : describe.skip;
-
-describeWithIdl('JaegerExporter jaeger_thrift over a real HTTP server', () => {
+describe('JaegerExporter jaeger_thrift over a real HTTP server', () => {
   let spans: SpanFixture;
   let collector: Collector;
   const exporters: JaegerExporter[] = [];

@@ -6,7 +6,7 @@ import { type Span, type SpanKind, type TagValue, Tracer } from '@trace/core';
 import { JsonBytesWriter } from '@trace/core/encoding';
 import fc from 'fast-check';
 import { encodeZipkinJson, encodeZipkinJsonBytes, encodeZipkinJsonInto, encodeZipkinProto } from '../src/index';
-import { type DecodedSpan, decodeProtoSpans, idlAvailable, ipv6Text, loadListOfSpansType } from './support/idl';
+import { type DecodedSpan, decodeProtoSpans, ipv6Text, loadListOfSpansType } from './support/idl';
 
 const tracer = new Tracer({ serviceName: 'svc' });
 const utf16String = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), maxLength: 40 });
@@ -127,7 +127,7 @@ describe('a batch is its spans encoded one by one', () => {
   });
 });
 
-(idlAvailable() ? describe : describe.skip)('peer addresses', () => {
+describe('peer addresses', () => {
   const ListOfSpans = loadListOfSpansType();
 
   /** Full IPv6 text via the WHATWG URL parser, as an independent reference. */

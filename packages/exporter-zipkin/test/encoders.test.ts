@@ -1,34 +1,12 @@
-// Both encoders, checked against the official schemas: JSON validated with zipkin2-api.yaml,
-// protobuf decoded with zipkin.proto, and every row of the mapping asserted on what was decoded.
+// Both encoders, checked against the Zipkin schemas (support/idl.ts): JSON validated with
+// zipkin2-api.yaml's definitions, protobuf decoded with zipkin.proto, and every row of the mapping
+// asserted on what was decoded.
 import { Tracer } from '@trace/core';
 import { encodeZipkinJson, encodeZipkinProto } from '../src/index';
-import { buildFixture } from './support/fixture';
-import { type DecodedSpan, decodeProtoSpans, idlAvailable, ipv6Text, loadListOfSpansType, loadListOfSpansValidator } from './support/idl';
+import { buildFixture, protoExpectation } from './support/fixture';
+import { type DecodedSpan, decodeProtoSpans, loadListOfSpansType, loadListOfSpansValidator } from './support/idl';
 
-const describeWithIdl = idlAvailable() ? describe : describe.skip;
-
-/** What the protobuf form decodes to: IPv6 as full text, lone surrogates replaced by U+FFFD. */
-function protoExpectation(expected: DecodedSpan[]): DecodedSpan[] {
-  return expected.map((span) => {
-    const copy: DecodedSpan = structuredClone(span);
-    if (copy.remoteEndpoint?.ipv6 !== undefined) copy.remoteEndpoint.ipv6 = expandIpv6(copy.remoteEndpoint.ipv6);
-    if (copy.tags !== undefined)
-      for (const key of Object.keys(copy.tags)) copy.tags[key] = (copy.tags[key] as unknown as { toWellFormed(): string }).toWellFormed();
-    return copy;
-  });
-}
-
-function expandIpv6(text: string): string {
-  const [head = '', tail = ''] = text.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === '' ? [] : tail.split(':');
-  const groups = [...left, ...new Array(8 - left.length - right.length).fill('0'), ...right];
-  const bytes: number[] = [];
-  for (const group of groups) bytes.push(Number.parseInt(group, 16) >> 8, Number.parseInt(group, 16) & 0xff);
-  return ipv6Text(bytes);
-}
-
-describeWithIdl('encodeZipkinJson', () => {
+describe('encodeZipkinJson', () => {
   const validate = loadListOfSpansValidator();
 
   test('every span is valid against the official ListOfSpans schema', () => {
@@ -82,7 +60,7 @@ describeWithIdl('encodeZipkinJson', () => {
   });
 });
 
-describeWithIdl('encodeZipkinProto', () => {
+describe('encodeZipkinProto', () => {
   const ListOfSpans = loadListOfSpansType();
 
   test('decodes with the official zipkin.proto to the same mapping', () => {
@@ -125,7 +103,7 @@ describeWithIdl('encodeZipkinProto', () => {
   });
 });
 
-describeWithIdl('span status (OpenTelemetry mapping to Zipkin)', () => {
+describe('span status (OpenTelemetry mapping to Zipkin)', () => {
   const validate = loadListOfSpansValidator();
   const ListOfSpans = loadListOfSpansType();
 

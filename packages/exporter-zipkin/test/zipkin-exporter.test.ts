@@ -6,10 +6,8 @@ import { inspect } from 'node:util';
 import { createDefaultTransport } from '@trace/transport-http';
 import { ZipkinExporter, createZipkinExporter, encodeZipkinJson, encodeZipkinJsonBytes } from '../src/index';
 import { buildFixture } from './support/fixture';
-import { type DecodedSpan, decodeProtoSpans, idlAvailable, loadListOfSpansType, loadListOfSpansValidator } from './support/idl';
+import { type DecodedSpan, decodeProtoSpans, loadListOfSpansType, loadListOfSpansValidator } from './support/idl';
 import { type TestZipkinServer, startZipkinServer } from './support/zipkin-server';
-
-const describeWithIdl = idlAvailable() ? describe : describe.skip;
 
 let server: TestZipkinServer;
 const closers: (() => Promise<unknown>)[] = [];
@@ -41,7 +39,7 @@ function tracerFor(exporter: ZipkinExporter): Tracer {
   return tracer;
 }
 
-describeWithIdl('ZipkinExporter over HTTP', () => {
+describe('ZipkinExporter over HTTP', () => {
   const validate = loadListOfSpansValidator();
   const ListOfSpans = loadListOfSpansType();
 
