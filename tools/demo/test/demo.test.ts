@@ -73,7 +73,8 @@ describe('the demo', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const started = Date.now();
     const result = await runDemo({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, warn: () => {} });
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Far below the 30 s an export waiting on a dead backend would hold the process for.
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(result.statuses).toEqual([201, 201, 201, 400, 409]);
     const stats = result.exports[0]?.stats;
     expect(stats?.exportedSpans).toBe(0);
