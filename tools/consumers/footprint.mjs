@@ -23,7 +23,8 @@ function otelSets(line) {
     [sdk, zipkin],
     [sdk, `@opentelemetry/exporter-trace-otlp-proto@${experimental}`],
     [sdk, `@opentelemetry/exporter-trace-otlp-grpc@${experimental}`],
-    undefined,
+    // exporter-jaeger has no 3.x release.
+    String(line) === '2' ? [sdk, '@opentelemetry/exporter-jaeger@^2'] : undefined,
     [`@opentelemetry/sdk-node@${experimental}`, `@opentelemetry/instrumentation-http@${experimental}`],
   ];
 }
@@ -36,7 +37,7 @@ export const SETS = [
   { trace: ['@trace/core', '@trace/exporter-jaeger'], job: 'Jaeger Thrift/HTTP' },
   {
     trace: ['@trace/node', '@trace/core', '@trace/exporter-otlp', '@trace/otel-adapter', '@trace/instrumentation-http'],
-    job: 'setup from the OTEL_* environment',
+    job: 'setup from the OTEL_* environment, OTLP, HTTP spans',
   },
 ];
 
@@ -45,6 +46,7 @@ function splitSpec(spec) {
   return at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, 'latest'];
 }
 
+// The bytes of a package's own files (a nested node_modules holds other packages, counted apart).
 function bytesUnder(dir) {
   let total = 0;
   let entries;
@@ -55,30 +57,14 @@ function bytesUnder(dir) {
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += bytesUnder(path);
-    else if (entry.isFile()) total += lstatSync(path).size;
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') total += bytesUnder(path);
+    } else if (entry.isFile()) total += lstatSync(path).size;
   }
   return total;
 }
 
-// A @trace set installs the tarballs of its packages and of the @trace packages they depend on
-// (the registry would supply those); optional peers stay out, as npm leaves them.
-function traceClosure(names, manifests) {
-  const wanted = new Set(names);
-  const queue = [...names];
-  while (queue.length > 0) {
-    const name = queue.shift();
-    for (const dependency of Object.keys(manifests[name]?.dependencies ?? {})) {
-      if (dependency.startsWith('@trace/') && !wanted.has(dependency)) {
-        wanted.add(dependency);
-        queue.push(dependency);
-      }
-    }
-  }
-  return [...wanted];
-}
-
-async function measure({ dir, dependencies, run, cleanEnv, installTimeoutMs }) {
+async function install({ dir, dependencies, run, cleanEnv, installTimeoutMs }) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'footprint', private: true, version: '0.0.0', dependencies }, null, 2)}\n`);
   // --ignore-scripts: no install script changes what lands on disk for these packages.
@@ -88,53 +74,96 @@ async function measure({ dir, dependencies, run, cleanEnv, installTimeoutMs }) {
     timeoutMs: installTimeoutMs,
   });
   if (result.code !== 0) return { error: `npm install failed: ${result.stderr.trim().split('\n').slice(0, 4).join(' ')}` };
-  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
-  const installed = Object.entries(lock.packages).filter(([path, entry]) => path.startsWith('node_modules/') && entry.link !== true);
-  const has = {};
-  for (const name of HEAVY) has[name] = installed.some(([path]) => path.endsWith(`node_modules/${name}`));
-  const versions = {};
-  for (const name of Object.keys(dependencies)) versions[name] = lock.packages[`node_modules/${name}`]?.version;
-  const bytes = bytesUnder(join(dir, 'node_modules'));
-  // Measured: gone now rather than at the end, so the temporary folder stays small.
-  rmSync(dir, { recursive: true, force: true });
-  return { packages: installed.length, bytes, has, versions };
+  return { lock: JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) };
+}
+
+// Where Node (and npm's layout) finds `name` from the package at lock path `from`: its own
+// node_modules, then each enclosing one up to the project's.
+function resolveIn(lock, from, name) {
+  let base = from;
+  for (;;) {
+    const candidate = base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`;
+    if (lock.packages[candidate] !== undefined) return candidate;
+    if (base === '') return undefined;
+    const parent = base.lastIndexOf('/node_modules/');
+    base = parent === -1 ? '' : base.slice(0, parent);
+  }
 }
 
 /**
- * Measures every set. A failed @trace install is an error (it is what the package offers); a
- * failed OpenTelemetry install (registry unreachable) leaves its cells empty with the reason.
+ * What installing `names` alone brings: the packages reachable from them through dependencies,
+ * installed optional dependencies and non-optional peers (npm installs those), in the tree npm
+ * laid out for the project.
  */
-export async function measureFootprints({ temp, tarballs, manifests, run, pool, cleanEnv, installTimeoutMs, otelLines }) {
-  const rows = [];
-  const jobs = [];
-  SETS.forEach((set, index) => {
-    const closure = traceClosure(set.trace, manifests);
-    const traceDependencies = {};
-    for (const name of closure) traceDependencies[name] = `file:${tarballs[name]}`;
-    const row = { set, trace: undefined, otel: [], closure };
-    rows.push(row);
-    jobs.push(async () => {
-      row.trace = await measure({ dir: join(temp, 'footprint', `trace-${index}`), dependencies: traceDependencies, run, cleanEnv, installTimeoutMs });
-    });
-    for (const line of otelLines) {
-      const specs = otelSets(line)[index];
-      if (specs === undefined) continue;
-      const otel = { line, names: specs.map((spec) => splitSpec(spec)[0]), measured: undefined };
-      row.otel.push(otel);
-      jobs.push(async () => {
-        otel.measured = await measure({
-          dir: join(temp, 'footprint', `otel${line}-${index}`),
-          dependencies: Object.fromEntries(specs.map(splitSpec)),
-          run,
-          cleanEnv,
-          installTimeoutMs,
-        });
-      });
+function closureOf(lock, names) {
+  const seen = new Set();
+  const queue = [];
+  for (const name of names) {
+    const path = resolveIn(lock, '', name);
+    if (path !== undefined) queue.push(path);
+  }
+  while (queue.length > 0) {
+    const path = queue.shift();
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const entry = lock.packages[path];
+    const wanted = [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {})];
+    for (const peer of Object.keys(entry.peerDependencies ?? {})) if (entry.peerDependenciesMeta?.[peer]?.optional !== true) wanted.push(peer);
+    for (const name of wanted) {
+      const found = resolveIn(lock, path, name);
+      if (found !== undefined && !seen.has(found)) queue.push(found);
     }
-  });
+  }
+  return [...seen];
+}
+
+function measureSet(dir, lock, names) {
+  const paths = closureOf(lock, names);
+  const has = {};
+  for (const name of HEAVY) has[name] = paths.some((path) => path.endsWith(`node_modules/${name}`));
+  const versions = {};
+  for (const name of names) versions[name] = lock.packages[`node_modules/${name}`]?.version;
+  let bytes = 0;
+  for (const path of paths) bytes += bytesUnder(join(dir, path));
+  return { packages: paths.length, bytes, has, versions };
+}
+
+/**
+ * Installs with npm, in fresh projects: every @trace tarball in one project, whose tree gives
+ * each @trace set (one version of each package, so a set's closure there is what installing it
+ * alone lays out: checked against one install per set, same counts and bytes); each OpenTelemetry
+ * set in a project of its own, from the registry (newest of its line), since the newest releases
+ * of different OpenTelemetry packages may pin different versions of their shared packages. A
+ * failed @trace install is an error; a failed OpenTelemetry install (registry unreachable) leaves
+ * its cells empty with the reason.
+ */
+export async function measureFootprints({ temp, tarballs, run, pool, cleanEnv, installTimeoutMs, otelLines }) {
+  const rows = SETS.map((set) => ({ set, trace: undefined, otel: [] }));
+  const jobs = [
+    async () => {
+      const dir = join(temp, 'footprint', 'trace');
+      const dependencies = Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]));
+      const installed = await install({ dir, dependencies, run, cleanEnv, installTimeoutMs });
+      if (installed.error !== undefined) throw new Error(`footprint: the @trace tarballs: ${installed.error}`);
+      for (const row of rows) row.trace = measureSet(dir, installed.lock, row.set.trace);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  ];
+  for (const line of otelLines) {
+    otelSets(line).forEach((specs, index) => {
+      if (specs === undefined) return;
+      const otel = { line, names: specs.map((spec) => splitSpec(spec)[0]), measured: undefined };
+      rows[index].otel.push(otel);
+      jobs.push(async () => {
+        const dir = join(temp, 'footprint', `otel${line}-${index}`);
+        const installed = await install({ dir, dependencies: Object.fromEntries(specs.map(splitSpec)), run, cleanEnv, installTimeoutMs });
+        otel.measured = installed.error !== undefined ? installed : measureSet(dir, installed.lock, otel.names);
+        // Measured: gone now rather than at the end, so the temporary folder stays small.
+        rmSync(dir, { recursive: true, force: true });
+      });
+    });
+  }
   await pool(jobs, 3, (job) => job());
-  const broken = rows.filter((row) => row.trace.error !== undefined);
-  if (broken.length > 0) throw new Error(`footprint: ${broken.map((row) => `${row.set.trace.join(' + ')}: ${row.trace.error}`).join('; ')}`);
   return rows;
 }
 
