@@ -63,7 +63,9 @@ function cleanEnv(extra = {}) {
 function run(command, commandArgs, { cwd, env = cleanEnv(), timeoutMs, onStdout } = {}) {
   return new Promise((done) => {
     const from = Date.now();
-    const limit = Math.max(1000, Math.min(timeoutMs ?? RUN_TIMEOUT_MS, DEADLINE - Date.now()));
+    const own = timeoutMs ?? RUN_TIMEOUT_MS;
+    const limit = Math.max(1000, Math.min(own, DEADLINE - Date.now()));
+    const byDeadline = limit < own;
     const child = spawn(command, commandArgs, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let stdout = '';
@@ -86,7 +88,7 @@ function run(command, commandArgs, { cwd, env = cleanEnv(), timeoutMs, onStdout 
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       children.delete(child);
-      done({ code, signal, stdout, stderr, timedOut, ms: Date.now() - from, limit, child });
+      done({ code, signal, stdout, stderr, timedOut, byDeadline, ms: Date.now() - from, limit, child });
     });
     // The server role stops the example itself.
     if (onStdout !== undefined) onStdout(stdout, child);
@@ -226,6 +228,7 @@ async function writeExamples(dir, examples) {
 // ---- running one example -----------------------------------------------------------------------
 
 function describeExit(result) {
+  if (result.timedOut && result.byDeadline) return 'killed at the step deadline (--deadline-seconds)';
   if (result.timedOut) return `killed after ${(result.limit / 1000).toFixed(0)} s`;
   return result.signal === null ? `exit ${result.code}` : `signal ${result.signal}`;
 }
@@ -384,6 +387,37 @@ async function pool(items, size, task) {
   if (failures.length > 0) throw failures[0];
 }
 
+// At most `size` tasks at once, the rest wait their turn.
+function limiter(size) {
+  let active = 0;
+  const waiting = [];
+  return async (task) => {
+    while (active >= size) await new Promise((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+async function runJob(job) {
+  let outcome;
+  // A server example listens on a port picked just before it starts; another process may take it
+  // first (EADDRINUSE): then it runs again on another.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      outcome = await runExample(job.project, job.example, job.variant);
+    } catch (error) {
+      outcome = { problems: [`the check itself failed: ${error.stack ?? error}`], output: '' };
+    }
+    if (!(job.example.spec.role === 'server' && outcome.output.includes('EADDRINUSE'))) break;
+  }
+  return outcome;
+}
+
 function loadExamples(packages) {
   const examples = [];
   const problems = [];
@@ -418,39 +452,49 @@ async function main() {
     const tarballs = await pack(all, tarballDir);
     console.log(`packed ${all.length} packages with pnpm pack in ${seconds(from)}`);
 
+    // The footprint installs run beside the examples: both spend much of their time waiting (on
+    // the registry, on loopback exports), so overlapping them shortens the step.
+    const footprintFrom = Date.now();
+    const otelLines = (option('--otel') ?? '3').split(',').filter((line) => line === '2' || line === '3');
+    const footprint = flag('--no-footprint')
+      ? undefined
+      : measureFootprints({ temp, tarballs, run, pool, cleanEnv, installTimeoutMs: INSTALL_TIMEOUT_MS, otelLines }).then(
+          (rows) => ({ rows, seconds: seconds(footprintFrom) }),
+          (error) => ({ error }),
+        );
+
+    // Each project runs its examples as soon as it is installed and compiled, sharing one limit on
+    // how many run at once.
     const projects = [];
+    const jobs = [];
+    const results = new Map();
+    const limit = limiter(CONCURRENCY);
+    from = Date.now();
     await pool(flag('--no-examples') ? [] : ['npm', 'pnpm'], 2, async (kind) => {
       const dir = join(temp, kind);
-      const installMs = await install(kind, dir, tarballs);
+      let installMs;
+      try {
+        installMs = await install(kind, dir, tarballs);
+      } catch (error) {
+        // The other installer's project still runs its examples.
+        failed++;
+        console.error(`FAIL ${error.message}`);
+        return;
+      }
       const { typeErrors, ms } = await writeExamples(dir, selected);
       console.log(`${kind}: installed the tarballs in ${(installMs / 1000).toFixed(1)}s, compiled the TypeScript examples in ${(ms / 1000).toFixed(1)}s`);
       if (typeErrors.other !== undefined) {
         failed++;
         console.error(`FAIL ${kind} tsc: ${typeErrors.other.join('\n')}`);
       }
-      projects.push({ kind, dir, typeErrors });
+      const project = { kind, dir, typeErrors };
+      projects.push(project);
+      const mine = [];
+      for (const example of selected) for (const variant of ['mjs', 'cjs', 'mts', 'cts']) mine.push({ project, example, variant });
+      jobs.push(...mine);
+      await Promise.all(mine.map((job) => limit(() => runJob(job).then((outcome) => results.set(job, outcome)))));
     });
-
     projects.sort((a, b) => a.kind.localeCompare(b.kind));
-    from = Date.now();
-    const jobs = [];
-    for (const project of projects)
-      for (const example of selected) for (const variant of ['mjs', 'cjs', 'mts', 'cts']) jobs.push({ project, example, variant });
-    const results = new Map();
-    await pool(jobs, CONCURRENCY, async (job) => {
-      let outcome;
-      // A server example listens on a port picked just before it starts; another process may
-      // take it first (EADDRINUSE): then it runs again on another.
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          outcome = await runExample(job.project, job.example, job.variant);
-        } catch (error) {
-          outcome = { problems: [`the check itself failed: ${error.stack ?? error}`], output: '' };
-        }
-        if (!(job.example.spec.role === 'server' && outcome.output.includes('EADDRINUSE'))) break;
-      }
-      results.set(job, outcome);
-    });
     for (const project of projects) {
       for (const example of selected) {
         const cells = [];
@@ -468,14 +512,13 @@ async function main() {
         console.log(`${project.kind.padEnd(4)} ${example.name.padEnd(28)} ${cells.join('  ')}`);
       }
     }
-    console.log(`ran ${jobs.length} example runs in ${seconds(from)}`);
+    console.log(`installed, compiled and ran the examples (${jobs.length} runs) in ${seconds(from)}`);
 
-    if (!flag('--no-footprint')) {
-      from = Date.now();
-      const otelLines = (option('--otel') ?? '3').split(',').filter((line) => line === '2' || line === '3');
-      const rows = await measureFootprints({ temp, tarballs, run, pool, cleanEnv, installTimeoutMs: INSTALL_TIMEOUT_MS, otelLines });
-      printFootprints(rows);
-      console.log(`measured the footprints in ${seconds(from)}`);
+    if (footprint !== undefined) {
+      const measured = await footprint;
+      if (measured.error !== undefined) throw measured.error;
+      printFootprints(measured.rows);
+      console.log(`measured the footprints in ${measured.seconds} (beside the examples)`);
     }
   } catch (error) {
     failed++;

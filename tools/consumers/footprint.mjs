@@ -163,7 +163,7 @@ export async function measureFootprints({ temp, tarballs, run, pool, cleanEnv, i
       });
     });
   }
-  await pool(jobs, 3, (job) => job());
+  await pool(jobs, 2, (job) => job());
   return rows;
 }
 
