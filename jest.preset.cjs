@@ -19,6 +19,7 @@ module.exports = {
     '^(\\.{1,2}/.*/?package-require)\\.cjs$': '$1.cts',
     '^@trace/([a-z-]+)/([a-z-]+)$': path.join(packagesDir, '$1/src/$2.ts'),
     '^@trace/([a-z-]+)$': path.join(packagesDir, '$1/src/index.ts'),
+    '^@trace-tools/test-kit$': path.join(__dirname, 'tools/test-kit/src/index.ts'),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 20000,

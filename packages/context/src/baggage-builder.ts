@@ -6,28 +6,7 @@
 // W3C header they would travel as, and handed to `Baggage.parse`, which builds one map in one
 // pass. Writing the header also applies the W3C limits (180 members, 8192 bytes) to members that
 // arrived in other formats, so what one format lets in, every format can carry on.
-import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, Baggage, isValidBaggageKey } from '@trace/core';
-
-// baggage-octet (W3C Baggage): %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E.
-function isBaggageOctet(code: number): boolean {
-  return code >= 0x21 && code <= 0x7e && code !== 0x22 && code !== 0x2c && code !== 0x3b && code !== 0x5c;
-}
-
-// A value as the `baggage` header carries it: verbatim when every character may appear there
-// (so the byte count matches what injecting the result writes), else percent-encoded.
-function encodeBaggageValue(value: string): string | undefined {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (!isBaggageOctet(code) || code === 0x25) {
-      try {
-        return encodeURIComponent(value);
-      } catch {
-        return undefined; // a lone surrogate has no UTF-8 form
-      }
-    }
-  }
-  return value;
-}
+import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, Baggage, encodeBaggageValue, isValidBaggageKey } from '@trace/core';
 
 /**
  * Collects baggage members (first one added for a key wins) within the W3C limits, then makes

@@ -46,7 +46,11 @@ export function isValidBaggageKey(key: string): boolean {
   return typeof key === 'string' && isToken(key, 0, key.length) && !FORBIDDEN_KEYS.has(key);
 }
 
-function encodeValue(value: string): string | undefined {
+/**
+ * A value as a `baggage` header carries it: verbatim when every character may appear there, else
+ * percent-encoded as UTF-8. `undefined` for a string with no UTF-8 form (a lone surrogate).
+ */
+export function encodeBaggageValue(value: string): string | undefined {
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (!isBaggageOctet(code) || code === 0x25) {
@@ -130,7 +134,7 @@ class BaggageValue {
       }
       if (!isValidBaggageKey(key)) return fail('BAGGAGE_INVALID_KEY', 'baggage key is not a valid token');
       if (typeof value !== 'string') return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} must be a string`);
-      if (encodeValue(value) === undefined) return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} is not valid UTF-16`);
+      if (encodeBaggageValue(value) === undefined) return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} is not valid UTF-16`);
       values.set(key, value);
     }
     return ok(BaggageValue.from(values, undefined));
@@ -207,7 +211,7 @@ class BaggageValue {
   set(key: string, value: string, properties?: string): Result<Baggage> {
     if (!isValidBaggageKey(key)) return fail('BAGGAGE_INVALID_KEY', 'baggage key is not a valid token');
     if (typeof value !== 'string') return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} must be a string`);
-    if (encodeValue(value) === undefined) return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} is not valid UTF-16`);
+    if (encodeBaggageValue(value) === undefined) return fail('BAGGAGE_INVALID_VALUE', `baggage value for ${JSON.stringify(key)} is not valid UTF-16`);
     if (properties !== undefined && typeof properties !== 'string') {
       return fail('BAGGAGE_INVALID_VALUE', `baggage properties for ${JSON.stringify(key)} must be a string`);
     }
@@ -238,7 +242,7 @@ class BaggageValue {
       for (const entry of entries) {
         const key = entry[0];
         const value = entry[1];
-        if (!isValidBaggageKey(key) || typeof value !== 'string' || encodeValue(value) === undefined) continue;
+        if (!isValidBaggageKey(key) || typeof value !== 'string' || encodeBaggageValue(value) === undefined) continue;
         values ??= new Map(this.#values);
         if (!values.has(key) && values.size >= BAGGAGE_MAX_MEMBERS) break;
         values.set(key, value);
@@ -296,7 +300,7 @@ class BaggageValue {
     let droppedMembers = 0;
     const allProperties = this.#properties;
     for (const [key, value] of this.#values) {
-      const encoded = encodeValue(value);
+      const encoded = encodeBaggageValue(value);
       const properties = allProperties?.get(key);
       const member = properties === undefined ? `${key}=${encoded}` : `${key}=${encoded};${properties}`;
       const added = member.length + (members === 0 ? 0 : 1);

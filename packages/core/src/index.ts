@@ -38,7 +38,7 @@ export {
   type Traceparent,
 } from './trace-context.js';
 export { TraceState, TRACE_STATE_MAX_MEMBERS, isValidTraceStateKey, isValidTraceStateValue } from './trace-state.js';
-export { Baggage, BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, isValidBaggageKey, type BaggageEntry, type BaggageItems } from './baggage.js';
+export { Baggage, BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS, encodeBaggageValue, isValidBaggageKey, type BaggageEntry, type BaggageItems } from './baggage.js';
 export { type Carrier, type CarrierAdapter, type HeadersLike, defaultCarrierAdapter } from './carrier.js';
 export {
   type Propagator,

@@ -8,6 +8,7 @@ import {
   Tracer,
   W3CPropagator,
   defaultCarrierAdapter,
+  encodeBaggageValue,
   isValidBaggageKey,
   isValidTraceStateKey,
   isValidTraceStateValue,
@@ -193,6 +194,23 @@ describe('property: every core parser returns a Result for any input', () => {
         expect(isResult(TraceState.EMPTY.set(key as string, value as string))).toBe(true);
       }),
       RUNS,
+    );
+  });
+});
+
+describe('encodeBaggageValue', () => {
+  it('keeps baggage-octets verbatim and percent-encodes the rest, so the header parses back to the value', () => {
+    expect(encodeBaggageValue('abc-123_~!')).toBe('abc-123_~!');
+    expect(encodeBaggageValue('a b,c;d"e\\f%')).toBe('a%20b%2Cc%3Bd%22e%5Cf%25');
+    expect(encodeBaggageValue('caf\u00e9')).toBe('caf%C3%A9');
+    expect(encodeBaggageValue('\ud800')).toBeUndefined();
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (value) => {
+        const encoded = encodeBaggageValue(value);
+        if (encoded === undefined) return;
+        const parsed = Baggage.parse(`k=${encoded}`);
+        expect(parsed.ok && parsed.value.get('k')).toBe(value);
+      }),
     );
   });
 });

@@ -4,9 +4,9 @@
 import { Tracer } from '@trace/core';
 import { createOpenTelemetryCompatibilityLayer } from '@trace/otel-adapter';
 import { OtlpExporter } from '../src/index.js';
-import { PLAIN, type Plain, describeWithIdl, metricsRequestType, startHttpServer, testResource, traceRequestType } from './helpers.js';
+import { PLAIN, type Plain, metricsRequestType, startHttpServer, testResource, traceRequestType } from './helpers.js';
 
-describeWithIdl('compatibility layer over OTLP/HTTP protobuf', () => {
+describe('compatibility layer over OTLP/HTTP protobuf', () => {
   it('delivers buffered spans and metrics on flush, under the layer service resource', async () => {
     const server = await startHttpServer(() => ({ status: 200 }));
     const exporter = new OtlpExporter({ endpoint: server.url, format: 'otlp_http_protobuf', resource: testResource('exporter-default') });

@@ -1,17 +1,7 @@
 import { type Span, TraceContext, TraceState, Tracer } from '@trace/core';
 import { InMemoryExporter } from '@trace/core/testing';
 import { encodeOtlpTraceJson, encodeOtlpTraceProtobuf, microsToNanosString } from '../src/index';
-import {
-  PLAIN,
-  describeWithIdl,
-  jsonBodyText,
-  jsonTraceBodyToPlain,
-  memoryTracer,
-  protobufTraceBodyToPlain,
-  testResource,
-  traceRequestType,
-  type Plain,
-} from './helpers';
+import { PLAIN, jsonBodyText, jsonTraceBodyToPlain, memoryTracer, protobufTraceBodyToPlain, testResource, traceRequestType, type Plain } from './helpers';
 
 const START_MS = 1_700_000_000_123.456;
 
@@ -79,7 +69,7 @@ describe('microsToNanosString', () => {
   });
 });
 
-describeWithIdl('OTLP trace encoding, decoded with the official protos', () => {
+describe('OTLP trace encoding, decoded with the official protos', () => {
   it('maps every span field, the resource and the scope (protobuf)', async () => {
     const spans = await sampleSpans();
     const resource = { ...testResource('checkout'), schemaUrl: 'https://opentelemetry.io/schemas/1.26.0', droppedAttributesCount: 2 };
@@ -216,7 +206,7 @@ describeWithIdl('OTLP trace encoding, decoded with the official protos', () => {
   });
 });
 
-describeWithIdl('OTLP/JSON bytes', () => {
+describe('OTLP/JSON bytes', () => {
   const TRICKY = [
     'quote " and backslash \\ and slash /',
     'controls \b\f\n\r\t \u0000 \u0001 \u001f \u007f',

@@ -2,17 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { type GrpcTransport, Tracer } from '@trace/core';
 import { createDefaultGrpcTransport } from '@trace/transport-grpc';
 import { OtlpExporter, type OtlpMetricData, createOtlpExporter } from '../src/index';
-import {
-  PLAIN,
-  describeWithIdl,
-  memoryTracer,
-  metricsRequestType,
-  metricsResponseType,
-  protobufTraceBodyToPlain,
-  testResource,
-  traceResponseType,
-  type Plain,
-} from './helpers';
+import { PLAIN, memoryTracer, metricsRequestType, metricsResponseType, protobufTraceBodyToPlain, testResource, traceResponseType, type Plain } from './helpers';
 
 const FAST_RETRY = { maxRetries: 3, baseRetryDelay: 1, maxRetryDelay: 5, maxRetryAfter: 1000, jitter: 0 };
 const identity = (value: Buffer) => value;
@@ -57,7 +47,7 @@ async function startGrpcServer(answer: (index: number, service: 'trace' | 'metri
   };
 }
 
-describeWithIdl('OtlpExporter over gRPC against a real @grpc/grpc-js server', () => {
+describe('OtlpExporter over gRPC against a real @grpc/grpc-js server', () => {
   let server: Awaited<ReturnType<typeof startGrpcServer>> | undefined;
   afterEach(async () => {
     await server?.close();

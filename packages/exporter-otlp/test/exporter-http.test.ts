@@ -3,7 +3,6 @@ import { type Span, Tracer } from '@trace/core';
 import { OtlpExporter, type OtlpExportFormat, type OtlpMetricData, createOtlpExporter } from '../src/index';
 import {
   PLAIN,
-  describeWithIdl,
   jsonTraceBodyToPlain,
   memoryTracer,
   metricsRequestType,
@@ -32,7 +31,7 @@ function spanNames(plain: Plain): string[] {
   return plain.resourceSpans.flatMap((rs: Plain) => rs.scopeSpans.flatMap((ss: Plain) => ss.spans.map((s: Plain) => s.name)));
 }
 
-describeWithIdl('OtlpExporter over HTTP against a real server', () => {
+describe('OtlpExporter over HTTP against a real server', () => {
   let server: Awaited<ReturnType<typeof startHttpServer>> | undefined;
   afterEach(async () => {
     await server?.close();

@@ -1,57 +1,18 @@
 // Test helpers: the official OTLP protos, a tracer that yields real finished spans, real servers
 // on 127.0.0.1, and the OTLP/JSON → message conversion the JSON-equals-protobuf checks use.
-import { existsSync } from 'node:fs';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Tracer, type TracerOptions } from '@trace/core';
 import { InMemoryExporter } from '@trace/core/testing';
 import type { OtelResource } from '@trace/otel-adapter';
+import { HAVE_OTLP_IDL, otlpMessageType } from '@trace-tools/test-kit';
 import protobuf from 'protobufjs';
 
-export const IDL_ROOT = path.resolve(__dirname, '../../../../shared/idl');
-const OTLP_ROOT = path.join(IDL_ROOT, 'opentelemetry-proto');
-export const HAVE_IDL =
-  existsSync(path.join(OTLP_ROOT, 'opentelemetry/proto/collector/trace/v1/trace_service.proto')) && process.env.TRACE_TEST_IGNORE_SHARED_IDL !== '1';
+if (!HAVE_OTLP_IDL)
+  process.stderr.write('OTLP tests: no ../shared/idl, decoding with the classes @opentelemetry/otlp-transformer generated from the official protos\n');
 
-/**
- * Without `shared/idl` (a user's fresh clone) the messages come from the protobufjs classes the
- * OpenTelemetry project generates from the same official protos and ships in
- * `@opentelemetry/otlp-transformer` (a devDependency): still a decoder nobody here wrote. CI, which
- * has `shared/idl`, decodes with the protos themselves. `TRACE_TEST_IGNORE_SHARED_IDL=1` forces the
- * fallback, to check it where `shared/idl` exists.
- */
-function generatedType(name: string): protobuf.Type {
-  const dir = path.dirname(require.resolve('@opentelemetry/otlp-transformer/package.json'));
-  // biome-ignore lint/suspicious/noExplicitAny: a generated module walked by its dotted names
-  let node: any = require(path.join(dir, 'build/src/generated/root.js'));
-  for (const part of name.split('.')) node = node?.[part];
-  if (typeof node?.decode !== 'function') throw new Error(`${name} is not in @opentelemetry/otlp-transformer's generated protos`);
-  return node as protobuf.Type;
-}
-
-if (!HAVE_IDL)
-  process.stderr.write(`OTLP tests: ${OTLP_ROOT} absent, decoding with the classes @opentelemetry/otlp-transformer generated from the official protos\n`);
-
-/** Every wire-format suite runs: with the official protos, or with the classes generated from them. */
-export const describeWithIdl: jest.Describe = describe;
-
-let root: protobuf.Root | undefined;
-
-/** The official OTLP protos, loaded with protobufjs (tests only). */
-function otlpRoot(): protobuf.Root {
-  if (root !== undefined) return root;
-  const loaded = new protobuf.Root();
-  loaded.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(OTLP_ROOT, target));
-  loaded.loadSync(['opentelemetry/proto/collector/trace/v1/trace_service.proto', 'opentelemetry/proto/collector/metrics/v1/metrics_service.proto']);
-  root = loaded;
-  return loaded;
-}
-
-function messageType(name: string): protobuf.Type {
-  return HAVE_IDL ? otlpRoot().lookupType(name) : generatedType(name);
-}
+const messageType = otlpMessageType;
 
 export function traceRequestType(): protobuf.Type {
   return messageType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');

@@ -9,30 +9,9 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Span, StartSpanOptions, Tracer } from '@trace/core';
 import { isTracingSuppressed } from '@trace/core';
-import type { HttpRequestInfo, HttpSpanInfo, ResolvedOptions } from './options.js';
+import type { HttpRequestInfo, ResolvedOptions } from './options.js';
 
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_FULL,
-  ATTR_METHOD,
-  ATTR_METHOD_ORIGINAL,
-  ATTR_PATH,
-  ATTR_PROTOCOL_VERSION,
-  ATTR_QUERY,
-  ATTR_SCHEME,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  ATTR_STATUS,
-  ATTR_USER_AGENT,
-  conventionMethod,
-  errorTypeOf,
-  fullUrl,
-  ignoredOutgoing,
-  parseHostHeader,
-  runAddTags,
-  spanNameFor,
-  splitTarget,
-} from './semantic.js';
+import { endClientSpan, ignoredOutgoing, parseHostHeader, spanNameFor, splitTarget, tagRequest } from './semantic.js';
 
 const REQUEST_CREATE = 'undici:request:create';
 const REQUEST_HEADERS = 'undici:request:headers';
@@ -116,55 +95,13 @@ export class FetchInstrumentation {
       this.tracer.injectContext(span, carrier);
       for (const name in carrier) request.addHeader(name, carrier[name] as string);
     }
-    if (!span.isRecording()) return;
-    const conventional = conventionMethod(info.method);
-    span.setTag(ATTR_METHOD, conventional);
-    if (conventional !== info.method) span.setTag(ATTR_METHOD_ORIGINAL, info.method);
-    span.setTag(ATTR_FULL, fullUrl(info, this.options.recordQuery));
-    span.setTag(ATTR_SCHEME, info.scheme);
-    span.setTag(ATTR_PATH, info.path);
-    if (this.options.recordQuery && info.query !== '') span.setTag(ATTR_QUERY, info.query);
-    span.setTag(ATTR_SERVER_ADDRESS, info.host);
-    span.setTag(ATTR_SERVER_PORT, info.port ?? (info.scheme === 'https' ? 443 : 80));
-    const agent = requestHeader(request.headers, 'user-agent');
-    if (agent !== undefined) span.setTag(ATTR_USER_AGENT, agent);
-    const recorded = this.options.requestHeaders;
-    for (let i = 0; i < recorded.length; i++) {
-      const [header, tag] = recorded[i] as readonly [string, string];
-      const value = requestHeader(request.headers, header);
-      if (value !== undefined) span.setTag(tag, value);
-    }
+    if (span.isRecording()) tagRequest(span, info, this.options, request.headers, requestHeader);
   }
 
   private end(request: object, call: FetchCall, response: UndiciResponse | undefined, error: unknown): void {
     this.calls.delete(request);
-    const span = call.span;
-    if (span.isRecording()) {
-      const status = response?.statusCode;
-      if (status !== undefined) {
-        span.setTag(ATTR_STATUS, status);
-        span.setTag(ATTR_PROTOCOL_VERSION, '1.1');
-        if (status >= 400) {
-          span.setTag(ATTR_ERROR_TYPE, String(status));
-          span.setStatus('error');
-        }
-        const recorded = this.options.responseHeaders;
-        for (let i = 0; i < recorded.length; i++) {
-          const [header, tag] = recorded[i] as readonly [string, string];
-          const value = responseHeader(response?.headers, header);
-          if (value !== undefined) span.setTag(tag, value);
-        }
-      } else {
-        span.setTag(ATTR_ERROR_TYPE, errorTypeOf(error));
-        span.setStatus('error', 'the request failed');
-        if (error instanceof Error) span.recordException(error);
-      }
-      if (this.options.addTags !== undefined) {
-        const info: HttpSpanInfo = { ...call.info, statusCode: status, error, request, response };
-        runAddTags(this.options, span, info);
-      }
-    }
-    span.end();
+    const outcome = { response, status: response?.statusCode, protocolVersion: '1.1', error };
+    endClientSpan(call.span, this.options, { info: call.info, request }, outcome, undiciResponseHeader);
   }
 }
 
@@ -202,6 +139,8 @@ function requestHeader(headers: unknown, name: string): string | undefined {
   }
   return undefined;
 }
+
+const undiciResponseHeader = (response: UndiciResponse, name: string): string | undefined => responseHeader(response.headers, name);
 
 /** A response header from undici: a flat `[name, value, ...]` array of Buffers or strings. */
 function responseHeader(headers: unknown, name: string): string | undefined {

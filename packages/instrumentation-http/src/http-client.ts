@@ -12,31 +12,9 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Span, StartSpanOptions, Tracer } from '@trace/core';
 import { isTracingSuppressed } from '@trace/core';
-import type { HttpRequestInfo, HttpSpanInfo, ResolvedOptions } from './options.js';
+import type { HttpRequestInfo, ResolvedOptions } from './options.js';
 
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_FULL,
-  ATTR_METHOD,
-  ATTR_METHOD_ORIGINAL,
-  ATTR_PATH,
-  ATTR_PROTOCOL_VERSION,
-  ATTR_QUERY,
-  ATTR_SCHEME,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  ATTR_STATUS,
-  ATTR_USER_AGENT,
-  conventionMethod,
-  errorTypeOf,
-  fullUrl,
-  headerText,
-  ignoredOutgoing,
-  parseHostHeader,
-  runAddTags,
-  spanNameFor,
-  splitTarget,
-} from './semantic.js';
+import { endClientSpan, type HeaderReader, headerText, ignoredOutgoing, parseHostHeader, spanNameFor, splitTarget, tagRequest } from './semantic.js';
 
 const REQUEST_CREATED = 'http.client.request.created';
 const REQUEST_START = 'http.client.request.start';
@@ -134,24 +112,7 @@ export class HttpClientInstrumentation {
       this.tracer.injectContext(span, carrier);
       for (const name in carrier) request.setHeader(name, carrier[name] as string);
     }
-    if (!span.isRecording()) return;
-    const conventional = conventionMethod(info.method);
-    span.setTag(ATTR_METHOD, conventional);
-    if (conventional !== info.method) span.setTag(ATTR_METHOD_ORIGINAL, info.method);
-    span.setTag(ATTR_FULL, fullUrl(info, this.options.recordQuery));
-    span.setTag(ATTR_SCHEME, info.scheme);
-    span.setTag(ATTR_PATH, info.path);
-    if (this.options.recordQuery && info.query !== '') span.setTag(ATTR_QUERY, info.query);
-    span.setTag(ATTR_SERVER_ADDRESS, info.host);
-    span.setTag(ATTR_SERVER_PORT, info.port ?? (info.scheme === 'https' ? 443 : 80));
-    const agent = headerText(request.getHeader('user-agent'));
-    if (agent !== undefined) span.setTag(ATTR_USER_AGENT, agent);
-    const recorded = this.options.requestHeaders;
-    for (let i = 0; i < recorded.length; i++) {
-      const [header, tag] = recorded[i] as readonly [string, string];
-      const value = headerText(request.getHeader(header));
-      if (value !== undefined) span.setTag(tag, value);
-    }
+    if (span.isRecording()) tagRequest(span, info, this.options, request, clientRequestHeader);
   }
 
   /** @internal Ends a call once: response, error, or a close with neither (an abort). */
@@ -159,36 +120,13 @@ export class HttpClientInstrumentation {
     if (call.ended) return;
     call.ended = true;
     call.request.off('close', call.onClose);
-    const span = call.span;
-    if (span.isRecording()) {
-      const status = response?.statusCode;
-      if (status !== undefined) {
-        span.setTag(ATTR_STATUS, status);
-        span.setTag(ATTR_PROTOCOL_VERSION, response?.httpVersion ?? '1.1');
-        if (status >= 400) {
-          span.setTag(ATTR_ERROR_TYPE, String(status));
-          span.setStatus('error');
-        }
-        const recorded = this.options.responseHeaders;
-        for (let i = 0; i < recorded.length; i++) {
-          const [header, tag] = recorded[i] as readonly [string, string];
-          const value = headerText(response?.headers[header]);
-          if (value !== undefined) span.setTag(tag, value);
-        }
-      } else {
-        // No response: a network error, or the request was destroyed / aborted before one came.
-        span.setTag(ATTR_ERROR_TYPE, error === undefined ? 'aborted' : errorTypeOf(error));
-        span.setStatus('error', error === undefined ? 'the request closed before a response came' : 'the request failed');
-        if (error instanceof Error) span.recordException(error);
-      }
-      if (this.options.addTags !== undefined) {
-        const info: HttpSpanInfo = { ...call.info, statusCode: status, error, request: call.request, response };
-        runAddTags(this.options, span, info);
-      }
-    }
-    span.end();
+    const outcome = { response, status: response?.statusCode, protocolVersion: response?.httpVersion ?? '1.1', error };
+    endClientSpan(call.span, this.options, call, outcome, responseHeader);
   }
 }
+
+const clientRequestHeader: HeaderReader<ClientRequest> = (request, name) => headerText(request.getHeader(name));
+const responseHeader: HeaderReader<IncomingMessage> = (response, name) => headerText(response.headers[name]);
 
 function outgoingInfo(request: ClientRequest): HttpRequestInfo {
   const [path, query] = splitTarget(request.path ?? '/');

@@ -119,3 +119,70 @@ export function fullUrl(info: HttpRequestInfo, recordQuery: boolean): string {
   const query = recordQuery && info.query !== '' ? `?${info.query}` : '';
   return `${info.scheme}://${host}${port}${info.path}${query}`;
 }
+
+/** Reads one header, by lower-case name, from wherever a request or response keeps them. */
+export type HeaderReader<S> = (source: S, name: string) => string | undefined;
+
+/** Adds each configured `[header, tag]` pair whose header is present. */
+export function recordHeaders<S>(span: Span, recorded: readonly (readonly [string, string])[], source: S, header: HeaderReader<S>): void {
+  for (let i = 0; i < recorded.length; i++) {
+    const [name, tag] = recorded[i] as readonly [string, string];
+    const value = header(source, name);
+    if (value !== undefined) span.setTag(tag, value);
+  }
+}
+
+/**
+ * The request's tags, the same for server, http-client and fetch spans. Clients always name the
+ * server they call (port defaulting to the scheme's); servers only what the Host header said.
+ */
+export function tagRequest<S>(span: Span, info: HttpRequestInfo, options: ResolvedOptions, request: S, header: HeaderReader<S>): void {
+  const conventional = conventionMethod(info.method);
+  span.setTag(ATTR_METHOD, conventional);
+  if (conventional !== info.method) span.setTag(ATTR_METHOD_ORIGINAL, info.method);
+  const client = info.kind === 'client';
+  if (client) span.setTag(ATTR_FULL, fullUrl(info, options.recordQuery));
+  span.setTag(ATTR_SCHEME, info.scheme);
+  span.setTag(ATTR_PATH, info.path);
+  if (options.recordQuery && info.query !== '') span.setTag(ATTR_QUERY, info.query);
+  if (client || info.host !== '') span.setTag(ATTR_SERVER_ADDRESS, info.host);
+  if (info.port !== undefined) span.setTag(ATTR_SERVER_PORT, info.port);
+  else if (client) span.setTag(ATTR_SERVER_PORT, info.scheme === 'https' ? 443 : 80);
+  const agent = header(request, 'user-agent');
+  if (agent !== undefined) span.setTag(ATTR_USER_AGENT, agent);
+  recordHeaders(span, options.requestHeaders, request, header);
+}
+
+/**
+ * Ends a client span (http or fetch) with its outcome: the status code and response headers, or
+ * the error; no response and no error means the request was aborted.
+ */
+export function endClientSpan<R>(
+  span: Span,
+  options: ResolvedOptions,
+  call: { readonly info: HttpRequestInfo; readonly request: unknown },
+  outcome: { readonly response: R | undefined; readonly status: number | undefined; readonly protocolVersion: string; readonly error: unknown },
+  header: HeaderReader<R>,
+): void {
+  if (span.isRecording()) {
+    const { response, status, error } = outcome;
+    if (status !== undefined && response !== undefined) {
+      span.setTag(ATTR_STATUS, status);
+      span.setTag(ATTR_PROTOCOL_VERSION, outcome.protocolVersion);
+      if (status >= 400) {
+        span.setTag(ATTR_ERROR_TYPE, String(status));
+        span.setStatus('error');
+      }
+      recordHeaders(span, options.responseHeaders, response, header);
+    } else {
+      // No response: a network error, or the request was destroyed / aborted before one came.
+      span.setTag(ATTR_ERROR_TYPE, error === undefined ? 'aborted' : errorTypeOf(error));
+      span.setStatus('error', error === undefined ? 'the request closed before a response came' : 'the request failed');
+      if (error instanceof Error) span.recordException(error);
+    }
+    if (options.addTags !== undefined) {
+      runAddTags(options, span, { ...call.info, statusCode: status, error, request: call.request, response });
+    }
+  }
+  span.end();
+}

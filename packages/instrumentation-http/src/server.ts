@@ -15,23 +15,17 @@ import { getCurrentSpan } from '@trace/core';
 import type { HttpRequestInfo, HttpSpanInfo, ResolvedOptions } from './options.js';
 import {
   ATTR_ERROR_TYPE,
-  ATTR_METHOD,
-  ATTR_METHOD_ORIGINAL,
-  ATTR_PATH,
   ATTR_PROTOCOL_VERSION,
-  ATTR_QUERY,
-  ATTR_SCHEME,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
   ATTR_STATUS,
-  ATTR_USER_AGENT,
-  conventionMethod,
+  type HeaderReader,
   headerText,
   ignoredIncoming,
   parseHostHeader,
+  recordHeaders,
   runAddTags,
   spanNameFor,
   splitTarget,
+  tagRequest,
 } from './semantic.js';
 
 const REQUEST_START = 'http.server.request.start';
@@ -114,23 +108,8 @@ export class ServerInstrumentation {
     tracer.setCurrentSpan(span);
     response.once('close', call.onClose);
     if (!span.isRecording()) return;
-    const conventional = conventionMethod(method);
-    span.setTag(ATTR_METHOD, conventional);
-    if (conventional !== method) span.setTag(ATTR_METHOD_ORIGINAL, method);
-    span.setTag(ATTR_SCHEME, info.scheme);
-    span.setTag(ATTR_PATH, info.path);
-    if (this.options.recordQuery && info.query !== '') span.setTag(ATTR_QUERY, info.query);
-    if (info.host !== '') span.setTag(ATTR_SERVER_ADDRESS, info.host);
-    if (info.port !== undefined) span.setTag(ATTR_SERVER_PORT, info.port);
+    tagRequest(span, info, this.options, request, incomingHeader);
     span.setTag(ATTR_PROTOCOL_VERSION, request.httpVersion);
-    const agent = request.headers['user-agent'];
-    if (agent !== undefined) span.setTag(ATTR_USER_AGENT, agent);
-    const recorded = this.options.requestHeaders;
-    for (let i = 0; i < recorded.length; i++) {
-      const [header, tag] = recorded[i] as readonly [string, string];
-      const value = headerText(request.headers[header]);
-      if (value !== undefined) span.setTag(tag, value);
-    }
   }
 
   /** @internal Ends a call when its response closes: finished, or cut off before that. */
@@ -148,12 +127,7 @@ export class ServerInstrumentation {
         if (span.getTag(ATTR_ERROR_TYPE) === undefined) span.setTag(ATTR_ERROR_TYPE, String(status));
         span.setStatus('error');
       }
-      const recorded = this.options.responseHeaders;
-      for (let i = 0; i < recorded.length; i++) {
-        const [header, tag] = recorded[i] as readonly [string, string];
-        const value = headerText(response.getHeader(header));
-        if (value !== undefined) span.setTag(tag, value);
-      }
+      recordHeaders(span, this.options.responseHeaders, response, outgoingHeader);
       if (this.options.addTags !== undefined) {
         const info: HttpSpanInfo = { ...call.info, statusCode: status, error: aborted ? 'aborted' : undefined, request: call.request, response };
         runAddTags(this.options, span, info);
@@ -182,6 +156,9 @@ function installConnectionCleaner(tracer: Tracer): void {
   cleaner = tracer;
   subscribe(REQUEST_START, cleanConnection);
 }
+
+const incomingHeader: HeaderReader<IncomingMessage> = (request, name) => headerText(request.headers[name]);
+const outgoingHeader: HeaderReader<ServerResponse> = (response, name) => headerText(response.getHeader(name));
 
 function incomingInfo(request: IncomingMessage): HttpRequestInfo {
   const [path, query] = splitTarget(request.url ?? '/');

@@ -3,34 +3,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type IncomingHttpHeaders, type Server, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import protobuf from 'protobufjs';
-
-const OTLP_ROOT = path.resolve(__dirname, '../../../../shared/idl/opentelemetry-proto');
-
-/**
- * ExportTraceServiceRequest from the official protos in `shared/idl`, or, without them (a user's
- * fresh clone), from the protobufjs classes the OpenTelemetry project generates from the same
- * protos and ships in `@opentelemetry/otlp-transformer` (a devDependency): either way a decoder
- * nobody here wrote. `TRACE_TEST_IGNORE_SHARED_IDL=1` forces the second, to check it in CI.
- */
-function loadExportRequestType(): protobuf.Type {
-  if (existsSync(path.join(OTLP_ROOT, 'opentelemetry/proto/collector/trace/v1/trace_service.proto')) && process.env.TRACE_TEST_IGNORE_SHARED_IDL !== '1') {
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(OTLP_ROOT, target));
-    root.loadSync(['opentelemetry/proto/collector/trace/v1/trace_service.proto']);
-    return root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
-  }
-  const dir = path.dirname(require.resolve('@opentelemetry/otlp-transformer/package.json'));
-  return require(path.join(dir, 'build/src/generated/root.js')).opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-}
-
-let requestType: protobuf.Type | undefined;
-function exportRequestType(): protobuf.Type {
-  requestType ??= loadExportRequestType();
-  return requestType;
-}
+import { otlpTraceRequestType } from '@trace-tools/test-kit';
 
 /** One decoded span, flattened for assertions. Ids are hex. */
 export interface WireSpan {
@@ -80,7 +54,7 @@ export class OtlpReceiver {
   private server: Server | undefined;
 
   async start(): Promise<string> {
-    const type = exportRequestType();
+    const type = otlpTraceRequestType();
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -4,33 +4,14 @@
 // environment under `-r`, `--import` and NODE_OPTIONS. Spans go to a loopback OTLP receiver and
 // are decoded with the official OTLP protos.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import protobuf from 'protobufjs';
+import { join, resolve } from 'node:path';
+import { otlpTraceRequestType } from '@trace-tools/test-kit';
 import { PACKAGE_DIR, expectBuilt } from './built';
 import { type Receiver, startReceiver } from './receiver';
 
 const PACKAGES_DIR = resolve(PACKAGE_DIR, '..');
-const OTLP_PROTOS = resolve(PACKAGE_DIR, '../../../shared/idl/opentelemetry-proto');
-
-/**
- * ExportTraceServiceRequest from the official protos in `shared/idl`, or, without them (a user's
- * fresh clone), from the protobufjs classes the OpenTelemetry project generates from the same
- * protos and ships in `@opentelemetry/otlp-transformer` (a devDependency): either way a decoder
- * nobody here wrote. `TRACE_TEST_IGNORE_SHARED_IDL=1` forces the second, to check it in CI.
- */
-function loadExportRequestType(): protobuf.Type {
-  if (existsSync(join(OTLP_PROTOS, 'opentelemetry/proto/collector/trace/v1/trace_service.proto')) && process.env.TRACE_TEST_IGNORE_SHARED_IDL !== '1') {
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => (target.startsWith('/') ? target : join(OTLP_PROTOS, target));
-    root.loadSync(['opentelemetry/proto/collector/trace/v1/trace_service.proto']);
-    return root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
-  }
-  const dir = dirname(require.resolve('@opentelemetry/otlp-transformer/package.json'));
-  return require(join(dir, 'build/src/generated/root.js')).opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-}
-
 interface Run {
   code: number | null;
   stdout: string;
@@ -87,7 +68,7 @@ interface DecodedSpan {
 
 /** Every span in the OTLP protobuf requests received, with its resource's service.name. */
 function decodeSpans(receiver: Receiver): DecodedSpan[] {
-  const request = loadExportRequestType();
+  const request = otlpTraceRequestType();
   const spans: DecodedSpan[] = [];
   for (const received of receiver.requests) {
     expect(received.path).toBe('/v1/traces');
@@ -294,7 +275,7 @@ describe('zero-code start with the real @trace/instrumentation-http', () => {
     const run = await runNode(linkedApp, args, { OTEL_SERVICE_NAME: 'zero-code', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' });
     expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
     await receiver.waitFor(1);
-    const type = loadExportRequestType();
+    const type = otlpTraceRequestType();
     const spans: { name: string; kind: number; traceId: string; spanId: string; parentSpanId: string; path: string | undefined }[] = [];
     for (const received of receiver.requests) {
       const message = type.toObject(type.decode(received.body), { bytes: String }) as {

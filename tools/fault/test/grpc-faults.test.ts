@@ -1,17 +1,7 @@
 // OTLP over gRPC through @trace/transport-grpc against a real @grpc/grpc-js server: retryable
 // statuses are retried, INVALID_ARGUMENT is not, a missed deadline is retried, all exactly counted.
 import * as grpc from '@grpc/grpc-js';
-import {
-  type GrpcBackend,
-  type GrpcBehaviour,
-  describeWithIdl,
-  expectExactAccounting,
-  figures,
-  otlpTracer,
-  produce,
-  startGrpcBackend,
-  statsOf,
-} from './helpers';
+import { type GrpcBackend, type GrpcBehaviour, expectExactAccounting, figures, otlpTracer, produce, startGrpcBackend, statsOf } from './helpers';
 
 const SPANS = 1000;
 const lines: string[] = [];
@@ -36,7 +26,7 @@ async function run(name: string, behave: (index: number) => GrpcBehaviour, setti
   return { stats, produced, flushed, received: backend.received };
 }
 
-describeWithIdl('gRPC backend faults (default retry and queue settings)', () => {
+describe('gRPC backend faults (default retry and queue settings)', () => {
   it('UNAVAILABLE twice, then OK: retried, nothing lost', async () => {
     const { stats, produced, received } = await run('UNAVAILABLE x2', (index) =>
       index < 2 ? { kind: 'status', code: grpc.status.UNAVAILABLE, details: 'restarting' } : { kind: 'ok' },

@@ -1,47 +1,12 @@
 // Faulty OTLP backends on 127.0.0.1 (node:http and @grpc/grpc-js), decoding with the official
 // protos, span production at a steady rate, and the exact-accounting check every case makes.
-import { existsSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { type ExportSettings, type ExportStats, Tracer } from '@trace/core';
 import { OtlpExporter } from '@trace/exporter-otlp';
 import { createServiceResource } from '@trace/otel-adapter';
-import protobuf from 'protobufjs';
-
-const OTLP_ROOT = path.resolve(__dirname, '../../../../shared/idl/opentelemetry-proto');
-const TRACE_SERVICE = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
-
-/** Whether the official OTLP protos are a sibling checkout (`../shared/idl`); see loadExportRequestType. */
-export const HAVE_IDL = existsSync(path.join(OTLP_ROOT, TRACE_SERVICE));
-
-/** Every decoding case runs: with the official protos, or with the classes generated from them. */
-export const describeWithIdl: jest.Describe = describe;
-
-/**
- * ExportTraceServiceRequest from the official protos in `shared/idl`, or, without them (a user's
- * fresh clone), from the protobufjs classes the OpenTelemetry project generates from the same
- * protos and ships in `@opentelemetry/otlp-transformer` (a devDependency): either way a decoder
- * nobody here wrote. `TRACE_TEST_IGNORE_SHARED_IDL=1` forces the second, to check it in CI.
- */
-function loadExportRequestType(): protobuf.Type {
-  if (existsSync(path.join(OTLP_ROOT, 'opentelemetry/proto/collector/trace/v1/trace_service.proto')) && process.env.TRACE_TEST_IGNORE_SHARED_IDL !== '1') {
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(OTLP_ROOT, target));
-    root.loadSync(['opentelemetry/proto/collector/trace/v1/trace_service.proto']);
-    return root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
-  }
-  const dir = path.dirname(require.resolve('@opentelemetry/otlp-transformer/package.json'));
-  return require(path.join(dir, 'build/src/generated/root.js')).opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-}
-
-let requestType: protobuf.Type | undefined;
-
-function traceRequestType(): protobuf.Type {
-  requestType ??= loadExportRequestType();
-  return requestType;
-}
+import { otlpTraceRequestType } from '@trace-tools/test-kit';
 
 interface DecodedRequest {
   resourceSpans?: { scopeSpans?: { spans?: { spanId: Uint8Array }[] }[] }[];
@@ -49,7 +14,7 @@ interface DecodedRequest {
 
 /** Span ids (hex) in an ExportTraceServiceRequest body, decoded with protobufjs and the official protos. */
 export function decodeSpanIds(body: Uint8Array): string[] {
-  const message = traceRequestType().decode(body) as unknown as DecodedRequest;
+  const message = otlpTraceRequestType().decode(body) as unknown as DecodedRequest;
   const ids: string[] = [];
   for (const resource of message.resourceSpans ?? [])
     for (const scope of resource.scopeSpans ?? []) for (const span of scope.spans ?? []) ids.push(Buffer.from(span.spanId).toString('hex'));

@@ -1,16 +1,6 @@
 // One backend fault per case, OTLP over HTTP (protobuf) through @trace/transport-http, default
 // pipeline settings unless the case says otherwise. Every case ends with exact accounting.
-import {
-  type HttpBackend,
-  type HttpBehaviour,
-  describeWithIdl,
-  expectExactAccounting,
-  figures,
-  otlpTracer,
-  produce,
-  startHttpBackend,
-  statsOf,
-} from './helpers';
+import { type HttpBackend, type HttpBehaviour, expectExactAccounting, figures, otlpTracer, produce, startHttpBackend, statsOf } from './helpers';
 
 const SPANS = 1000; // two batches of the default 512
 const lines: string[] = [];
@@ -38,7 +28,7 @@ async function run(name: string, behave: (index: number) => HttpBehaviour, setti
   return { stats, produced, flushed, elapsed, received: backend.received };
 }
 
-describeWithIdl('HTTP backend faults (default retry and queue settings)', () => {
+describe('HTTP backend faults (default retry and queue settings)', () => {
   it('healthy backend: everything is delivered once', async () => {
     const { stats, produced, flushed, received } = await run('healthy', () => ({ kind: 'ok' }));
     expect(flushed.ok).toBe(true);

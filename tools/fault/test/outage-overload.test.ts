@@ -1,7 +1,7 @@
 // A backend outage with default settings loses nothing while the queue has room; an app producing
 // ten times what the backend takes keeps a bounded heap and accounts for every span.
 import { DEFAULT_EXPORT_SETTINGS } from '@trace/core';
-import { type HttpBackend, describeWithIdl, expectExactAccounting, figures, otlpTracer, produceAtRate, startHttpBackend, statsOf } from './helpers';
+import { type HttpBackend, expectExactAccounting, figures, otlpTracer, produceAtRate, startHttpBackend, statsOf } from './helpers';
 
 let backend: HttpBackend | undefined;
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
   backend = undefined;
 });
 
-describeWithIdl('outage and overload (default settings)', () => {
+describe('outage and overload (default settings)', () => {
   it('a 2 s outage (connections refused) at 2,000 spans/s loses no span and duplicates none', async () => {
     backend = await startHttpBackend();
     const live = backend;

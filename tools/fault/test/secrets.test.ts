@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import { type GrpcBackend, describeWithIdl, otlpTracer, produce, startGrpcBackend, statsOf } from './helpers';
+import { type GrpcBackend, otlpTracer, produce, startGrpcBackend, statsOf } from './helpers';
 
 const TOKEN = 'tok3n-5ecret-9f1c';
 const root = join(__dirname, '..', '..', '..');
@@ -151,7 +151,7 @@ interface ChildOutput {
 
 if (!built) test.skip('the secrets child process needs the built packages: run `pnpm build` first', () => {});
 
-describeWithIdl('secrets over gRPC (in process)', () => {
+describe('secrets over gRPC (in process)', () => {
   let backend: GrpcBackend | undefined;
   let inspected = '';
   afterEach(async () => {

@@ -3,9 +3,9 @@ import { OtlpExporter } from '@trace/exporter-otlp';
 import { createServiceResource } from '@trace/otel-adapter';
 import { registerOpenTelemetryApi } from '@trace/otel-adapter/api-bridge';
 import { placeOrder } from './apps/orders-library';
-import { type OtlpReceiver, describeWithIdl, startOtlpReceiver } from './otlp-receiver';
+import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver';
 
-describeWithIdl('a library written against @opentelemetry/api, exported by @trace over OTLP', () => {
+describe('a library written against @opentelemetry/api, exported by @trace over OTLP', () => {
   let receiver: OtlpReceiver;
   beforeAll(async () => {
     receiver = await startOtlpReceiver();

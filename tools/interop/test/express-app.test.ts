@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { get } from 'node:http';
 import * as path from 'node:path';
-import { type OtlpReceiver, type ReceivedSpan, describeWithIdl, startOtlpReceiver } from './otlp-receiver';
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './otlp-receiver';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -43,7 +43,7 @@ function fetchJson(url: string): Promise<unknown> {
   });
 }
 
-describeWithIdl('OpenTelemetry instrumentation-http and instrumentation-express on a real Express app, exported by @trace', () => {
+describe('OpenTelemetry instrumentation-http and instrumentation-express on a real Express app, exported by @trace', () => {
   let receiver: OtlpReceiver;
   beforeAll(async () => {
     receiver = await startOtlpReceiver();

@@ -1,35 +1,8 @@
 // A loopback OTLP/HTTP receiver that decodes what it gets with the official protos.
-import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import protobuf from 'protobufjs';
-
-const OTLP_ROOT = path.resolve(__dirname, '../../../../shared/idl/opentelemetry-proto');
-const SERVICE_PROTO = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
-
-/** Whether the official protos sit beside the clone (CI); see loadExportRequestType. */
-export const HAVE_IDL = existsSync(path.join(OTLP_ROOT, SERVICE_PROTO));
-/** Every suite runs: with the official protos, or with the classes generated from them. */
-export const describeWithIdl: jest.Describe = describe;
-
-/**
- * ExportTraceServiceRequest from the official protos in `shared/idl`, or, without them (a user's
- * fresh clone), from the protobufjs classes the OpenTelemetry project generates from the same
- * protos and ships in `@opentelemetry/otlp-transformer` (a devDependency): either way a decoder
- * nobody here wrote. `TRACE_TEST_IGNORE_SHARED_IDL=1` forces the second, to check it in CI.
- */
-function loadExportRequestType(): protobuf.Type {
-  if (existsSync(path.join(OTLP_ROOT, 'opentelemetry/proto/collector/trace/v1/trace_service.proto')) && process.env.TRACE_TEST_IGNORE_SHARED_IDL !== '1') {
-    const root = new protobuf.Root();
-    root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(OTLP_ROOT, target));
-    root.loadSync(['opentelemetry/proto/collector/trace/v1/trace_service.proto']);
-    return root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
-  }
-  const dir = path.dirname(require.resolve('@opentelemetry/otlp-transformer/package.json'));
-  return require(path.join(dir, 'build/src/generated/root.js')).opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-}
+import { otlpTraceRequestType } from '@trace-tools/test-kit';
 
 /** One decoded span with the resource and scope it arrived under. */
 export interface ReceivedSpan {
@@ -97,7 +70,7 @@ export interface OtlpReceiver {
 }
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
-  const requestType = loadExportRequestType();
+  const requestType = otlpTraceRequestType();
   const spans: ReceivedSpan[] = [];
   let requests = 0;
   const server: Server = createServer((request, response) => {
