@@ -5,6 +5,7 @@ import { w7EndToEnd } from './end-to-end.js';
 import { w6Finished, w6Live } from './memory.js';
 import { w5BaggageExtract, w5BaggageInject, w5TraceparentExtract, w5TraceparentInject } from './propagation.js';
 import { w1, w1b, w1c, w8 } from './spans.js';
+import { tDecimal, tLatin1, tText } from './tricks.js';
 
 export const WORKLOADS: readonly Workload[] = [
   w1,
@@ -24,6 +25,9 @@ export const WORKLOADS: readonly Workload[] = [
   w3Proto,
   w4Thrift,
   w7EndToEnd,
+  tLatin1,
+  tDecimal,
+  tText,
 ];
 
 /** `W1` selects W1 only; `W5` selects every `W5-…` row; ids are case-insensitive. */
