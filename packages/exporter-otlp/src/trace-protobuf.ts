@@ -185,9 +185,16 @@ function openScope(writer: ProtoWriter, scope: InstrumentationScope, open: Open)
 /**
  * Encodes spans as `ExportTraceServiceRequest` bodies of at most `maxBytes` bytes each, in one
  * pass: a span that would overflow the current body closes it and opens the next with the same
- * resource and scope; a span too large to travel alone is left out and counted.
+ * resource and scope; a span too large to travel alone is left out and counted. Bodies are
+ * copies, except the last one with `lastBodyInPlace`.
  */
-export function encodeTraceProtobufBatch(writer: ProtoWriter, spans: readonly Span[], catalog: ResourceCatalog, maxBytes: number): EncodedBatch<Uint8Array> {
+export function encodeTraceProtobufBatch(
+  writer: ProtoWriter,
+  spans: readonly Span[],
+  catalog: ResourceCatalog,
+  maxBytes: number,
+  lastBodyInPlace = false,
+): EncodedBatch<Uint8Array> {
   const batch: EncodedBatch<Uint8Array> = { bodies: [], spanCounts: [], tooLarge: 0 };
   const groups = groupSpans(spans, catalog);
   const open: Open = { resourceMark: 0, resourceStart: 0, scopeMark: 0, scopeStart: 0 };
@@ -246,7 +253,8 @@ export function encodeTraceProtobufBatch(writer: ProtoWriter, spans: readonly Sp
     inBody += inResource;
   }
   if (inBody > 0) {
-    batch.bodies.push(writer.finish());
+    // In place: a view of the writer's buffer, for a caller that sends it before the writer's next use.
+    batch.bodies.push(lastBodyInPlace ? writer.written() : writer.finish());
     batch.spanCounts.push(inBody);
   }
   return batch;
