@@ -7,8 +7,8 @@
 // writer (simple call sites), and the `putJson*` functions take the buffer and a position and
 // return the new position, so an encoder can keep both in locals and ask for room once per part
 // instead of once per piece (its per-byte loops then touch no object fields).
-import { Buffer } from 'node:buffer';
 import { ByteBuffer, type ByteBufferOptions } from './byte-buffer.js';
+import { latin1Text, utf8Text, writeLatin1 } from './platform.js';
 
 const HEX = '0123456789abcdef';
 const TWO_POW_32 = 4294967296;
@@ -23,8 +23,13 @@ const SET_THRESHOLD = 16;
 const NATIVE_STRING_LENGTH = 48;
 /** Any character a JSON string cannot copy as one byte: controls, `"`, `\`, DEL and non-ASCII. */
 const NOT_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
-// Node's Buffer writer works on any Uint8Array: the writer's buffer needs no Buffer view.
-const latin1Write = Buffer.prototype.latin1Write as (this: Uint8Array, text: string, offset: number) => number;
+/**
+ * Strings are made from pieces this long at most. V8 puts a flat string of 128 KiB or more in
+ * its large-object space, which costs about 1 ms per 240 KB string here whatever makes it
+ * (Buffer#toString, TextDecoder, flattening a concatenation); pieces below that joined by `+`
+ * cost ~20 µs, and are what JSON.stringify returns for a large result too.
+ */
+const TEXT_PIECE_BYTES = 64 * 1024;
 
 /**
  * Bytes {@link putJsonNumber} may write: `-` and 16 digits, or `String(value)` of any other
@@ -75,21 +80,40 @@ export type JsonBytesWriterOptions = ByteBufferOptions;
  */
 export class JsonBytesWriter extends ByteBuffer {
   /** False while every byte written is ASCII: {@link text} can then read the bytes as latin1. */
-  wroteNonAscii = false;
+  protected nonAscii = false;
 
   /** Starts a new body; returns its start position (0) for callers that pass positions. */
   override reset(): number {
-    this.wroteNonAscii = false;
+    this.nonAscii = false;
     return super.reset();
   }
 
+  /** True when some byte of this body is not ASCII (a string needed UTF-8). */
+  get wroteNonAscii(): boolean {
+    return this.nonAscii;
+  }
+
   /**
-   * The bytes up to `end` (default {@link pos}) as a string in one native copy: latin1 when all
-   * were ASCII (the usual case), UTF-8 decoding otherwise.
+   * The bytes up to `end` (default {@link position}) as a string: latin1 when all were ASCII
+   * (the usual case), UTF-8 decoding otherwise. A long body is read in pieces of at most 64 KiB
+   * joined together (a UTF-8 piece ends before a continuation byte), so no flat string of 128 KiB
+   * or more is made here.
    */
   text(end: number = this.pos): string {
-    const view = Buffer.from(this.buf.buffer, this.buf.byteOffset, end);
-    return this.wroteNonAscii ? view.toString('utf8') : view.toString('latin1');
+    this.checkEnd(end);
+    const bytes = this.buf;
+    const read = this.nonAscii ? utf8Text : latin1Text;
+    if (end <= TEXT_PIECE_BYTES) return read(bytes, 0, end);
+    let text = '';
+    let start = 0;
+    while (start < end) {
+      let stop = Math.min(end, start + TEXT_PIECE_BYTES);
+      // Never split a UTF-8 sequence: back up to the byte that starts one (ASCII never moves).
+      while (stop < end && stop > start && ((bytes[stop] as number) & 0xc0) === 0x80) stop--;
+      text += read(bytes, start, stop);
+      start = stop;
+    }
+    return text;
   }
 
   /** Copies prebuilt bytes (see {@link putJsonBytes}). */
@@ -183,7 +207,7 @@ export function putJsonAscii(bytes: Uint8Array, position: number, text: string):
  */
 export function putJsonString(writer: JsonBytesWriter, bytes: Uint8Array, position: number, text: string): number {
   const length = text.length;
-  if (length >= NATIVE_STRING_LENGTH && !NOT_PLAIN.test(text)) return position + latin1Write.call(bytes, text, position);
+  if (length >= NATIVE_STRING_LENGTH && !NOT_PLAIN.test(text)) return position + writeLatin1(bytes, text, position);
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return putEscapedFrom(writer, bytes, position, text, i);
@@ -224,8 +248,51 @@ export function putJsonNumber(bytes: Uint8Array, position: number, value: number
     bytes[position] = 0x2d;
     return putJsonInteger(bytes, position + 1, -value);
   }
-  // Fractions, exponents, NaN and Infinity: always ASCII with nothing to escape.
+  const end = putShortDecimal(bytes, position, value);
+  if (end >= 0) return end;
+  // Long fractions, exponents, NaN and Infinity: always ASCII with nothing to escape.
   return putJsonAscii(bytes, position, String(value));
+}
+
+/** 10^k for k = 0..6: the decimal places {@link putShortDecimal} tries. */
+const POWERS_OF_TEN = [1, 10, 100, 1000, 10000, 100000, 1000000];
+
+/**
+ * Writes a fraction with at most 6 decimal places and 15 significant digits (0.75, -3.5,
+ * 1234.567) as `String(value)` spells it, with no string made; returns the end, or -1 for any
+ * other number. `m / 10^k` is correctly rounded, so when it gives back `value` exactly, the
+ * digits of `m` read back as `value`; and two decimals of at most 15 significant digits never
+ * read back as the same double, so these digits are the shortest that do, which is what
+ * `String` writes. Measured: this, not `String(value)` and a copy, is what a Zipkin tag or OTLP
+ * JSON double costs (tools/bench `tricks`).
+ */
+function putShortDecimal(bytes: Uint8Array, position: number, value: number): number {
+  const magnitude = value < 0 ? -value : value;
+  if (!(magnitude >= 1e-6 && magnitude < 1e9)) return -1;
+  for (let places = 1; places <= 6; places++) {
+    const scale = POWERS_OF_TEN[places] as number;
+    const scaled = magnitude * scale;
+    if (scaled >= 1e15) return -1;
+    if (Math.floor(scaled) !== scaled || scaled / scale !== magnitude) continue;
+    if (value < 0) bytes[position++] = 0x2d;
+    const whole = Math.floor(magnitude);
+    let fraction = scaled - whole * scale;
+    // Trailing zeros: `scaled` may be exact at more places than the value needs.
+    let digits = places;
+    while (digits > 1 && fraction % 10 === 0) {
+      fraction /= 10;
+      digits--;
+    }
+    position = putUint32(bytes, position, whole);
+    bytes[position++] = 0x2e;
+    for (let at = position + digits; at > position; ) {
+      const quotient = Math.floor(fraction / 10);
+      bytes[--at] = 0x30 + (fraction - quotient * 10);
+      fraction = quotient;
+    }
+    return position + digits;
+  }
+  return -1;
 }
 
 /** The escaping path of {@link putJsonString}, from index `start` of `text`. */
@@ -242,7 +309,7 @@ function putEscapedFrom(writer: JsonBytesWriter, bytes: Uint8Array, position: nu
       position = putControlEscape(bytes, position, code);
       continue;
     }
-    writer.wroteNonAscii = true;
+    (writer as unknown as { nonAscii: boolean }).nonAscii = true;
     if (code < 0x800) {
       bytes[position++] = 0xc0 | (code >> 6);
       bytes[position++] = 0x80 | (code & 0x3f);

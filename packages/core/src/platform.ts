@@ -41,3 +41,35 @@ export function createTextScratch(size: number): TextScratch {
   const bytes = Buffer.allocUnsafe(size);
   return { bytes, read: (length) => bytes.toString('latin1', 0, length) };
 }
+
+/** A byte array of `size` bytes whose contents are not cleared: the caller overwrites every byte. */
+export function allocateUninitialized(size: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+}
+
+/** `bytes[start..end)` read as latin1 (each byte one character), in one native copy. */
+export function latin1Text(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', start, end);
+}
+
+/** `bytes[start..end)` decoded as UTF-8. */
+export function utf8Text(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end);
+}
+
+// Node's Buffer writer for latin1 text. `buf.write(text, offset, 'latin1')` is the documented
+// form, but it needs a Buffer and checks its arguments on every call; the undocumented method
+// under it takes any Uint8Array. tools/bench `tricks` measures the difference on the JSON
+// writer's long strings; a Node without the method takes the documented form.
+const nativeLatin1Write = (Buffer.prototype as unknown as { latin1Write?: unknown }).latin1Write;
+const latin1WriteMethod =
+  typeof nativeLatin1Write === 'function' ? (nativeLatin1Write as (this: Uint8Array, text: string, offset: number) => number) : undefined;
+
+/**
+ * Writes `text`, whose characters are all below U+0100, one byte each into `bytes` at `offset`
+ * (which must have room); returns the number of bytes written.
+ */
+export function writeLatin1(bytes: Uint8Array, text: string, offset: number): number {
+  if (latin1WriteMethod !== undefined) return latin1WriteMethod.call(bytes, text, offset);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(text, offset, 'latin1');
+}

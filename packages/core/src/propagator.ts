@@ -4,7 +4,8 @@ import { BAGGAGE_MAX_MEMBERS, Baggage } from './baggage.js';
 import { type CarrierAdapter, defaultCarrierAdapter } from './carrier.js';
 import { type Result, TraceError, err, ok } from './result.js';
 import type { Span } from './span.js';
-import { TraceContext, formatTraceparent, isTraceContext, parseTraceparent } from './trace-context.js';
+import { TraceContext, formatTraceparent, isTraceContext, traceparentProblem } from './trace-context.js';
+import { hexByteAt } from './ids.js';
 import { TraceState } from './trace-state.js';
 
 /** Injects a context into a carrier and extracts one back. */
@@ -55,6 +56,19 @@ export const TRACESTATE_HEADER = 'tracestate';
 export const BAGGAGE_HEADER = 'baggage';
 /** Prefix of the one-header-per-item baggage form, an alternative to the W3C `baggage` list (`baggage-user_id: 12345`). */
 export const BAGGAGE_ITEM_PREFIX = 'baggage-';
+
+/**
+ * True when `name` starts with `baggage-` in any case. Compared code by code: every header of
+ * every extract passes here, and slicing and lowercasing each one allocated two strings.
+ */
+function hasBaggageItemPrefix(name: string): boolean {
+  for (let i = 0; i < BAGGAGE_ITEM_PREFIX.length; i++) {
+    // `| 0x20` lowercases ASCII letters; the prefix's `-` (0x2d) already has the bit set.
+    const code = name.charCodeAt(i);
+    if ((i === 7 ? code : code | 0x20) !== BAGGAGE_ITEM_PREFIX.charCodeAt(i)) return false;
+  }
+  return true;
+}
 
 /** Options of {@link W3CPropagator}. */
 export interface W3CPropagatorOptions {
@@ -143,13 +157,15 @@ export class W3CPropagator implements Propagator {
       header = header[0];
       if (typeof header !== 'string') return NOT_A_STRING;
     }
-    const text = header as string;
-    const parsed = parseTraceparent(text.length === 55 ? text : text.trim());
-    if (!parsed.ok) return parsed;
+    let text = header as string;
+    if (text.length !== 55) text = text.trim();
+    const problem = traceparentProblem(text);
+    if (problem !== undefined) return problem;
     const traceState = this.extractTraceState(carrier, adapter);
     const baggage = this.extractBaggage(carrier, adapter) ?? Baggage.EMPTY;
-    const fields = parsed.value;
-    return ok(new TraceContext({ traceId: fields.traceId, spanId: fields.spanId, traceFlags: fields.traceFlags, traceState, baggage, isRemote: true }));
+    return ok(
+      new TraceContext({ traceId: text.slice(3, 35), spanId: text.slice(36, 52), traceFlags: hexByteAt(text, 53), traceState, baggage, isRemote: true }),
+    );
   }
 
   /** Reads the `baggage` header and, if enabled, `baggage-<key>` headers; invalid input reads as none. */
@@ -188,12 +204,7 @@ export class W3CPropagator implements Propagator {
     // Collected first and added with one copy: adding one at a time copies the baggage per item.
     const entries: [string, string][] = [];
     for (const name of names as unknown[]) {
-      if (
-        typeof name !== 'string' ||
-        name.length <= BAGGAGE_ITEM_PREFIX.length ||
-        name.slice(0, BAGGAGE_ITEM_PREFIX.length).toLowerCase() !== BAGGAGE_ITEM_PREFIX
-      )
-        continue;
+      if (typeof name !== 'string' || name.length <= BAGGAGE_ITEM_PREFIX.length || !hasBaggageItemPrefix(name)) continue;
       const key = name.slice(BAGGAGE_ITEM_PREFIX.length);
       if (baggage.has(key)) continue; // the W3C header wins
       // The name as the carrier stores it finds the value at once; a lowercase-only adapter needs

@@ -7,13 +7,53 @@
 //         ▲ start                        ▲ pos: body length known now; if its varint needs
 //                                          more or fewer bytes than reserved, the body moves.
 import { ByteBuffer } from './byte-buffer.js';
+import { writeLatin1 } from './platform.js';
 
 const INITIAL_CAPACITY = 64 * 1024;
 const TWO_POW_32 = 4_294_967_296;
-// Strings longer than this go through TextEncoder; shorter ones are faster by hand.
-const ENCODE_INTO_THRESHOLD = 64;
+// Strings longer than this are copied natively (latin1 when ASCII, TextEncoder otherwise);
+// shorter ones are faster by hand.
+const NATIVE_STRING_LENGTH = 64;
+/** Any character that is not ASCII. */
+const NOT_ASCII = /[\u0080-\uffff]/;
 
 const textEncoder = new TextEncoder();
+
+/**
+ * UTF-8 of `value` from index `from` at `position` of `buf` (which has 3 bytes of room per
+ * character); returns the end. Lone surrogates become U+FFFD, as TextEncoder writes them.
+ */
+function putUtf8From(buf: Uint8Array, position: number, value: string, from: number): number {
+  const length = value.length;
+  let pos = position;
+  for (let i = from; i < length; i++) {
+    let code = value.charCodeAt(i);
+    if (code < 0x80) {
+      buf[pos++] = code;
+    } else if (code < 0x800) {
+      buf[pos++] = 0xc0 | (code >> 6);
+      buf[pos++] = 0x80 | (code & 0x3f);
+    } else {
+      if (code >= 0xd800 && code <= 0xdfff) {
+        const next = i + 1 < length ? value.charCodeAt(i + 1) : 0;
+        if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+          code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+          i++;
+          buf[pos++] = 0xf0 | (code >> 18);
+          buf[pos++] = 0x80 | ((code >> 12) & 0x3f);
+          buf[pos++] = 0x80 | ((code >> 6) & 0x3f);
+          buf[pos++] = 0x80 | (code & 0x3f);
+          continue;
+        }
+        code = 0xfffd;
+      }
+      buf[pos++] = 0xe0 | (code >> 12);
+      buf[pos++] = 0x80 | ((code >> 6) & 0x3f);
+      buf[pos++] = 0x80 | (code & 0x3f);
+    }
+  }
+  return pos;
+}
 
 /** Bytes a varint of the unsigned 32-bit `value` takes. */
 export function varintSize(value: number): number {
@@ -156,41 +196,36 @@ export class ProtoWriter extends ByteBuffer {
     // ASCII needs exactly `length` bytes: reserve that prefix and fix it up only when not ASCII.
     const reserved = varintSize(length);
     this.ensure(reserved + length * 3);
+    const buf = this.buf;
     const start = this.pos;
     let pos = start + reserved;
-    const buf = this.buf;
-    if (length > ENCODE_INTO_THRESHOLD) {
-      pos += textEncoder.encodeInto(value, buf.subarray(pos)).written;
+    if (length > NATIVE_STRING_LENGTH) {
+      if (NOT_ASCII.test(value)) {
+        this.pos = pos + textEncoder.encodeInto(value, buf.subarray(pos)).written;
+        this.end(start, reserved);
+        return;
+      }
+      pos += writeLatin1(buf, value, pos);
     } else {
       for (let i = 0; i < length; i++) {
-        let code = value.charCodeAt(i);
-        if (code < 0x80) {
-          buf[pos++] = code;
-        } else if (code < 0x800) {
-          buf[pos++] = 0xc0 | (code >> 6);
-          buf[pos++] = 0x80 | (code & 0x3f);
-        } else {
-          if (code >= 0xd800 && code <= 0xdfff) {
-            const next = i + 1 < length ? value.charCodeAt(i + 1) : 0;
-            if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-              code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-              i++;
-              buf[pos++] = 0xf0 | (code >> 18);
-              buf[pos++] = 0x80 | ((code >> 12) & 0x3f);
-              buf[pos++] = 0x80 | ((code >> 6) & 0x3f);
-              buf[pos++] = 0x80 | (code & 0x3f);
-              continue;
-            }
-            code = 0xfffd;
-          }
-          buf[pos++] = 0xe0 | (code >> 12);
-          buf[pos++] = 0x80 | ((code >> 6) & 0x3f);
-          buf[pos++] = 0x80 | (code & 0x3f);
+        const code = value.charCodeAt(i);
+        if (code >= 0x80) {
+          this.pos = putUtf8From(buf, pos, value, i);
+          this.end(start, reserved);
+          return;
         }
+        buf[pos++] = code;
       }
     }
+    // All ASCII: the length is `length`, in exactly the bytes reserved for it.
+    let at = start;
+    let rest = length;
+    while (rest > 0x7f) {
+      buf[at++] = (rest & 0x7f) | 0x80;
+      rest >>>= 7;
+    }
+    buf[at] = rest;
     this.pos = pos;
-    this.end(start, reserved);
   }
 
   /** Starts a length-delimited body, reserving `reserve` bytes for its length; returns its start. */

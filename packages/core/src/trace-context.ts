@@ -124,6 +124,16 @@ const TRACEPARENT_LENGTH = 55;
  * or non-hex characters and all-zero ids are invalid. One pass, no allocation until success.
  */
 export function parseTraceparent(header: string): Result<Traceparent> {
+  const problem = traceparentProblem(header);
+  if (problem !== undefined) return problem;
+  return ok({ traceId: header.slice(3, 35), spanId: header.slice(36, 52), traceFlags: hexByteAt(header, 53) });
+}
+
+/**
+ * Checks a `traceparent` as {@link parseTraceparent} does; undefined when it is valid, so a
+ * propagator can build its context from the header with no fields object in between.
+ */
+export function traceparentProblem(header: string): Result<never> | undefined {
   if (typeof header !== 'string') return invalid('TRACEPARENT_INVALID', 'traceparent must be a string');
   const length = header.length;
   if (length < TRACEPARENT_LENGTH) return invalid('TRACEPARENT_INVALID_LENGTH', `traceparent is ${length} characters; it needs 55`);
@@ -141,9 +151,8 @@ export function parseTraceparent(header: string): Result<Traceparent> {
   }
   if (scanHexId(header, 3, 32) <= 0) return invalid('TRACEPARENT_INVALID_TRACE_ID', 'trace-id must be 32 lowercase hex characters, not all zero');
   if (scanHexId(header, 36, 16) <= 0) return invalid('TRACEPARENT_INVALID_PARENT_ID', 'parent-id must be 16 lowercase hex characters, not all zero');
-  const flags = hexByteAt(header, 53);
-  if (flags < 0) return invalid('TRACEPARENT_INVALID_FLAGS', 'trace-flags must be two lowercase hex digits');
-  return ok({ traceId: header.slice(3, 35), spanId: header.slice(36, 52), traceFlags: flags });
+  if (hexByteAt(header, 53) < 0) return invalid('TRACEPARENT_INVALID_FLAGS', 'trace-flags must be two lowercase hex digits');
+  return undefined;
 }
 
 function invalid(code: string, message: string): Result<never> {

@@ -248,6 +248,25 @@ describe('misbehaving exporters are contained', () => {
     expect(tracer.getExportStats()[0]?.lost.retriesExhausted).toBe(1);
     expect(unhandled).toEqual([]);
   });
+
+  it('makes the signal only when the exporter reads it; read after the deadline, it is already aborted', async () => {
+    const seen: { options: { signal?: AbortSignal }; resolve: (result: ExportResult) => void }[] = [];
+    class LateReader extends BaseSpanExporter {
+      protected send(_spans: readonly Span[], options: { signal?: AbortSignal }): Promise<ExportResult> {
+        return new Promise((resolve) => seen.push({ options, resolve }));
+      }
+    }
+    const { scheduler, finish } = setup({ batchSize: 1, exportTimeout: 1000, retry: { maxRetries: 0 } }, new LateReader());
+    finish(1);
+    await flushMicrotasks();
+    await scheduler.advance(1000);
+    const signal = seen[0]?.options.signal;
+    expect(signal?.aborted).toBe(true);
+    expect(String((signal?.reason as Error | undefined)?.message)).toContain('1000 ms');
+    seen[0]?.resolve(exportSucceeded());
+    await flushMicrotasks();
+    expect(unhandled).toEqual([]);
+  });
 });
 
 describe('retry policy', () => {

@@ -205,6 +205,43 @@ describe('numbers', () => {
       { numRuns: 2000 },
     );
   });
+  it('writes short decimals (the digit path that skips String) exactly as String spells them (property)', () => {
+    // Values with few decimal places, near-misses such as 0.1 + 0.2, and neighbours one ulp
+    // away, which need all 17 digits: each must come out as String(value).
+    const scaled = fc
+      .tuple(fc.integer({ min: -999_999_999, max: 999_999_999 }), fc.integer({ min: 0, max: 9 }))
+      .map(([digits, places]) => digits / 10 ** places);
+    const nudged = fc
+      .tuple(scaled, fc.constantFrom(-1, 0, 1))
+      .map(([value, step]) => (step === 0 ? value : value + step * Number.EPSILON * Math.max(1, Math.abs(value))));
+    fc.assert(
+      fc.property(fc.oneof(scaled, nudged, fc.double({ min: -1e10, max: 1e10, noNaN: true })), (value) => {
+        const bytes = new Uint8Array(JSON_NUMBER_ROOM);
+        const end = putJsonNumber(bytes, 0, value);
+        expect(decoder.decode(bytes.subarray(0, end))).toBe(String(value));
+      }),
+      { numRuns: 20000 },
+    );
+    for (const value of [0.75, -0.5, 0.1 + 0.2, 0.07, 1e-6, 1.5e-6, 1e-7, 123456.789, 999999999.5, 0.000001, 5e-324]) {
+      const bytes = new Uint8Array(JSON_NUMBER_ROOM);
+      expect(decoder.decode(bytes.subarray(0, putJsonNumber(bytes, 0, value)))).toBe(String(value));
+    }
+  });
+});
+
+describe('text() of a long body', () => {
+  it('reads a body past the 64 KiB piece size whole, ASCII or UTF-8, whatever falls on a piece boundary', () => {
+    for (const filler of ['a', 'é', '😀', 'x€']) {
+      for (const length of [65_535, 65_536, 65_537, 200_001]) {
+        const writer = new JsonBytesWriter();
+        writer.reset();
+        const text = filler.repeat(Math.ceil(length / filler.length)).slice(0, length);
+        writer.string(text);
+        expect(writer.text()).toBe(JSON.stringify(text));
+        expect(writer.wroteNonAscii).toBe(filler !== 'a');
+      }
+    }
+  });
 });
 
 describe('buffer', () => {
@@ -223,11 +260,11 @@ describe('buffer', () => {
       writer.byte(0x7d);
       parts.push(`${i % 3 === 0 ? '{"a.much.longer.key.name":' : '{"key":'}${JSON.stringify(`välue ${i} 😀`)},${-i * 1_000_003}}`);
     }
-    expect(writer.buf.length).toBeGreaterThan(8);
+    expect(writer.capacity).toBeGreaterThan(8);
     expect(decoder.decode(writer.finish())).toBe(parts.join(''));
 
     // Position-passing: room() may hand back a new buffer that still holds the earlier bytes.
-    let position = writer.pos;
+    let position = writer.position;
     let expected = parts.join('');
     for (let i = 0; i < 200; i++) {
       const text = `k${i}\t"x"`;
@@ -259,13 +296,13 @@ describe('buffer', () => {
     const writer = new JsonBytesWriter({ initialCapacity: 16, maxRetainedCapacity: 64 });
     writer.reset();
     writer.ascii('x'.repeat(40));
-    const kept = writer.buf;
+    const kept = writer.capacity;
     writer.reset();
-    expect(writer.buf).toBe(kept);
+    expect(writer.capacity).toBe(kept);
     writer.ascii('x'.repeat(200));
-    expect(writer.buf.length).toBeGreaterThan(64);
+    expect(writer.capacity).toBeGreaterThan(64);
     writer.reset();
-    expect(writer.buf.length).toBe(16);
-    expect(writer.pos).toBe(0);
+    expect(writer.capacity).toBe(16);
+    expect(writer.position).toBe(0);
   });
 });

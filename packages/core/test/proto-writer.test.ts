@@ -26,17 +26,17 @@ test('grows from 16 bytes, lets a body over 4 MiB go at the next reset, and writ
   const tiny = new ProtoWriter(16);
   expectSameBytes(writeSample(tiny, 1000), writeSample(roomy, 1000));
   expectSameBytes(writeSample(tiny, 150_000), writeSample(roomy, 150_000));
-  expect(tiny.buf.length).toBeGreaterThan(4 * 1024 * 1024);
+  expect(tiny.capacity).toBeGreaterThan(4 * 1024 * 1024);
   expectSameBytes(writeSample(tiny, 1000), writeSample(roomy, 1000));
-  expect(tiny.buf.length).toBeLessThan(1024 * 1024);
+  expect(tiny.capacity).toBeLessThan(1024 * 1024);
 });
 
 test('allocates nothing until the first write, then its initial capacity', () => {
   const writer = new ProtoWriter(1024);
-  expect(writer.buf.length).toBe(0);
+  expect(writer.capacity).toBe(0);
   writer.reset();
-  expect(writer.buf.length).toBe(0);
+  expect(writer.capacity).toBe(0);
   writer.uint32(0x08);
-  expect(writer.buf.length).toBe(1024);
+  expect(writer.capacity).toBe(1024);
   expect(Array.from(writer.finish())).toEqual([0x08]);
 });

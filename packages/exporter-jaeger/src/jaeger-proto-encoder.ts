@@ -95,22 +95,22 @@ function writeProcess(writer: Writer, serviceName: string, tags: Readonly<Tags> 
 
 /** Writes a length-prefixed id field from the span's id words (`write` copies them at a position). */
 function writeIdField(writer: Writer, key: number, length: number, span: Span, write: (this: Span, target: Uint8Array, offset: number) => void): void {
-  writer.ensure(2 + length);
-  const buf = writer.buf;
-  buf[writer.pos] = key;
-  buf[writer.pos + 1] = length;
-  write.call(span, buf, writer.pos + 2);
-  writer.pos += 2 + length;
+  const at = writer.position;
+  const buf = writer.room(at, 2 + length);
+  buf[at] = key;
+  buf[at + 1] = length;
+  write.call(span, buf, at + 2);
+  writer.seek(at + 2 + length);
 }
 
 /** Writes a length-prefixed id field from hex text (link contexts keep their ids as hex). */
 function writeHexIdField(writer: Writer, key: number, hex: string, length: number): void {
-  writer.ensure(2 + length);
-  const buf = writer.buf;
-  buf[writer.pos] = key;
-  buf[writer.pos + 1] = length;
-  writeHexBytes(buf, writer.pos + 2, hex, 0, length);
-  writer.pos += 2 + length;
+  const at = writer.position;
+  const buf = writer.room(at, 2 + length);
+  buf[at] = key;
+  buf[at + 1] = length;
+  writeHexBytes(buf, at + 2, hex, 0, length);
+  writer.seek(at + 2 + length);
 }
 
 function writeSpan(writer: Writer, span: Span): void {

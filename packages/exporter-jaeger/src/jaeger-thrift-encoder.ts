@@ -52,29 +52,26 @@ export function encodeJaegerThriftBatch(spans: readonly Span[], process?: Jaeger
  */
 function writeTraceIdFields(span: Span, highField: number, lowField: number): void {
   writer.fieldHeader(ThriftType.I64, highField);
-  writer.ensure(19);
-  const buffer = writer.buf;
-  const at = writer.pos;
+  const at = writer.position;
+  const buffer = writer.room(at, 19);
   span.writeTraceId(buffer, at);
   buffer.copyWithin(at + 11, at + 8, at + 16);
   buffer[at + 8] = ThriftType.I64;
   buffer[at + 9] = 0;
   buffer[at + 10] = lowField;
-  writer.pos = at + 19;
+  writer.seek(at + 19);
 }
 
 function writeSpan(span: Span): void {
   writeTraceIdFields(span, 2, 1); // Span.traceIdHigh, Span.traceIdLow
 
   writer.fieldHeader(ThriftType.I64, 3);
-  writer.ensure(8);
-  span.writeSpanId(writer.buf, writer.pos);
-  writer.pos += 8;
+  span.writeSpanId(writer.room(writer.position, 8), writer.position);
+  writer.seek(writer.position + 8);
 
   writer.fieldHeader(ThriftType.I64, 4);
-  writer.ensure(8);
-  span.writeParentSpanId(writer.buf, writer.pos);
-  writer.pos += 8;
+  span.writeParentSpanId(writer.room(writer.position, 8), writer.position);
+  writer.seek(writer.position + 8);
 
   writer.fieldHeader(ThriftType.STRING, 5);
   writer.string(span.operationName);
@@ -89,9 +86,8 @@ function writeSpan(span: Span): void {
       writer.i32(REF_CHILD_OF);
       writeTraceIdFields(span, 3, 2); // SpanRef.traceIdHigh, SpanRef.traceIdLow
       writer.fieldHeader(ThriftType.I64, 4);
-      writer.ensure(8);
-      span.writeParentSpanId(writer.buf, writer.pos);
-      writer.pos += 8;
+      span.writeParentSpanId(writer.room(writer.position, 8), writer.position);
+      writer.seek(writer.position + 8);
       writer.fieldStop();
     }
     for (let i = 0; i < links.length; i++) {
@@ -100,17 +96,14 @@ function writeSpan(span: Span): void {
       writer.i32(REF_FOLLOWS_FROM);
       const traceId = context.traceId;
       writer.fieldHeader(ThriftType.I64, 3);
-      writer.ensure(8);
-      writeHexBytes(writer.buf, writer.pos, traceId, 0, 8);
-      writer.pos += 8;
+      writeHexBytes(writer.room(writer.position, 8), writer.position, traceId, 0, 8);
+      writer.seek(writer.position + 8);
       writer.fieldHeader(ThriftType.I64, 2);
-      writer.ensure(8);
-      writeHexBytes(writer.buf, writer.pos, traceId, 16, 8);
-      writer.pos += 8;
+      writeHexBytes(writer.room(writer.position, 8), writer.position, traceId, 16, 8);
+      writer.seek(writer.position + 8);
       writer.fieldHeader(ThriftType.I64, 4);
-      writer.ensure(8);
-      writeHexBytes(writer.buf, writer.pos, context.spanId, 0, 8);
-      writer.pos += 8;
+      writeHexBytes(writer.room(writer.position, 8), writer.position, context.spanId, 0, 8);
+      writer.seek(writer.position + 8);
       writer.fieldStop();
     }
   }

@@ -17,9 +17,8 @@ export function utf8Bytes(text: string): Uint8Array {
  * the same text as `microsToNanosString`, written without building it.
  */
 export function writeQuotedNanos(writer: JsonBytesWriter, micros: number): void {
-  writer.ensure(24);
-  const buf = writer.buf;
-  let pos = writer.pos;
+  let pos = writer.position;
+  const buf = writer.room(pos, 24);
   buf[pos++] = 0x22;
   if (!(micros > 0) || micros === Number.POSITIVE_INFINITY) buf[pos++] = 0x30;
   else {
@@ -41,7 +40,7 @@ export function writeQuotedNanos(writer: JsonBytesWriter, micros: number): void 
     }
   }
   buf[pos++] = 0x22;
-  writer.pos = pos;
+  writer.seek(pos);
 }
 
 /** A double in proto3 JSON: a number, or the strings for the non-finite values. */

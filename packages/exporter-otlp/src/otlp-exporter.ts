@@ -255,17 +255,31 @@ export class OtlpExporter extends BaseSpanExporter {
   }
 
   protected async send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
-    const batch = this.encode(spans);
-    let rejected = 0;
-    let message: string | undefined;
-    for (let i = 0; i < batch.bodies.length; i++) {
-      const outcome = await this.sendBody('traces', batch.bodies[i] as Uint8Array, options.signal);
-      if (!outcome.ok) return outcome;
-      rejected += Math.min(outcome.value.rejected, batch.spanCounts[i] as number);
-      if (outcome.value.message !== undefined) message = outcome.value.message;
+    // The exporter's own HTTP transport is done with a body once send settles, so the last (usually
+    // only) body is sent from the exporter's buffer, held until then: no fresh copy of every body.
+    // A transport passed in may keep the body (a test's recorder does), and gRPC may still hold
+    // a cancelled message: those get copies.
+    const inPlace = this.encoding === 'protobuf' && this.ownsTransport && this.#route.kind === 'http' && !this.writerBusy;
+    if (inPlace) this.writerBusy = true;
+    try {
+      const batch = inPlace ? encodeTraceProtobufBatch(this.writer, spans, this.catalog, this.maxRequestBytes, true) : this.encode(spans);
+      let rejected = 0;
+      let message: string | undefined;
+      for (let i = 0; i < batch.bodies.length; i++) {
+        const outcome = await this.sendBody('traces', batch.bodies[i] as Uint8Array, options.signal);
+        if (!outcome.ok) return outcome;
+        rejected += Math.min(outcome.value.rejected, batch.spanCounts[i] as number);
+        if (outcome.value.message !== undefined) message = outcome.value.message;
+      }
+      // Spans too large to send even alone were left out: counted as dropped (`spanTooLarge`), not exported.
+      return exportSucceeded({ rejectedSpans: rejected, message, droppedSpans: batch.tooLarge });
+    } finally {
+      if (inPlace) {
+        // reset() lets go of a buffer one huge batch grew past 4 MiB now, not at the next export.
+        this.writer.reset();
+        this.writerBusy = false;
+      }
     }
-    // Spans too large to send even alone were left out: counted as dropped (`spanTooLarge`), not exported.
-    return exportSucceeded({ rejectedSpans: rejected, message, droppedSpans: batch.tooLarge });
   }
 
   /**

@@ -116,18 +116,15 @@ function writeLink(writer: JsonBytesWriter, link: SpanLink): void {
 /** Writes the OTLP/JSON object of one span. */
 function writeSpan(writer: JsonBytesWriter, span: Span): void {
   writer.bytes(SPAN_TRACE_ID);
-  writer.ensure(32);
-  span.writeTraceIdHex(writer.buf, writer.pos);
-  writer.pos += 32;
+  span.writeTraceIdHex(writer.room(writer.position, 32), writer.position);
+  writer.seek(writer.position + 32);
   writer.bytes(SPAN_SPAN_ID);
-  writer.ensure(16);
-  span.writeSpanIdHex(writer.buf, writer.pos);
-  writer.pos += 16;
+  span.writeSpanIdHex(writer.room(writer.position, 16), writer.position);
+  writer.seek(writer.position + 16);
   if (span.hasParent) {
     writer.bytes(SPAN_PARENT_ID);
-    writer.ensure(16);
-    span.writeParentSpanIdHex(writer.buf, writer.pos);
-    writer.pos += 16;
+    span.writeParentSpanIdHex(writer.room(writer.position, 16), writer.position);
+    writer.seek(writer.position + 16);
   }
   writer.bytes(ID_CLOSE_FLAGS);
   writer.integer(otlpSpanFlags(span));
@@ -255,11 +252,11 @@ export function encodeTraceJsonBatch(spans: readonly Span[], catalog: ResourceCa
       const list = scoped.spans;
       for (let i = 0; i < list.length; i++) {
         const span = list[i] as Span;
-        const mark = writer.pos;
+        const mark = writer.position;
         openContainers(writer, inBody, resourceOpen, scopeIsOpen, openResource, openScope);
         writeSpan(writer, span);
-        if (writer.pos > limit) {
-          writer.pos = mark;
+        if (writer.position > limit) {
+          writer.seek(mark);
           let placed = false;
           if (inBody > 0) {
             if (scopeIsOpen) writer.bytes(CONTAINER_CLOSE);
@@ -272,11 +269,11 @@ export function encodeTraceJsonBatch(spans: readonly Span[], catalog: ResourceCa
             inBody = 0;
             resourceOpen = false;
             scopeIsOpen = false;
-            const retry = writer.pos;
+            const retry = writer.position;
             openContainers(writer, inBody, resourceOpen, scopeIsOpen, openResource, openScope);
             writeSpan(writer, span);
-            if (writer.pos <= limit) placed = true;
-            else writer.pos = retry;
+            if (writer.position <= limit) placed = true;
+            else writer.seek(retry);
           }
           if (!placed) {
             batch.tooLarge++;

@@ -40,12 +40,12 @@ const otlpStatusMessage = otelStatusMessageExport;
 
 /** Writes a length-prefixed byte field from a hex id (link contexts keep their ids as hex). */
 function writeHexIdField(writer: ProtoWriter, tag: number, hex: string, byteLength: number): void {
-  writer.ensure(2 + byteLength);
-  const buf = writer.buf;
-  buf[writer.pos] = tag;
-  buf[writer.pos + 1] = byteLength;
-  writeHexBytes(buf, writer.pos + 2, hex, 0, byteLength);
-  writer.pos += 2 + byteLength;
+  const at = writer.position;
+  const buf = writer.room(at, 2 + byteLength);
+  buf[at] = tag;
+  buf[at + 1] = byteLength;
+  writeHexBytes(buf, at + 2, hex, 0, byteLength);
+  writer.seek(at + 2 + byteLength);
 }
 
 function writeTime(writer: ProtoWriter, tag: number, micros: number): void {
@@ -86,9 +86,8 @@ function writeLink(writer: ProtoWriter, link: SpanLink): void {
 export function writeSpan(writer: ProtoWriter, span: Span): void {
   writer.uint32(0x12);
   const start = writer.begin(2);
-  writer.ensure(36);
-  const buf = writer.buf;
-  let pos = writer.pos;
+  let pos = writer.position;
+  const buf = writer.room(pos, 36);
   buf[pos++] = 0x0a;
   buf[pos++] = 16;
   span.writeTraceId(buf, pos);
@@ -103,7 +102,7 @@ export function writeSpan(writer: ProtoWriter, span: Span): void {
     span.writeParentSpanId(buf, pos);
     pos += 8;
   }
-  writer.pos = pos;
+  writer.seek(pos);
   if (span.traceState.size > 0) {
     writer.uint32(0x1a);
     writer.string(span.traceState.serialize());
@@ -165,7 +164,7 @@ interface Open {
 }
 
 function openResource(writer: ProtoWriter, resource: EncodedResource, open: Open): void {
-  open.resourceMark = writer.pos;
+  open.resourceMark = writer.position;
   writer.uint32(0x0a);
   open.resourceStart = writer.begin(3);
   writer.uint32(0x0a);
@@ -177,7 +176,7 @@ function openResource(writer: ProtoWriter, resource: EncodedResource, open: Open
 }
 
 function openScope(writer: ProtoWriter, scope: InstrumentationScope, open: Open): void {
-  open.scopeMark = writer.pos;
+  open.scopeMark = writer.position;
   writer.uint32(0x12);
   open.scopeStart = writer.begin(3);
   writeScope(writer, scope);
@@ -186,9 +185,16 @@ function openScope(writer: ProtoWriter, scope: InstrumentationScope, open: Open)
 /**
  * Encodes spans as `ExportTraceServiceRequest` bodies of at most `maxBytes` bytes each, in one
  * pass: a span that would overflow the current body closes it and opens the next with the same
- * resource and scope; a span too large to travel alone is left out and counted.
+ * resource and scope; a span too large to travel alone is left out and counted. Bodies are
+ * copies, except the last one with `lastBodyInPlace`.
  */
-export function encodeTraceProtobufBatch(writer: ProtoWriter, spans: readonly Span[], catalog: ResourceCatalog, maxBytes: number): EncodedBatch<Uint8Array> {
+export function encodeTraceProtobufBatch(
+  writer: ProtoWriter,
+  spans: readonly Span[],
+  catalog: ResourceCatalog,
+  maxBytes: number,
+  lastBodyInPlace = false,
+): EncodedBatch<Uint8Array> {
   const batch: EncodedBatch<Uint8Array> = { bodies: [], spanCounts: [], tooLarge: 0 };
   const groups = groupSpans(spans, catalog);
   const open: Open = { resourceMark: 0, resourceStart: 0, scopeMark: 0, scopeStart: 0 };
@@ -206,19 +212,19 @@ export function encodeTraceProtobufBatch(writer: ProtoWriter, spans: readonly Sp
       const list = scoped.spans;
       for (let i = 0; i < list.length; i++) {
         const span = list[i] as Span;
-        const mark = writer.pos;
+        const mark = writer.position;
         writeSpan(writer, span);
-        if (writer.pos <= limit) {
+        if (writer.position <= limit) {
           inScope++;
           continue;
         }
-        writer.pos = mark;
+        writer.seek(mark);
         if (inBody + inResource + inScope > 0) {
           // Close this body and carry on in a fresh one under the same resource and scope.
           if (inScope > 0) writer.end(open.scopeStart, 3);
-          else writer.pos = open.scopeMark;
+          else writer.seek(open.scopeMark);
           if (inResource + inScope > 0) writer.end(open.resourceStart, 3);
-          else writer.pos = open.resourceMark;
+          else writer.seek(open.resourceMark);
           batch.bodies.push(writer.finish());
           batch.spanCounts.push(inBody + inResource + inScope);
           writer.reset();
@@ -227,27 +233,28 @@ export function encodeTraceProtobufBatch(writer: ProtoWriter, spans: readonly Sp
           inScope = 0;
           openResource(writer, group.resource, open);
           openScope(writer, scoped.scope, open);
-          const retryMark = writer.pos;
+          const retryMark = writer.position;
           writeSpan(writer, span);
-          if (writer.pos <= limit) {
+          if (writer.position <= limit) {
             inScope = 1;
             continue;
           }
-          writer.pos = retryMark;
+          writer.seek(retryMark);
         }
         batch.tooLarge++;
       }
       // A scope none of whose spans landed in this body is taken back out.
       if (inScope > 0) writer.end(open.scopeStart, 3);
-      else writer.pos = open.scopeMark;
+      else writer.seek(open.scopeMark);
       inResource += inScope;
     }
     if (inResource > 0) writer.end(open.resourceStart, 3);
-    else writer.pos = open.resourceMark;
+    else writer.seek(open.resourceMark);
     inBody += inResource;
   }
   if (inBody > 0) {
-    batch.bodies.push(writer.finish());
+    // In place: a view of the writer's buffer, for a caller that sends it before the writer's next use.
+    batch.bodies.push(lastBodyInPlace ? writer.written() : writer.finish());
     batch.spanCounts.push(inBody);
   }
   return batch;

@@ -129,7 +129,7 @@ export function encodeZipkinJson(spans: readonly Span[], options?: ZipkinEncodeO
 export function encodeZipkinJsonInto(writer: JsonBytesWriter, spans: readonly Span[], options?: ZipkinEncodeOptions): Uint8Array {
   const end = writeSpans(writer, spans, options);
   // Read the buffer after writing: writing may have replaced it with a larger one.
-  return writer.buf.subarray(0, end);
+  return writer.written(end);
 }
 
 /** Writes the whole array into `writer`; returns its length in bytes. */

@@ -76,9 +76,8 @@ export function encodeZipkinProto(spans: readonly Span[], options?: ZipkinEncode
 function writeSpan(writer: ProtoWriter, span: Span, local: LocalEndpointProto, scan: TagScan): void {
   const shared = isSharedSpan(span);
   // Ids go from the span's words straight into the buffer.
-  writer.ensure(3 * 2 + 16 + 8 + 8);
-  const buf = writer.buf;
-  let pos = writer.pos;
+  let pos = writer.position;
+  const buf = writer.room(pos, 3 * 2 + 16 + 8 + 8);
   buf[pos++] = SPAN_TRACE_ID;
   buf[pos++] = 16;
   span.writeTraceId(buf, pos);
@@ -92,7 +91,7 @@ function writeSpan(writer: ProtoWriter, span: Span, local: LocalEndpointProto, s
   buf[pos++] = SPAN_ID;
   buf[pos++] = 8;
   span.writeSpanId(buf, pos);
-  writer.pos = pos + 8;
+  writer.seek(pos + 8);
   const kind = PROTO_KIND[span.kind];
   if (kind) writer.varintField(SPAN_KIND, kind);
   if (span.operationName !== '') {

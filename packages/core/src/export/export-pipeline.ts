@@ -99,6 +99,74 @@ interface FlushWaiter {
 
 const noop = () => {};
 
+/**
+ * One export call in flight: its deadline, and the `signal` of the options the exporter gets.
+ * The AbortController behind the signal is made only when the exporter reads it: one that never
+ * looks (an in-memory or counting exporter) costs no controller, no listener, per export.
+ */
+class ExportAttempt {
+  private controller: AbortController | undefined = undefined;
+  /** Why the export was cut off (deadline or shutdown), once it was. */
+  private abortReason: TraceError | undefined = undefined;
+  private done = false;
+  private timedOut: ExportError | undefined = undefined;
+  private grace: unknown = undefined;
+  private readonly timer: unknown;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly exportTimeout: number,
+    private readonly registry: Set<ExportAttempt>,
+    private readonly resolve: (result: ExportResult) => void,
+  ) {
+    registry.add(this);
+    this.timer = scheduler.setTimeout(() => this.onDeadline(), exportTimeout);
+  }
+
+  /** The exporter's abort signal (an {@link ExportOptions} field), made on first read. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      // Cut off before anyone asked: the signal starts aborted.
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** The exporter answered. After a timeout only a success is taken: its failure then is our abort. */
+  settle(result: ExportResult): void {
+    const timedOut = this.timedOut;
+    this.finish(timedOut !== undefined && !result.ok ? { ok: false, error: timedOut } : result);
+  }
+
+  /** Shutdown cuts the export off: its I/O is aborted and the attempt fails at once. */
+  abortForShutdown(): void {
+    this.abortReason ??= new TraceError('SHUTDOWN', 'exporter pipeline shut down');
+    this.controller?.abort(this.abortReason);
+    if (this.timedOut === undefined) this.finish({ ok: false, error: new ExportError('EXPORT_ABORTED', 'export was aborted by shutdown', false) });
+  }
+
+  private onDeadline(): void {
+    const timeout = new ExportError('EXPORT_TIMEOUT', `export did not finish within ${this.exportTimeout} ms`, true);
+    this.timedOut = timeout;
+    this.abortReason = timeout;
+    // Aborting frees the exporter's socket and its hold on the batch. Its answer is still
+    // awaited a moment: a backend that said 2xx before the abort has the batch, and counting
+    // that as a timeout would resend it.
+    this.grace = this.scheduler.setTimeout(() => this.finish({ ok: false, error: timeout }), Math.min(EXPORT_ABORT_GRACE_MS, this.exportTimeout));
+    this.controller?.abort(timeout);
+  }
+
+  private finish(result: ExportResult): void {
+    if (this.done) return;
+    this.done = true;
+    this.scheduler.clearTimeout(this.timer);
+    if (this.grace !== undefined) this.scheduler.clearTimeout(this.grace);
+    this.registry.delete(this);
+    this.resolve(result);
+  }
+}
+
 /** The queue, batching and retry loop in front of one exporter. Never throws, never rejects. */
 export class ExportPipeline {
   readonly exporter: SpanExporter;
@@ -118,7 +186,7 @@ export class ExportPipeline {
   private settled = 0;
   private timer: unknown = undefined;
   private waiters: FlushWaiter[] = [];
-  private readonly controllers = new Set<AbortController>();
+  private readonly attempts = new Set<ExportAttempt>();
   private readonly retryTimers = new Set<{ handle: unknown; wake: () => void }>();
   private state: 'running' | 'shutting-down' | 'shut-down' = 'running';
   private shutdownPromise: Promise<FlushResult> | undefined;
@@ -255,7 +323,7 @@ export class ExportPipeline {
     this.clearTimer();
     // Whatever is still queued will never leave; whatever is in flight is cut off.
     this.dropSettled(this.count, 'shutdown', 0);
-    for (const controller of this.controllers) controller.abort(new TraceError('SHUTDOWN', 'exporter pipeline shut down'));
+    for (const attempt of this.attempts) attempt.abortForShutdown();
     for (const retry of this.retryTimers) retry.wake();
     try {
       await this.exporter.shutdown();
@@ -407,45 +475,17 @@ export class ExportPipeline {
 
   /** One export call with a deadline that aborts the exporter's I/O; never rejects. */
   private attempt(batch: Span[]): Promise<ExportResult> {
-    const controller = new AbortController();
-    this.controllers.add(controller);
-    const scheduler = this.settings.scheduler;
-    const exportTimeout = this.settings.exportTimeout;
     return new Promise<ExportResult>((resolve) => {
-      let done = false;
-      let timedOut: ExportError | undefined;
-      let grace: unknown;
-      const finish = (result: ExportResult) => {
-        if (done) return;
-        done = true;
-        scheduler.clearTimeout(timer);
-        if (grace !== undefined) scheduler.clearTimeout(grace);
-        this.controllers.delete(controller);
-        resolve(result);
-      };
-      const timer = scheduler.setTimeout(() => {
-        timedOut = new ExportError('EXPORT_TIMEOUT', `export did not finish within ${exportTimeout} ms`, true);
-        const timeout = timedOut;
-        // Aborting frees the exporter's socket and its hold on the batch. Its answer is still
-        // awaited a moment: a backend that said 2xx before the abort has the batch, and counting
-        // that as a timeout would resend it.
-        grace = scheduler.setTimeout(() => finish({ ok: false, error: timeout }), Math.min(EXPORT_ABORT_GRACE_MS, exportTimeout));
-        controller.abort(timeout);
-      }, exportTimeout);
-      controller.signal.addEventListener('abort', () => {
-        if (timedOut === undefined) finish({ ok: false, error: new ExportError('EXPORT_ABORTED', 'export was aborted by shutdown', false) });
-      });
+      const attempt = new ExportAttempt(this.settings.scheduler, this.settings.exportTimeout, this.attempts, resolve);
       let pending: Promise<unknown>;
       try {
-        pending = Promise.resolve(suppressTracing(() => this.exporter.exportSpans(batch, { signal: controller.signal })));
+        pending = Promise.resolve(suppressTracing(() => this.exporter.exportSpans(batch, attempt)));
       } catch (error) {
         pending = Promise.reject(error);
       }
-      // After a timeout only a success is taken from the exporter: its failure then is our abort.
-      const settle = (result: ExportResult) => finish(timedOut !== undefined && !result.ok ? { ok: false, error: timedOut } : result);
       pending.then(
-        (result) => settle(normalizeExportResult(result)),
-        (error: unknown) => settle({ ok: false, error: toExportError(error) }),
+        (result) => attempt.settle(normalizeExportResult(result)),
+        (error: unknown) => attempt.settle({ ok: false, error: toExportError(error) }),
       );
     });
   }

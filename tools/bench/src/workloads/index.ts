@@ -6,6 +6,7 @@ import { w6Finished, w6Live } from './memory.js';
 import { w5BaggageExtract, w5BaggageInject, w5TraceparentExtract, w5TraceparentInject } from './propagation.js';
 import { w1, w1b, w1c, w8 } from './spans.js';
 import { w9Throughput } from './throughput.js';
+import { tDecimal, tLatin1, tText } from './tricks.js';
 
 export const WORKLOADS: readonly Workload[] = [
   w1,
@@ -28,6 +29,9 @@ export const WORKLOADS: readonly Workload[] = [
   w7Zipkin,
   w7Jaeger,
   w9Throughput,
+  tLatin1,
+  tDecimal,
+  tText,
 ];
 
 /** `W1` selects W1 only; `W5` selects every `W5-…` row; ids are case-insensitive. */
