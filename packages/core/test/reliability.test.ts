@@ -136,8 +136,13 @@ describe('default retry and queue rules', () => {
     expect(stats().failedSpans).toBe(0);
     const attempts = stats().failedExports;
     await scheduler.advance(20_000);
-    expect(stats().failedExports - attempts).toBeLessThanOrEqual(2);
+    // Backoffs of at least 4 s fit at most three attempts into the last 10 s before the bound.
+    expect(stats().failedExports - attempts).toBeLessThanOrEqual(3);
     expect(stats().lost.retriesExhausted).toBe(5);
+    // Given up means given up: no attempt after that.
+    const final = stats().failedExports;
+    await scheduler.advance(60_000);
+    expect(stats().failedExports).toBe(final);
     expect((await tracer.flush()).ok).toBe(true);
     expectExact(stats());
   });
