@@ -4,6 +4,8 @@
 // added CPU of each traced mode over the untraced one.
 //
 //   pnpm --filter @trace-tools/bench bench:bridge [-- --requests 20000 --connections 16 --rounds 2]
+//   ... bench:bridge -- --profile <dir>   writes one V8 CPU profile per server run into <dir>
+//   ... bench:bridge -- --modes none,trace-bridge   only these modes (the ratio needs all three)
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +23,13 @@ const REQUESTS = option('requests', 20_000);
 const WARMUP = option('warmup', 3_000);
 const CONNECTIONS = option('connections', 16);
 const ROUNDS = option('rounds', 2);
+
+function textOption(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+const PROFILE_DIR = textOption('profile');
+const MODES_RUN: Mode[] = (textOption('modes')?.split(',') ?? MODES).filter((mode): mode is Mode => (MODES as string[]).includes(mode));
 
 interface Sink {
   url: string;
@@ -56,6 +65,9 @@ function ask<T>(child: ChildProcess, message: string): Promise<T> {
 async function startApp(mode: Mode, sinkUrl: string): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(path.join(__dirname, '../../apps/express-traced.cjs'), [], {
     env: { ...process.env, BENCH_MODE: mode, SINK_URL: sinkUrl },
+    // A profile covers the whole server run; its name starts with the mode for the summary script.
+    execArgv:
+      PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`],
     stdio: 'inherit',
   });
   const { port } = await new Promise<{ port: number }>((resolve, reject) => {
@@ -155,9 +167,9 @@ async function main(): Promise<void> {
   console.log(
     `bridge bench: ${REQUESTS} requests x ${ROUNDS} rounds, ${CONNECTIONS} connections, Node ${versions.node}, OpenTelemetry SDK ${versions.sdk}, instrumentation-http ${versions.http}, instrumentation-express ${versions.express}`,
   );
-  const rows = new Map<Mode, Row[]>(MODES.map((mode) => [mode, []]));
-  for (let round = 0; round < ROUNDS; round++) for (const mode of MODES) rows.get(mode)?.push(await measure(mode));
-  const summary = MODES.map((mode) => {
+  const rows = new Map<Mode, Row[]>(MODES_RUN.map((mode) => [mode, []]));
+  for (let round = 0; round < ROUNDS; round++) for (const mode of MODES_RUN) rows.get(mode)?.push(await measure(mode));
+  const summary = MODES_RUN.map((mode) => {
     const list = rows.get(mode) ?? [];
     return {
       mode,
@@ -169,7 +181,7 @@ async function main(): Promise<void> {
       dropped: Math.max(...list.map((row) => row.dropped)),
     };
   });
-  const base = summary[0]?.cpu ?? 0;
+  const base = summary[0]?.mode === 'none' ? summary[0].cpu : 0;
   console.log('| mode | requests/s | p50 µs | p99 µs | CPU µs/request | added CPU µs/request | KiB sent/request |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const row of summary) {
@@ -177,6 +189,7 @@ async function main(): Promise<void> {
       `| ${row.mode} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(0)} | ${row.p99.toFixed(0)} | ${row.cpu.toFixed(1)} | ${(row.cpu - base).toFixed(1)} | ${row.kbPerRequest.toFixed(2)} |`,
     );
   }
+  if (MODES_RUN.length !== MODES.length) return;
   const otelAdded = (summary[1]?.cpu ?? 0) - base;
   const traceAdded = (summary[2]?.cpu ?? 0) - base;
   console.log(
