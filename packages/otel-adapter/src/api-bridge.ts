@@ -86,6 +86,24 @@ function toTags(attributes: Attributes | undefined): Readonly<Record<string, Tag
   return tags;
 }
 
+/**
+ * Sets OpenTelemetry attributes on `span` one by one: no intermediate tags object per call, and
+ * nothing read at all when the span does not record. A throwing getter ends the loop quietly.
+ */
+function setAttributesOn(span: Span, attributes: Attributes | undefined): void {
+  if (attributes === undefined || attributes === null || typeof attributes !== 'object' || !span.isRecording()) return;
+  try {
+    for (const key in attributes) {
+      if (!Object.hasOwn(attributes, key)) continue;
+      const value = attributes[key];
+      if (value === undefined || value === null) continue;
+      span.setTag(key, Array.isArray(value) ? (toTagValue(value) as TagValue) : (value as TagValue));
+    }
+  } catch {
+    // the attributes read before the throw are kept, as on @trace's own setTags
+  }
+}
+
 function toTagValue(value: AttributeValue | undefined): TagValue | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) return value as TagValue;
@@ -143,8 +161,8 @@ const BRIDGE_SPAN = Symbol.for('@trace/otel-adapter.BridgeSpan');
 
 /** A `@trace` span behind OpenTelemetry's `Span` interface. */
 class BridgeSpan implements OtelSpan {
-  readonly [BRIDGE_SPAN] = true;
-  private cachedContext: SpanContext | undefined;
+  declare readonly [BRIDGE_SPAN]: true;
+  private cachedContext: SpanContext | undefined = undefined;
 
   constructor(readonly span: Span) {}
 
@@ -169,7 +187,7 @@ class BridgeSpan implements OtelSpan {
   }
 
   setAttributes(attributes: Attributes): this {
-    this.span.setTags(toTags(attributes));
+    setAttributesOn(this.span, attributes);
     return this;
   }
 
@@ -232,8 +250,12 @@ class BridgeSpan implements OtelSpan {
   }
 }
 
+// The brand lives on the prototype: one property for all wrappers, and a wrapper made by another
+// copy of this package (ESM next to CommonJS) still carries it.
+Object.defineProperty(BridgeSpan.prototype, BRIDGE_SPAN, { value: true });
+
 function isBridgeSpan(value: unknown): value is BridgeSpan {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRIDGE_SPAN] === true;
+  return value instanceof BridgeSpan || (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRIDGE_SPAN] === true);
 }
 
 /** The `@trace` span or remote context an OpenTelemetry context holds as its span. */
@@ -244,7 +266,9 @@ function parentOf(context: Context): Span | TraceContext | null {
   return toTraceContext(otelSpan.spanContext()) ?? null;
 }
 
-// One wrapper per `@trace` span, so that `getActiveSpan()` twice gives the same object.
+// A span started through the bridge gets its wrapper at start and travels in OpenTelemetry
+// contexts with it, so no lookup is needed on that path. Spans that `@trace` code made current
+// are wrapped on first sight here, so that `getActiveSpan()` twice gives the same object.
 const wrappers = new WeakMap<Span, BridgeSpan>();
 function wrap(span: Span): BridgeSpan {
   let wrapper = wrappers.get(span);
@@ -268,21 +292,21 @@ class BridgeTracer implements OtelTracer {
     if (base.getValue(OTEL_SUPPRESS_TRACING) === true || isTracingSuppressed()) return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const parent = options?.root === true ? null : parentOf(base);
     const kind = typeof options?.kind === 'number' ? KINDS[options.kind] : undefined;
-    const startTime = toEpochMillis(options?.startTime);
-    const span = this.tracer.startSpan(String(name), {
-      parent,
-      ...(kind === undefined ? {} : { kind }),
-      ...(options?.attributes === undefined ? {} : { tags: toTags(options.attributes) }),
-      ...(startTime === undefined ? {} : { startTime }),
-    });
-    const links = options?.links;
-    if (Array.isArray(links) && span.isRecording()) {
-      for (const link of links) {
-        const linked = toTraceContext(link?.context);
-        if (linked !== undefined) span.addLink(linked, toTags(link.attributes));
+    const startTime = options?.startTime === undefined ? undefined : toEpochMillis(options.startTime);
+    // Attributes go on after the start, straight from OpenTelemetry's object: the sampler does not
+    // read them, and an unsampled span never looks at them.
+    const span = this.tracer.startSpan(String(name), { parent, kind, startTime });
+    if (options !== undefined && span.isRecording()) {
+      setAttributesOn(span, options.attributes);
+      const links = options.links;
+      if (Array.isArray(links)) {
+        for (const link of links) {
+          const linked = toTraceContext(link?.context);
+          if (linked !== undefined) span.addLink(linked, toTags(link.attributes));
+        }
       }
     }
-    return wrap(span);
+    return new BridgeSpan(span);
   }
 
   startActiveSpan<F extends (span: OtelSpan) => unknown>(name: string, ...rest: unknown[]): ReturnType<F> {
