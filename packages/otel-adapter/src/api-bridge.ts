@@ -287,9 +287,15 @@ class BridgeTracer implements OtelTracer {
   ) {}
 
   startSpan(name: string, options?: SpanOptions, context?: Context): OtelSpan {
-    const base = context ?? this.contextManager.active();
+    // The active context already carries `@trace`'s suppression as OpenTelemetry's key; a context
+    // passed in does not, so only then is `@trace`'s own flag read as well.
+    if (context === undefined || context === null) return this.start(name, options, this.contextManager.active(), false);
+    return this.start(name, options, context, true);
+  }
+
+  private start(name: string, options: SpanOptions | undefined, base: Context, checkTrace: boolean): OtelSpan {
     // An exporter's own requests, or code that asked for no tracing: record nothing.
-    if (base.getValue(OTEL_SUPPRESS_TRACING) === true || isTracingSuppressed()) return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    if (base.getValue(OTEL_SUPPRESS_TRACING) === true || (checkTrace && isTracingSuppressed())) return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const parent = options?.root === true ? null : parentOf(base);
     const kind = typeof options?.kind === 'number' ? KINDS[options.kind] : undefined;
     const startTime = options?.startTime === undefined ? undefined : toEpochMillis(options.startTime);
@@ -314,7 +320,7 @@ class BridgeTracer implements OtelTracer {
     const options = rest.length >= 2 ? (rest[0] as SpanOptions | undefined) : undefined;
     const parentContext = rest.length >= 3 ? (rest[1] as Context | undefined) : undefined;
     const base = parentContext ?? this.contextManager.active();
-    const span = this.startSpan(name, options, base);
+    const span = this.start(name, options, base, parentContext !== undefined && parentContext !== null);
     return this.contextManager.with(traceApi.setSpan(base, span), fn as (span: OtelSpan) => ReturnType<F>, undefined, span);
   }
 }
@@ -520,12 +526,16 @@ class BridgeContextManager implements ContextManager {
     const { on, addListener, prependListener } = emitter as unknown as Record<'on' | 'addListener' | 'prependListener', AddMethod>;
     if (typeof on !== 'function' || typeof addListener !== 'function' || typeof prependListener !== 'function') return;
     // Plain assignments: every bound emitter of a class takes the same hidden-class path.
-    emitter[EMITTER_BINDING] = new EmitterBinding(this, context, on, addListener, prependListener);
-    emitter.on = boundOn;
-    emitter.addListener = boundAddListener;
-    emitter.prependListener = boundPrependListener;
-    emitter.once = boundOnce;
-    emitter.prependOnceListener = boundPrependOnceListener;
+    try {
+      emitter[EMITTER_BINDING] = new EmitterBinding(this, context, on, addListener, prependListener);
+      emitter.on = boundOn;
+      emitter.addListener = boundAddListener;
+      emitter.prependListener = boundPrependListener;
+      emitter.once = boundOnce;
+      emitter.prependOnceListener = boundPrependOnceListener;
+    } catch {
+      // A frozen or sealed emitter: its listeners run in whatever context emits.
+    }
   }
 
   enable(): this {
@@ -534,6 +544,18 @@ class BridgeContextManager implements ContextManager {
 
   disable(): this {
     return this;
+  }
+}
+
+/** An OpenTelemetry getter as a `@trace` carrier adapter: one small object per extract, no closures. */
+class GetterAdapter implements CarrierAdapter<unknown> {
+  constructor(private readonly getter: TextMapGetter) {}
+  get(carrier: unknown, name: string): string | readonly string[] | undefined {
+    return this.getter.get(carrier, name);
+  }
+  set(): void {}
+  keys(carrier: unknown): string[] {
+    return this.getter.keys(carrier);
   }
 }
 
@@ -567,12 +589,7 @@ class BridgePropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     try {
-      const adapter: CarrierAdapter<unknown> = {
-        get: (source, name) => getter.get(source, name),
-        set: () => undefined,
-        keys: (source) => getter.keys(source),
-      };
-      const extracted = this.tracer.extractContextFromCarrier(carrier, adapter);
+      const extracted = this.tracer.extractContextFromCarrier(carrier, new GetterAdapter(getter));
       if (!extracted.ok) return context;
       const value = extracted.value;
       let result = traceApi.setSpanContext(context, {

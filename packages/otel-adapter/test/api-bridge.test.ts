@@ -214,6 +214,9 @@ describe('registerOpenTelemetryApi', () => {
       emitter.emit('nested');
       expect(calls).toBe(1);
       expect(emitter.listenerCount('nested')).toBe(0);
+      // a frozen emitter cannot be bound; binding it must not throw into the caller
+      const frozen = Object.freeze(new EventEmitter());
+      expect(context.bind(context.active(), frozen)).toBe(frozen);
     });
   });
 
