@@ -9,6 +9,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 
 type Mode = 'none' | 'otel-sdk' | 'trace-bridge';
@@ -165,10 +166,24 @@ async function main(): Promise<void> {
     express: require('@opentelemetry/instrumentation-express/package.json').version as string,
   };
   console.log(
-    `bridge bench: ${REQUESTS} requests x ${ROUNDS} rounds, ${CONNECTIONS} connections, Node ${versions.node}, OpenTelemetry SDK ${versions.sdk}, instrumentation-http ${versions.http}, instrumentation-express ${versions.express}`,
+    `bridge bench: ${REQUESTS} requests x ${ROUNDS} rounds, ${CONNECTIONS} connections, load average ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(
+        ' ',
+      )}, Node ${versions.node}, OpenTelemetry SDK ${versions.sdk}, instrumentation-http ${versions.http}, instrumentation-express ${versions.express}`,
   );
   const rows = new Map<Mode, Row[]>(MODES_RUN.map((mode) => [mode, []]));
-  for (let round = 0; round < ROUNDS; round++) for (const mode of MODES_RUN) rows.get(mode)?.push(await measure(mode));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of MODES_RUN) rows.get(mode)?.push(await measure(mode));
+    // Each round's own ratio too: on a shared machine one disturbed run shows up here, not only in the medians.
+    const cpu = (mode: Mode) => rows.get(mode)?.[round]?.cpuPerRequest ?? Number.NaN;
+    if (MODES_RUN.length === MODES.length) {
+      const ratio = (cpu('trace-bridge') - cpu('none')) / (cpu('otel-sdk') - cpu('none'));
+      console.log(
+        `round ${round + 1}: CPU µs/request none ${cpu('none').toFixed(1)}, otel-sdk ${cpu('otel-sdk').toFixed(1)}, trace-bridge ${cpu('trace-bridge').toFixed(1)}; added-CPU ratio ${ratio.toFixed(2)}; load average ${loadavg()[0]?.toFixed(2)}`,
+      );
+    }
+  }
   const summary = MODES_RUN.map((mode) => {
     const list = rows.get(mode) ?? [];
     return {
