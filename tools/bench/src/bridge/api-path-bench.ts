@@ -6,12 +6,15 @@
 // runs in its own child process (one set of AsyncLocalStorage instances each) and the two
 // alternate round by round.
 //
-//   node dist/bridge/api-path-bench.js [--requests 20000] [--rounds 5]
+//   node dist/bridge/api-path-bench.js [--requests 20000] [--rounds 5] [--before <file>]
+//
+// --before names another build of the bridge entry (say, main's api-bridge.js compiled to
+// CommonJS): it runs as a third side in every round, for a before/after ratio from the same run.
 import { fork } from 'node:child_process';
 import { EventEmitter, errorMonitor } from 'node:events';
 import type { Context, ContextAPI, PropagationAPI, SpanOptions, TraceAPI, Tracer as OtelTracer } from '@opentelemetry/api';
 
-type Side = 'otel-sdk' | 'trace-bridge';
+type Side = 'otel-sdk' | 'trace-bridge' | 'trace-bridge-before';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -20,6 +23,8 @@ function option(name: string, fallback: number): number {
 }
 const REQUESTS = option('requests', 20_000);
 const ROUNDS = option('rounds', 5);
+const beforeIndex = process.argv.indexOf('--before');
+const BEFORE = beforeIndex === -1 ? undefined : process.argv[beforeIndex + 1];
 
 interface Api {
   trace: TraceAPI;
@@ -127,7 +132,8 @@ async function runSide(side: Side): Promise<void> {
   } else {
     const { Tracer } = require('@trace/core') as typeof import('@trace/core');
     const { CountingTraceExporter } = require('../setup-trace.js') as typeof import('../setup-trace.js');
-    const { registerOpenTelemetryApi } = require('@trace/otel-adapter/api-bridge') as typeof import('@trace/otel-adapter/api-bridge');
+    const entry = side === 'trace-bridge-before' && BEFORE !== undefined ? require('node:path').resolve(BEFORE) : '@trace/otel-adapter/api-bridge';
+    const { registerOpenTelemetryApi } = require(entry) as typeof import('@trace/otel-adapter/api-bridge');
     const tracer = new Tracer({ serviceName: 'bench', exporters: [new CountingTraceExporter()], exportSettings: { maxQueueSize: 16384, flushInterval: 200 } });
     registerOpenTelemetryApi(tracer);
     flush = () => tracer.flush();
@@ -153,7 +159,9 @@ async function runSide(side: Side): Promise<void> {
 
 function measure(side: Side): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--side', side, '--requests', String(REQUESTS)], { stdio: 'inherit' });
+    const child = fork(__filename, ['--side', side, '--requests', String(REQUESTS), ...(BEFORE === undefined ? [] : ['--before', BEFORE])], {
+      stdio: 'inherit',
+    });
     child.once('message', (message) => resolve((message as { micros: number }).micros));
     child.once('exit', (code) => code !== 0 && reject(new Error(`${side} exited with ${code}`)));
   });
@@ -169,23 +177,35 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   const ratios: number[] = [];
+  const beforeRatios: number[] = [];
   let fastestOtel = Number.POSITIVE_INFINITY;
   let fastestBridge = Number.POSITIVE_INFINITY;
+  let fastestBefore = Number.POSITIVE_INFINITY;
   for (let round = 0; round < ROUNDS; round++) {
     const otel = await measure('otel-sdk');
     const bridge = await measure('trace-bridge');
     fastestOtel = Math.min(fastestOtel, otel);
     fastestBridge = Math.min(fastestBridge, bridge);
     ratios.push(bridge / otel);
-    console.log(
-      `round ${round + 1}: OpenTelemetry SDK ${otel.toFixed(1)} µs/request, @trace bridge ${bridge.toFixed(1)} µs/request, ratio ${(bridge / otel).toFixed(2)}`,
-    );
+    let line = `round ${round + 1}: OpenTelemetry SDK ${otel.toFixed(1)} µs/request, @trace bridge ${bridge.toFixed(1)} µs/request, ratio ${(bridge / otel).toFixed(2)}`;
+    if (BEFORE !== undefined) {
+      const before = await measure('trace-bridge-before');
+      fastestBefore = Math.min(fastestBefore, before);
+      beforeRatios.push(before / otel);
+      line += `; bridge before ${before.toFixed(1)} µs/request, ratio ${(before / otel).toFixed(2)}`;
+    }
+    console.log(line);
   }
-  ratios.sort((a, b) => a - b);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   // On a loaded machine a round can only be slowed down, so the fastest rounds are the least disturbed.
   console.log(
-    `@trace bridge / OpenTelemetry SDK: median of round ratios ${(ratios[Math.floor(ratios.length / 2)] ?? Number.NaN).toFixed(2)}, fastest rounds ${fastestBridge.toFixed(1)} / ${fastestOtel.toFixed(1)} µs = ${(fastestBridge / fastestOtel).toFixed(2)}`,
+    `@trace bridge / OpenTelemetry SDK: median of round ratios ${median(ratios).toFixed(2)}, fastest rounds ${fastestBridge.toFixed(1)} / ${fastestOtel.toFixed(1)} µs = ${(fastestBridge / fastestOtel).toFixed(2)}`,
   );
+  if (BEFORE !== undefined) {
+    console.log(
+      `bridge before / OpenTelemetry SDK: median of round ratios ${median(beforeRatios).toFixed(2)}, fastest rounds ${fastestBefore.toFixed(1)} / ${fastestOtel.toFixed(1)} µs = ${(fastestBefore / fastestOtel).toFixed(2)}`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {
