@@ -6,13 +6,15 @@
 //   pnpm --filter @trace-tools/bench bench:bridge [-- --requests 20000 --connections 16 --rounds 2]
 //   ... bench:bridge -- --profile <dir>   writes one V8 CPU profile per server run into <dir>
 //   ... bench:bridge -- --modes none,trace-bridge   only these modes (the ratio needs all three)
+//   ... bench:bridge -- --before <file>   adds trace-bridge-before: the same server with that other
+//       build of the bridge entry (say, main's api-bridge.ts compiled to CommonJS)
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 
-type Mode = 'none' | 'otel-sdk' | 'trace-bridge';
+type Mode = 'none' | 'otel-sdk' | 'trace-bridge' | 'trace-bridge-before';
 const MODES: Mode[] = ['none', 'otel-sdk', 'trace-bridge'];
 
 function option(name: string, fallback: number): number {
@@ -30,7 +32,11 @@ function textOption(name: string): string | undefined {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 const PROFILE_DIR = textOption('profile');
-const MODES_RUN: Mode[] = (textOption('modes')?.split(',') ?? MODES).filter((mode): mode is Mode => (MODES as string[]).includes(mode));
+const BEFORE = textOption('before');
+const MODES_RUN: Mode[] = [
+  ...(textOption('modes')?.split(',') ?? MODES).filter((mode): mode is Mode => (MODES as string[]).includes(mode)),
+  ...(BEFORE === undefined ? [] : (['trace-bridge-before'] as Mode[])),
+];
 
 interface Sink {
   url: string;
@@ -64,11 +70,14 @@ function ask<T>(child: ChildProcess, message: string): Promise<T> {
 }
 
 async function startApp(mode: Mode, sinkUrl: string): Promise<{ child: ChildProcess; port: number }> {
+  const before = mode === 'trace-bridge-before' && BEFORE !== undefined;
   const child = fork(path.join(__dirname, '../../apps/express-traced.cjs'), [], {
-    env: { ...process.env, BENCH_MODE: mode, SINK_URL: sinkUrl },
+    env: { ...process.env, BENCH_MODE: before ? 'trace-bridge' : mode, SINK_URL: sinkUrl, BRIDGE_BEFORE: before ? path.resolve(BEFORE) : '' },
     // A profile covers the whole server run; its name starts with the mode for the summary script.
-    execArgv:
-      PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`],
+    execArgv: [
+      ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`]),
+      ...(before ? ['--require', path.join(__dirname, 'redirect-bridge.js')] : []),
+    ],
     stdio: 'inherit',
   });
   const { port } = await new Promise<{ port: number }>((resolve, reject) => {
@@ -177,10 +186,14 @@ async function main(): Promise<void> {
     for (const mode of MODES_RUN) rows.get(mode)?.push(await measure(mode));
     // Each round's own ratio too: on a shared machine one disturbed run shows up here, not only in the medians.
     const cpu = (mode: Mode) => rows.get(mode)?.[round]?.cpuPerRequest ?? Number.NaN;
-    if (MODES_RUN.length === MODES.length) {
+    if (MODES.every((mode) => MODES_RUN.includes(mode))) {
       const ratio = (cpu('trace-bridge') - cpu('none')) / (cpu('otel-sdk') - cpu('none'));
+      const before =
+        BEFORE === undefined
+          ? ''
+          : `, trace-bridge-before ${cpu('trace-bridge-before').toFixed(1)} (ratio ${((cpu('trace-bridge-before') - cpu('none')) / (cpu('otel-sdk') - cpu('none'))).toFixed(2)})`;
       console.log(
-        `round ${round + 1}: CPU µs/request none ${cpu('none').toFixed(1)}, otel-sdk ${cpu('otel-sdk').toFixed(1)}, trace-bridge ${cpu('trace-bridge').toFixed(1)}; added-CPU ratio ${ratio.toFixed(2)}; load average ${loadavg()[0]?.toFixed(2)}`,
+        `round ${round + 1}: CPU µs/request none ${cpu('none').toFixed(1)}, otel-sdk ${cpu('otel-sdk').toFixed(1)}, trace-bridge ${cpu('trace-bridge').toFixed(1)}; added-CPU ratio ${ratio.toFixed(2)}${before}; load average ${loadavg()[0]?.toFixed(2)}`,
       );
     }
   }
@@ -204,9 +217,10 @@ async function main(): Promise<void> {
       `| ${row.mode} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(0)} | ${row.p99.toFixed(0)} | ${row.cpu.toFixed(1)} | ${(row.cpu - base).toFixed(1)} | ${row.kbPerRequest.toFixed(2)} |`,
     );
   }
-  if (MODES_RUN.length !== MODES.length) return;
+  if (!MODES.every((mode) => MODES_RUN.includes(mode))) return;
   const otelAdded = (summary[1]?.cpu ?? 0) - base;
   const traceAdded = (summary[2]?.cpu ?? 0) - base;
+  if (BEFORE !== undefined) console.log(`added CPU, @trace bridge before / OpenTelemetry SDK: ${(((summary[3]?.cpu ?? 0) - base) / otelAdded).toFixed(2)}`);
   console.log(
     `added CPU, @trace bridge / OpenTelemetry SDK: ${(traceAdded / otelAdded).toFixed(2)} (aim <= 0.50); @trace dropped ${summary[2]?.dropped ?? 0} spans`,
   );
