@@ -86,6 +86,24 @@ function toTags(attributes: Attributes | undefined): Readonly<Record<string, Tag
   return tags;
 }
 
+/**
+ * Sets OpenTelemetry attributes on `span` one by one: no intermediate tags object per call, and
+ * nothing read at all when the span does not record. A throwing getter ends the loop quietly.
+ */
+function setAttributesOn(span: Span, attributes: Attributes | undefined): void {
+  if (attributes === undefined || attributes === null || typeof attributes !== 'object' || !span.isRecording()) return;
+  try {
+    for (const key in attributes) {
+      if (!Object.hasOwn(attributes, key)) continue;
+      const value = attributes[key];
+      if (value === undefined || value === null) continue;
+      span.setTag(key, Array.isArray(value) ? (toTagValue(value) as TagValue) : (value as TagValue));
+    }
+  } catch {
+    // the attributes read before the throw are kept, as on @trace's own setTags
+  }
+}
+
 function toTagValue(value: AttributeValue | undefined): TagValue | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) return value as TagValue;
@@ -143,8 +161,8 @@ const BRIDGE_SPAN = Symbol.for('@trace/otel-adapter.BridgeSpan');
 
 /** A `@trace` span behind OpenTelemetry's `Span` interface. */
 class BridgeSpan implements OtelSpan {
-  readonly [BRIDGE_SPAN] = true;
-  private cachedContext: SpanContext | undefined;
+  declare readonly [BRIDGE_SPAN]: true;
+  private cachedContext: SpanContext | undefined = undefined;
 
   constructor(readonly span: Span) {}
 
@@ -169,7 +187,7 @@ class BridgeSpan implements OtelSpan {
   }
 
   setAttributes(attributes: Attributes): this {
-    this.span.setTags(toTags(attributes));
+    setAttributesOn(this.span, attributes);
     return this;
   }
 
@@ -232,8 +250,12 @@ class BridgeSpan implements OtelSpan {
   }
 }
 
+// The brand lives on the prototype: one property for all wrappers, and a wrapper made by another
+// copy of this package (ESM next to CommonJS) still carries it.
+Object.defineProperty(BridgeSpan.prototype, BRIDGE_SPAN, { value: true });
+
 function isBridgeSpan(value: unknown): value is BridgeSpan {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRIDGE_SPAN] === true;
+  return value instanceof BridgeSpan || (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRIDGE_SPAN] === true);
 }
 
 /** The `@trace` span or remote context an OpenTelemetry context holds as its span. */
@@ -244,7 +266,9 @@ function parentOf(context: Context): Span | TraceContext | null {
   return toTraceContext(otelSpan.spanContext()) ?? null;
 }
 
-// One wrapper per `@trace` span, so that `getActiveSpan()` twice gives the same object.
+// A span started through the bridge gets its wrapper at start and travels in OpenTelemetry
+// contexts with it, so no lookup is needed on that path. Spans that `@trace` code made current
+// are wrapped on first sight here, so that `getActiveSpan()` twice gives the same object.
 const wrappers = new WeakMap<Span, BridgeSpan>();
 function wrap(span: Span): BridgeSpan {
   let wrapper = wrappers.get(span);
@@ -263,26 +287,32 @@ class BridgeTracer implements OtelTracer {
   ) {}
 
   startSpan(name: string, options?: SpanOptions, context?: Context): OtelSpan {
-    const base = context ?? this.contextManager.active();
+    // The active context already carries `@trace`'s suppression as OpenTelemetry's key; a context
+    // passed in does not, so only then is `@trace`'s own flag read as well.
+    if (context === undefined || context === null) return this.start(name, options, this.contextManager.active(), false);
+    return this.start(name, options, context, true);
+  }
+
+  private start(name: string, options: SpanOptions | undefined, base: Context, checkTrace: boolean): OtelSpan {
     // An exporter's own requests, or code that asked for no tracing: record nothing.
-    if (base.getValue(OTEL_SUPPRESS_TRACING) === true || isTracingSuppressed()) return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    if (base.getValue(OTEL_SUPPRESS_TRACING) === true || (checkTrace && isTracingSuppressed())) return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
     const parent = options?.root === true ? null : parentOf(base);
     const kind = typeof options?.kind === 'number' ? KINDS[options.kind] : undefined;
-    const startTime = toEpochMillis(options?.startTime);
-    const span = this.tracer.startSpan(String(name), {
-      parent,
-      ...(kind === undefined ? {} : { kind }),
-      ...(options?.attributes === undefined ? {} : { tags: toTags(options.attributes) }),
-      ...(startTime === undefined ? {} : { startTime }),
-    });
-    const links = options?.links;
-    if (Array.isArray(links) && span.isRecording()) {
-      for (const link of links) {
-        const linked = toTraceContext(link?.context);
-        if (linked !== undefined) span.addLink(linked, toTags(link.attributes));
+    const startTime = options?.startTime === undefined ? undefined : toEpochMillis(options.startTime);
+    // Attributes go on after the start, straight from OpenTelemetry's object: the sampler does not
+    // read them, and an unsampled span never looks at them.
+    const span = this.tracer.startSpan(String(name), { parent, kind, startTime });
+    if (options !== undefined && span.isRecording()) {
+      setAttributesOn(span, options.attributes);
+      const links = options.links;
+      if (Array.isArray(links)) {
+        for (const link of links) {
+          const linked = toTraceContext(link?.context);
+          if (linked !== undefined) span.addLink(linked, toTags(link.attributes));
+        }
       }
     }
-    return wrap(span);
+    return new BridgeSpan(span);
   }
 
   startActiveSpan<F extends (span: OtelSpan) => unknown>(name: string, ...rest: unknown[]): ReturnType<F> {
@@ -290,7 +320,7 @@ class BridgeTracer implements OtelTracer {
     const options = rest.length >= 2 ? (rest[0] as SpanOptions | undefined) : undefined;
     const parentContext = rest.length >= 3 ? (rest[1] as Context | undefined) : undefined;
     const base = parentContext ?? this.contextManager.active();
-    const span = this.startSpan(name, options, base);
+    const span = this.start(name, options, base, parentContext !== undefined && parentContext !== null);
     return this.contextManager.with(traceApi.setSpan(base, span), fn as (span: OtelSpan) => ReturnType<F>, undefined, span);
   }
 }
@@ -316,16 +346,144 @@ class BridgeTracerProvider implements TracerProvider {
   }
 }
 
-interface ActiveEntry {
-  readonly context: Context;
-  /** The `@trace` span current when this context became active. */
-  readonly span: Span | undefined;
+/** What the bridge keeps per `context.with`: the OpenTelemetry context and its `@trace` span. */
+class ActiveEntry {
+  constructor(
+    readonly context: Context,
+    /** The `@trace` span current when this context became active. */
+    readonly span: Span | undefined,
+  ) {}
 }
 
-const LISTENER_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
-const REMOVE_METHODS = ['removeListener', 'off'] as const;
-const BOUND_LISTENERS = Symbol('@trace/otel-adapter.boundListeners');
 type Listener = (...args: unknown[]) => unknown;
+type AddMethod = (this: EventEmitter, event: string | symbol, listener: Listener) => EventEmitter;
+
+/**
+ * What `context.bind(context, emitter)` leaves on an emitter: the context its listeners run in and
+ * the emitter's own add methods, which the shared replacements below call.
+ */
+class EmitterBinding {
+  constructor(
+    readonly manager: BridgeContextManager,
+    readonly context: Context,
+    readonly on: AddMethod,
+    readonly addListener: AddMethod,
+    readonly prependListener: AddMethod,
+  ) {}
+}
+
+const EMITTER_BINDING = Symbol('@trace/otel-adapter.emitterBinding');
+type BindableEmitter = EventEmitter & { [EMITTER_BINDING]?: EmitterBinding };
+
+// Node's removeListener, off and listeners() already look through a wrapper's `listener` property
+// (that is how `once` works), so bound listeners carry their original there and the remove
+// methods stay as they are. The add methods are replaced by these five shared functions rather
+// than by closures per emitter.
+function bindingOf(emitter: BindableEmitter): EmitterBinding | undefined {
+  return typeof emitter === 'object' && emitter !== null ? emitter[EMITTER_BINDING] : undefined;
+}
+
+function boundOn(this: BindableEmitter, event: string | symbol, listener: Listener): EventEmitter {
+  const binding = bindingOf(this);
+  if (binding === undefined) return EventEmitter.prototype.on.call(this, event, listener);
+  if (typeof listener !== 'function') return binding.on.call(this, event, listener);
+  return binding.on.call(this, event, bindListener(binding, listener));
+}
+
+function boundAddListener(this: BindableEmitter, event: string | symbol, listener: Listener): EventEmitter {
+  const binding = bindingOf(this);
+  if (binding === undefined) return EventEmitter.prototype.addListener.call(this, event, listener);
+  if (typeof listener !== 'function') return binding.addListener.call(this, event, listener);
+  return binding.addListener.call(this, event, bindListener(binding, listener));
+}
+
+function boundPrependListener(this: BindableEmitter, event: string | symbol, listener: Listener): EventEmitter {
+  const binding = bindingOf(this);
+  if (binding === undefined) return EventEmitter.prototype.prependListener.call(this, event, listener);
+  if (typeof listener !== 'function') return binding.prependListener.call(this, event, listener);
+  return binding.prependListener.call(this, event, bindListener(binding, listener));
+}
+
+function boundOnce(this: BindableEmitter, event: string | symbol, listener: Listener): EventEmitter {
+  const binding = bindingOf(this);
+  if (binding === undefined) return EventEmitter.prototype.once.call(this, event, listener);
+  if (typeof listener !== 'function') return binding.on.call(this, event, listener);
+  return binding.on.call(this, event, bindOnceListener(binding, this, event, listener));
+}
+
+function boundPrependOnceListener(this: BindableEmitter, event: string | symbol, listener: Listener): EventEmitter {
+  const binding = bindingOf(this);
+  if (binding === undefined) return EventEmitter.prototype.prependOnceListener.call(this, event, listener);
+  if (typeof listener !== 'function') return binding.prependListener.call(this, event, listener);
+  return binding.prependListener.call(this, event, bindOnceListener(binding, this, event, listener));
+}
+
+function bindListener(binding: EmitterBinding, listener: Listener): Listener {
+  const bound = bindFunction(binding.manager, binding.context, listener) as Listener & { listener?: Listener };
+  bound.listener = listener;
+  return bound;
+}
+
+// Node's own `once` would add its wrapper through `this.on`, binding a second time; this one takes
+// itself off before the call and runs at most once, as Node's does (an emit from an earlier
+// listener of the same event must not call it twice).
+function bindOnceListener(binding: EmitterBinding, emitter: EventEmitter, event: string | symbol, listener: Listener): Listener {
+  const { manager, context } = binding;
+  let fired = false;
+  const bound = function (this: unknown, ...args: unknown[]): unknown {
+    if (fired) return undefined;
+    fired = true;
+    emitter.removeListener(event, bound);
+    return manager.run(context, listener, this, args);
+  } as Listener & { listener?: Listener };
+  bound.listener = listener;
+  return bound;
+}
+
+/**
+ * `fn` running in `context`, with `fn`'s `length`. The common arities get a closure declared with
+ * that many parameters, which needs no `defineProperty` per call.
+ */
+function bindFunction(manager: BridgeContextManager, context: Context, fn: Listener): Listener {
+  switch (fn.length) {
+    case 0:
+      return function (this: unknown) {
+        // biome-ignore lint/complexity/noArguments: passes the call's arguments on without copying them into an array first
+        return manager.run(context, fn, this, arguments);
+      };
+    case 1:
+      return function (this: unknown, _first: unknown) {
+        // biome-ignore lint/complexity/noArguments: as above
+        return manager.run(context, fn, this, arguments);
+      };
+    case 2:
+      return function (this: unknown, _first: unknown, _second: unknown) {
+        // biome-ignore lint/complexity/noArguments: as above
+        return manager.run(context, fn, this, arguments);
+      };
+    case 3:
+      return function (this: unknown, _first: unknown, _second: unknown, _third: unknown) {
+        // biome-ignore lint/complexity/noArguments: as above
+        return manager.run(context, fn, this, arguments);
+      };
+    default: {
+      const bound = function (this: unknown, ...args: unknown[]) {
+        return manager.run(context, fn, this, args);
+      };
+      Object.defineProperty(bound, 'length', { value: fn.length });
+      return bound;
+    }
+  }
+}
+
+function callIn(tracer: Tracer, span: Span | undefined, fn: Listener, thisArg: unknown, args: ArrayLike<unknown>): unknown {
+  const call = (): unknown => fn.apply(thisArg, args as unknown[]);
+  return span === undefined ? tracer.runWithoutSpan(call) : tracer.runWithSpan(span, call);
+}
+
+function callSuppressed(tracer: Tracer, span: Span | undefined, fn: Listener, thisArg: unknown, args: ArrayLike<unknown>): unknown {
+  return suppressTracing(() => callIn(tracer, span, fn, thisArg, args));
+}
 
 /** OpenTelemetry's context manager over `@trace`'s current span. */
 class BridgeContextManager implements ContextManager {
@@ -345,59 +503,38 @@ class BridgeContextManager implements ContextManager {
   }
 
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    return this.run(context, fn as unknown as Listener, thisArg, args) as ReturnType<F>;
+  }
+
+  /** `with` for callers that already hold the arguments (bound functions pass theirs on). */
+  run(context: Context, fn: Listener, thisArg: unknown, args: ArrayLike<unknown>): unknown {
     const otelSpan = traceApi.getSpan(context);
     const span = isBridgeSpan(otelSpan) ? otelSpan.span : undefined;
-    const entry: ActiveEntry = { context, span };
-    const call = (): ReturnType<F> => fn.apply(thisArg as ThisParameterType<F>, args);
-    const run = context.getValue(OTEL_SUPPRESS_TRACING) === true ? () => suppressTracing(call) : call;
-    return this.storage.run(entry, () => (span === undefined ? this.tracer.runWithoutSpan(run) : this.tracer.runWithSpan(span, run)));
+    const call = context.getValue(OTEL_SUPPRESS_TRACING) === true ? callSuppressed : callIn;
+    return this.storage.run(new ActiveEntry(context, span), call, this.tracer, span, fn, thisArg, args);
   }
 
   bind<T>(context: Context, target: T): T {
-    if (typeof target === 'function') {
-      const manager = this;
-      const fn = target as unknown as Listener;
-      const bound = function (this: unknown, ...args: unknown[]) {
-        return manager.with(context, () => fn.apply(this, args));
-      };
-      Object.defineProperty(bound, 'length', { value: fn.length });
-      return bound as unknown as T;
-    }
+    if (typeof target === 'function') return bindFunction(this, context, target as unknown as Listener) as unknown as T;
     if (target instanceof EventEmitter) this.bindEmitter(context, target);
     return target;
   }
 
   /** Listeners added to `emitter` from now on run in `context`; removing them still works. */
-  private bindEmitter(context: Context, emitter: EventEmitter): void {
-    const record = emitter as EventEmitter & { [BOUND_LISTENERS]?: WeakMap<Listener, Listener> };
-    if (record[BOUND_LISTENERS] !== undefined) return;
-    const map = new WeakMap<Listener, Listener>();
-    Object.defineProperty(record, BOUND_LISTENERS, { value: map });
-    for (const method of LISTENER_METHODS) {
-      const original = emitter[method] as (event: string | symbol, listener: Listener) => EventEmitter;
-      if (typeof original !== 'function') continue;
-      Object.defineProperty(emitter, method, {
-        configurable: true,
-        writable: true,
-        value: (event: string | symbol, listener: Listener) => {
-          if (typeof listener !== 'function') return original.call(emitter, event, listener);
-          let bound = map.get(listener);
-          if (bound === undefined) {
-            bound = this.bind(context, listener);
-            map.set(listener, bound);
-          }
-          return original.call(emitter, event, bound);
-        },
-      });
-    }
-    for (const method of REMOVE_METHODS) {
-      const original = emitter[method] as (event: string | symbol, listener: Listener) => EventEmitter;
-      if (typeof original !== 'function') continue;
-      Object.defineProperty(emitter, method, {
-        configurable: true,
-        writable: true,
-        value: (event: string | symbol, listener: Listener) => original.call(emitter, event, map.get(listener) ?? listener),
-      });
+  private bindEmitter(context: Context, emitter: BindableEmitter): void {
+    if (emitter[EMITTER_BINDING] !== undefined) return;
+    const { on, addListener, prependListener } = emitter as unknown as Record<'on' | 'addListener' | 'prependListener', AddMethod>;
+    if (typeof on !== 'function' || typeof addListener !== 'function' || typeof prependListener !== 'function') return;
+    // Plain assignments: every bound emitter of a class takes the same hidden-class path.
+    try {
+      emitter[EMITTER_BINDING] = new EmitterBinding(this, context, on, addListener, prependListener);
+      emitter.on = boundOn;
+      emitter.addListener = boundAddListener;
+      emitter.prependListener = boundPrependListener;
+      emitter.once = boundOnce;
+      emitter.prependOnceListener = boundPrependOnceListener;
+    } catch {
+      // A frozen or sealed emitter: its listeners run in whatever context emits.
     }
   }
 
@@ -407,6 +544,18 @@ class BridgeContextManager implements ContextManager {
 
   disable(): this {
     return this;
+  }
+}
+
+/** An OpenTelemetry getter as a `@trace` carrier adapter: one small object per extract, no closures. */
+class GetterAdapter implements CarrierAdapter<unknown> {
+  constructor(private readonly getter: TextMapGetter) {}
+  get(carrier: unknown, name: string): string | readonly string[] | undefined {
+    return this.getter.get(carrier, name);
+  }
+  set(): void {}
+  keys(carrier: unknown): string[] {
+    return this.getter.keys(carrier);
   }
 }
 
@@ -440,12 +589,7 @@ class BridgePropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     try {
-      const adapter: CarrierAdapter<unknown> = {
-        get: (source, name) => getter.get(source, name),
-        set: () => undefined,
-        keys: (source) => getter.keys(source),
-      };
-      const extracted = this.tracer.extractContextFromCarrier(carrier, adapter);
+      const extracted = this.tracer.extractContextFromCarrier(carrier, new GetterAdapter(getter));
       if (!extracted.ok) return context;
       const value = extracted.value;
       let result = traceApi.setSpanContext(context, {

@@ -179,6 +179,65 @@ describe('registerOpenTelemetryApi', () => {
     });
   });
 
+  it('a bound emitter runs on/once/prepend listeners in its context; off, listeners() and once behave as on a plain emitter', async () => {
+    await tracer.withSpan('outer', async (outer) => {
+      const emitter = context.bind(context.active(), new EventEmitter());
+      expect(context.bind(ROOT_CONTEXT, emitter)).toBe(emitter); // the first context stays
+      const seen: string[] = [];
+      const record = (label: string) => () => {
+        seen.push(`${label}:${trace.getActiveSpan()?.spanContext().spanId ?? 'none'}`);
+      };
+      const on = record('on');
+      const once = record('once');
+      const first = record('first');
+      const firstOnce = record('firstOnce');
+      const removedOnce = record('removedOnce');
+      emitter.on('ping', on);
+      emitter.once('ping', once);
+      emitter.prependListener('ping', first);
+      emitter.prependOnceListener('ping', firstOnce);
+      emitter.addListener('ping', removedOnce);
+      emitter.once('pong', removedOnce);
+      expect(emitter.listeners('ping')).toEqual([firstOnce, first, on, once, removedOnce]);
+      emitter.off('ping', removedOnce);
+      emitter.removeListener('pong', removedOnce);
+      expect(emitter.listenerCount('pong')).toBe(0);
+      context.with(ROOT_CONTEXT, () => emitter.emit('ping', 1));
+      emitter.emit('ping', 2);
+      emitter.emit('pong');
+      const id = outer.spanId;
+      expect(seen).toEqual([`firstOnce:${id}`, `first:${id}`, `on:${id}`, `once:${id}`, `first:${id}`, `on:${id}`]);
+      // a once listener runs once even when an earlier listener emits the same event again
+      let calls = 0;
+      emitter.once('nested', () => calls++);
+      emitter.prependOnceListener('nested', () => emitter.emit('nested'));
+      emitter.emit('nested');
+      expect(calls).toBe(1);
+      expect(emitter.listenerCount('nested')).toBe(0);
+      // a frozen emitter cannot be bound; binding it must not throw into the caller
+      const frozen = Object.freeze(new EventEmitter());
+      expect(context.bind(context.active(), frozen)).toBe(frozen);
+    });
+  });
+
+  it("context.bind keeps a function's length, this and arguments", () => {
+    const ctx = context.active();
+    const functions = [
+      () => 0,
+      (a: number) => a,
+      (a: number, b: number) => a + b,
+      (a: number, b: number, c: number) => a + b + c,
+      (a: number, b: number, c: number, d: number) => a + b + c + d,
+    ];
+    for (const fn of functions) expect(context.bind(ctx, fn).length).toBe(fn.length);
+    const target = { base: 10 };
+    const method = context.bind(ctx, function (this: typeof target, a: number, b: number) {
+      return this.base + a + b;
+    });
+    expect(method.call(target, 1, 2)).toBe(13);
+    expect(context.bind(ctx, (...values: number[]) => values.length)(1, 2, 3, 4, 5, 6)).toBe(6);
+  });
+
   it('propagation.inject/extract go through the tracer propagators, with baggage', async () => {
     const carrier: Record<string, string> = {};
     const otelTracer = trace.getTracer('lib');

@@ -4,12 +4,17 @@
 // added CPU of each traced mode over the untraced one.
 //
 //   pnpm --filter @trace-tools/bench bench:bridge [-- --requests 20000 --connections 16 --rounds 2]
+//   ... bench:bridge -- --profile <dir>   writes one V8 CPU profile per server run into <dir>
+//   ... bench:bridge -- --modes none,trace-bridge   only these modes (the ratio needs all three)
+//   ... bench:bridge -- --before <file>   adds trace-bridge-before: the same server with that other
+//       build of the bridge entry (say, main's api-bridge.ts compiled to CommonJS)
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import * as path from 'node:path';
 
-type Mode = 'none' | 'otel-sdk' | 'trace-bridge';
+type Mode = 'none' | 'otel-sdk' | 'trace-bridge' | 'trace-bridge-before';
 const MODES: Mode[] = ['none', 'otel-sdk', 'trace-bridge'];
 
 function option(name: string, fallback: number): number {
@@ -21,6 +26,17 @@ const REQUESTS = option('requests', 20_000);
 const WARMUP = option('warmup', 3_000);
 const CONNECTIONS = option('connections', 16);
 const ROUNDS = option('rounds', 2);
+
+function textOption(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+const PROFILE_DIR = textOption('profile');
+const BEFORE = textOption('before');
+const MODES_RUN: Mode[] = [
+  ...(textOption('modes')?.split(',') ?? MODES).filter((mode): mode is Mode => (MODES as string[]).includes(mode)),
+  ...(BEFORE === undefined ? [] : (['trace-bridge-before'] as Mode[])),
+];
 
 interface Sink {
   url: string;
@@ -54,8 +70,14 @@ function ask<T>(child: ChildProcess, message: string): Promise<T> {
 }
 
 async function startApp(mode: Mode, sinkUrl: string): Promise<{ child: ChildProcess; port: number }> {
+  const before = mode === 'trace-bridge-before' && BEFORE !== undefined;
   const child = fork(path.join(__dirname, '../../apps/express-traced.cjs'), [], {
-    env: { ...process.env, BENCH_MODE: mode, SINK_URL: sinkUrl },
+    env: { ...process.env, BENCH_MODE: before ? 'trace-bridge' : mode, SINK_URL: sinkUrl, BRIDGE_BEFORE: before ? path.resolve(BEFORE) : '' },
+    // A profile covers the whole server run; its name starts with the mode for the summary script.
+    execArgv: [
+      ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`]),
+      ...(before ? ['--require', path.join(__dirname, 'redirect-bridge.js')] : []),
+    ],
     stdio: 'inherit',
   });
   const { port } = await new Promise<{ port: number }>((resolve, reject) => {
@@ -153,11 +175,29 @@ async function main(): Promise<void> {
     express: require('@opentelemetry/instrumentation-express/package.json').version as string,
   };
   console.log(
-    `bridge bench: ${REQUESTS} requests x ${ROUNDS} rounds, ${CONNECTIONS} connections, Node ${versions.node}, OpenTelemetry SDK ${versions.sdk}, instrumentation-http ${versions.http}, instrumentation-express ${versions.express}`,
+    `bridge bench: ${REQUESTS} requests x ${ROUNDS} rounds, ${CONNECTIONS} connections, load average ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(
+        ' ',
+      )}, Node ${versions.node}, OpenTelemetry SDK ${versions.sdk}, instrumentation-http ${versions.http}, instrumentation-express ${versions.express}`,
   );
-  const rows = new Map<Mode, Row[]>(MODES.map((mode) => [mode, []]));
-  for (let round = 0; round < ROUNDS; round++) for (const mode of MODES) rows.get(mode)?.push(await measure(mode));
-  const summary = MODES.map((mode) => {
+  const rows = new Map<Mode, Row[]>(MODES_RUN.map((mode) => [mode, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of MODES_RUN) rows.get(mode)?.push(await measure(mode));
+    // Each round's own ratio too: on a shared machine one disturbed run shows up here, not only in the medians.
+    const cpu = (mode: Mode) => rows.get(mode)?.[round]?.cpuPerRequest ?? Number.NaN;
+    if (MODES.every((mode) => MODES_RUN.includes(mode))) {
+      const ratio = (cpu('trace-bridge') - cpu('none')) / (cpu('otel-sdk') - cpu('none'));
+      const before =
+        BEFORE === undefined
+          ? ''
+          : `, trace-bridge-before ${cpu('trace-bridge-before').toFixed(1)} (ratio ${((cpu('trace-bridge-before') - cpu('none')) / (cpu('otel-sdk') - cpu('none'))).toFixed(2)})`;
+      console.log(
+        `round ${round + 1}: CPU µs/request none ${cpu('none').toFixed(1)}, otel-sdk ${cpu('otel-sdk').toFixed(1)}, trace-bridge ${cpu('trace-bridge').toFixed(1)}; added-CPU ratio ${ratio.toFixed(2)}${before}; load average ${loadavg()[0]?.toFixed(2)}`,
+      );
+    }
+  }
+  const summary = MODES_RUN.map((mode) => {
     const list = rows.get(mode) ?? [];
     return {
       mode,
@@ -169,7 +209,7 @@ async function main(): Promise<void> {
       dropped: Math.max(...list.map((row) => row.dropped)),
     };
   });
-  const base = summary[0]?.cpu ?? 0;
+  const base = summary[0]?.mode === 'none' ? summary[0].cpu : 0;
   console.log('| mode | requests/s | p50 µs | p99 µs | CPU µs/request | added CPU µs/request | KiB sent/request |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const row of summary) {
@@ -177,8 +217,10 @@ async function main(): Promise<void> {
       `| ${row.mode} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(0)} | ${row.p99.toFixed(0)} | ${row.cpu.toFixed(1)} | ${(row.cpu - base).toFixed(1)} | ${row.kbPerRequest.toFixed(2)} |`,
     );
   }
+  if (!MODES.every((mode) => MODES_RUN.includes(mode))) return;
   const otelAdded = (summary[1]?.cpu ?? 0) - base;
   const traceAdded = (summary[2]?.cpu ?? 0) - base;
+  if (BEFORE !== undefined) console.log(`added CPU, @trace bridge before / OpenTelemetry SDK: ${(((summary[3]?.cpu ?? 0) - base) / otelAdded).toFixed(2)}`);
   console.log(
     `added CPU, @trace bridge / OpenTelemetry SDK: ${(traceAdded / otelAdded).toFixed(2)} (aim <= 0.50); @trace dropped ${summary[2]?.dropped ?? 0} spans`,
   );
