@@ -1,7 +1,7 @@
 // `@trace/core/encoding`: what exporters and transports are built from: the byte writers, the one
 // rule for custom headers and for showing an endpoint without its secrets, the rules that turn a
-// response into an export result, and the counters behind an exporter's figures. Apps never need
-// these; an author of an exporter or a transport does.
+// response into an export result. Apps never need these; an author of an exporter or a transport
+// does. An exporter's counters are not here: extend BaseSpanExporter, which keeps them.
 export { ByteBuffer, type ByteBufferOptions } from './byte-buffer.js';
 export { writeHexBytes } from './ids.js';
 export {
@@ -31,5 +31,4 @@ export {
   retryOnServerErrors,
 } from './transport.js';
 export { retryDelay } from './export/retry-policy.js';
-export { ExportCounters } from './export/exporter.js';
 export { DEFAULT_EXPORT_TIMEOUT_MS } from './export/export-config.js';

@@ -31,17 +31,34 @@ export class OptionalPackageError extends TraceError {
  * requiring files, whose paths contain the package that needed it, so only the first line counts.
  */
 export function isPackageNotInstalled(error: unknown, name: string): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = read(error, 'code');
+  if (code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return false;
   const message = messageOf(error);
   if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return message.includes(name);
-  if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') return false;
   return (message.split('\n', 1)[0] as string).includes(`'${name}'`);
 }
 
-/** The message of an error from any realm (a vm context's errors are not `instanceof Error` here). */
+/** `value[key]`, or `undefined` when reading it throws (a package may throw anything at load, a getter that throws too). */
+function read(value: unknown, key: 'code' | 'message'): unknown {
+  try {
+    return (value as Record<string, unknown> | null | undefined)?.[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The message of an error from any realm (a vm context's errors are not `instanceof Error` here),
+ * of any thrown value: `String()` throws for some (`Object.create(null)`), and this must not.
+ */
 function messageOf(error: unknown): string {
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' ? message : String(error);
+  const message = read(error, 'message');
+  if (typeof message === 'string') return message;
+  try {
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }
 
 function loadError(name: string, error: unknown): Err<OptionalPackageError> {

@@ -1,4 +1,6 @@
-import { ConsoleExporter, TraceContext, Tracer, formatTraceTree } from '@trace/core';
+import * as core from '@trace/core';
+import { BaseSpanExporter, ConsoleExporter, ExportPipeline, type ExportResult, TraceContext, Tracer, exportSucceeded, formatTraceTree } from '@trace/core';
+import * as encoding from '@trace/core/encoding';
 import { InMemoryExporter, flushMicrotasks } from '@trace/core/testing';
 
 describe('InMemoryExporter', () => {
@@ -77,5 +79,58 @@ describe('ConsoleExporter', () => {
     const a = tracer.startSpan('a', { parent: null });
     a.end();
     expect(() => formatTraceTree([a, a])).not.toThrow();
+  });
+});
+
+describe('export figures on the public surface', () => {
+  class CountingExporter extends BaseSpanExporter {
+    protected async send(): Promise<ExportResult> {
+      return exportSucceeded();
+    }
+  }
+
+  it('getStats() is a readonly copy that later exports do not change', async () => {
+    const exporter = new CountingExporter();
+    const tracer = new Tracer({ exporters: [new InMemoryExporter()] });
+    const span = tracer.startSpan('op', { parent: null });
+    span.end();
+    const before = exporter.getStats();
+    await exporter.exportSpans([span]);
+    expect(before.exportedSpans).toBe(0);
+    expect(exporter.getStats().exportedSpans).toBe(1);
+    expect(exporter.getStats()).not.toBe(exporter.getStats());
+    // @ts-expect-error the figures are readonly
+    before.exportedSpans = 5;
+    // @ts-expect-error so are the losses by reason
+    before.lost.queueFull = 5;
+    expect(exporter.getStats()).toMatchObject({ exportedSpans: 1, lost: { queueFull: 0 } });
+  });
+
+  it('the counters stay internal: no entry exports them, no exporter or pipeline shows them', async () => {
+    expect(Object.keys(core)).not.toContain('ExportCounters');
+    expect(Object.keys(encoding)).not.toContain('ExportCounters');
+    const exporter = new CountingExporter();
+    expect(Object.keys(exporter)).not.toContain('counters');
+    expect(JSON.stringify(exporter)).not.toMatch(/finishedSpans/);
+    const pipeline = new ExportPipeline(exporter);
+    // @ts-expect-error the pipeline's live counters are private; getStats() is the way in
+    expect(pipeline.counters).toBeDefined();
+    expect(pipeline.getStats()).toEqual(exporter.getStats());
+    await pipeline.shutdown();
+  });
+
+  it('a pipeline still records its drops into a BaseSpanExporter, so its getStats() shows them', async () => {
+    const exporter = new CountingExporter();
+    const pipeline = new ExportPipeline(exporter, { maxQueueSize: 1, batchSize: 1, exportOnFinish: false });
+    const tracer = new Tracer({ exporters: [new InMemoryExporter()] });
+    for (let i = 0; i < 3; i++) {
+      const span = tracer.startSpan('op', { parent: null });
+      span.end();
+      pipeline.enqueue(span);
+    }
+    expect(exporter.getStats()).toMatchObject({ finishedSpans: 3, droppedSpans: 2, lost: { queueFull: 2 } });
+    expect(pipeline.getStats()).toEqual(exporter.getStats());
+    await pipeline.shutdown();
+    expect(exporter.getStats()).toMatchObject({ exportedSpans: 1, queuedSpans: 0 });
   });
 });

@@ -42,8 +42,9 @@ describe('isPackageNotInstalled', () => {
     expect(isPackageNotInstalled(new Error("Cannot find module 'x'"), 'x')).toBe(false); // no code: not Node's
   });
 
-  const built = existsSync(join(__dirname, '../dist/cjs/index.js'));
-  (built ? it : it.skip)('does the same for import() in a plain Node process', () => {
+  it('does the same for import() in a plain Node process', () => {
+    // `pnpm test` builds first (turbo); run `pnpm build` before calling jest directly.
+    if (!existsSync(join(__dirname, '../dist/cjs/index.js'))) throw new Error('@trace/core is not built (dist/cjs/index.js is missing): run pnpm build first');
     const core = pathToFileURL(join(__dirname, '../dist/cjs/index.js')).href;
     writeFileSync(
       join(dir, 'check.mjs'),
@@ -80,11 +81,48 @@ describe('loadOptionalPackage', () => {
     expect((error.cause as { code?: string }).code).toBe('MODULE_NOT_FOUND');
   });
 
-  it('a package whose code throws at load is PACKAGE_LOAD_FAILED too', () => {
+  it('a package whose code throws at load is PACKAGE_LOAD_FAILED too, the thrown error as its cause', () => {
+    const thrown = new TypeError('boom at import');
     const loaded = loadOptionalPackage('throws', (): unknown => {
-      throw new TypeError('boom at import');
+      throw thrown;
     });
     expect(!loaded.ok && loaded.error.message).toBe('throws is installed but failed to load: boom at import');
+    expect(!loaded.ok && loaded.error.code).toBe('PACKAGE_LOAD_FAILED');
+    expect(!loaded.ok && loaded.error.cause).toBe(thrown);
+  });
+
+  it('any thrown value (a string, null, no prototype, throwing getters) still gives a result, never a throw', async () => {
+    const weird = loadOptionalPackage('weird', (): unknown => {
+      throw 'a string';
+    });
+    expect(!weird.ok && weird.error.code).toBe('PACKAGE_LOAD_FAILED');
+    expect(!weird.ok && weird.error.message).toBe('weird is installed but failed to load: a string');
+    const rejected = await loadOptionalPackage('rejects', () => Promise.reject(null));
+    expect(!rejected.ok && rejected.error.code).toBe('PACKAGE_LOAD_FAILED');
+    // No prototype, so String() throws on it.
+    const bare = loadOptionalPackage('bare', (): unknown => {
+      throw Object.create(null);
+    });
+    expect(!bare.ok && bare.error.message).toBe('bare is installed but failed to load: [object Object]');
+    const bareAsync = await loadOptionalPackage('bare', async (): Promise<unknown> => {
+      throw Object.create(null);
+    });
+    expect(!bareAsync.ok && bareAsync.error.code).toBe('PACKAGE_LOAD_FAILED');
+    const hostile = loadOptionalPackage('hostile', (): unknown => {
+      throw Object.defineProperties(Object.create(null), {
+        code: {
+          get: () => {
+            throw new Error('code getter');
+          },
+        },
+        message: {
+          get: () => {
+            throw new Error('message getter');
+          },
+        },
+      });
+    });
+    expect(!hostile.ok && hostile.error.code).toBe('PACKAGE_LOAD_FAILED');
   });
 
   it('an asynchronous load gives a promise of the same result, never a rejection', async () => {

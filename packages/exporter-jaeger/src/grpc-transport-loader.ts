@@ -1,50 +1,39 @@
 // `@trace/transport-grpc` (and through it @grpc/grpc-js) is an optional peer: only the gRPC
-// format needs it, so it is imported on first use and never at load time. This module imports
-// nothing else at run time, so a plain Node process can exercise the real import.
-import type { GrpcTransport, Result } from '@trace/core';
+// format needs it, so it is loaded on the first gRPC export, never when this package is imported.
+// Core's loader tells "not installed" from "installed but broken"; the specifier is written here,
+// in this package's own code, so Node resolves the peer from this package as its manifest declares.
+import { ExportError, type GrpcTransport, type Result, err, loadOptionalPackage, ok } from '@trace/core';
 
 /** The package the gRPC format needs. */
 export const GRPC_TRANSPORT_PACKAGE = '@trace/transport-grpc';
 
 interface GrpcTransportModule {
-  createDefaultGrpcTransport?: (options?: Record<string, unknown>) => GrpcTransport;
+  createDefaultGrpcTransport?: unknown;
 }
 
 /**
- * core's `isPackageNotInstalled`, restated: this module must import nothing at run time (see
- * above). The missing module is named first, quoted; a require error then lists the requiring
- * files, whose paths contain the package that needed it.
+ * The CommonJS build (and jest, whose VM cannot run `import()` without a flag) has `require`; the
+ * ES module build imports. A module without the factory is an incompatible version: it counts as
+ * installed but failed to load, as does a factory that throws.
  */
-function isPackageNotInstalled(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n', 1)[0] as string).includes(`'${GRPC_TRANSPORT_PACKAGE}'`);
-}
-
-/**
- * Imports `@trace/transport-grpc` and creates its default transport. Fails (never throws) with
- * a message naming the package when it is not installed or cannot be loaded.
- */
-export async function loadDefaultGrpcTransport(): Promise<Result<GrpcTransport, string>> {
-  let loaded: GrpcTransportModule;
-  try {
-    // The CommonJS build (and jest, whose VM cannot run import() without a flag) has require.
-    loaded = (typeof require === 'function' ? require('@trace/transport-grpc') : await import('@trace/transport-grpc')) as GrpcTransportModule;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const message = isPackageNotInstalled(error)
-      ? `the jaeger_grpc format needs ${GRPC_TRANSPORT_PACKAGE}, which is not installed: run \`npm install ${GRPC_TRANSPORT_PACKAGE}\` (or pass a GrpcTransport)`
-      : `the jaeger_grpc format could not load ${GRPC_TRANSPORT_PACKAGE}: ${reason}`;
-    return { ok: false, error: message };
-  }
+async function importDefaultGrpcTransport(): Promise<GrpcTransport> {
+  const loaded = (typeof require === 'function' ? require('@trace/transport-grpc') : await import('@trace/transport-grpc')) as GrpcTransportModule;
   const factory = loaded.createDefaultGrpcTransport;
-  if (typeof factory !== 'function') {
-    return { ok: false, error: `${GRPC_TRANSPORT_PACKAGE} does not export createDefaultGrpcTransport; install a compatible version` };
-  }
-  try {
-    return { ok: true, value: factory() };
-  } catch (error) {
-    return { ok: false, error: `${GRPC_TRANSPORT_PACKAGE} failed to create a transport: ${error instanceof Error ? error.message : String(error)}` };
-  }
+  if (typeof factory !== 'function') throw new TypeError('it does not export createDefaultGrpcTransport; install a compatible version');
+  return (factory as () => GrpcTransport)();
+}
+
+/**
+ * Loads `@trace/transport-grpc` and creates its default transport. Never throws: a missing package
+ * fails with `PACKAGE_NOT_INSTALLED` (the message says what to install), a broken one with
+ * `PACKAGE_LOAD_FAILED`; either error is not retryable and its `cause` is core's
+ * `OptionalPackageError` (whose own `cause` is what the load threw).
+ */
+export async function loadDefaultGrpcTransport(): Promise<Result<GrpcTransport, ExportError>> {
+  const loaded = await loadOptionalPackage(GRPC_TRANSPORT_PACKAGE, importDefaultGrpcTransport);
+  if (loaded.ok) return ok(loaded.value);
+  const error = loaded.error;
+  const hint = error.code === 'PACKAGE_NOT_INSTALLED' ? ' (or pass a GrpcTransport)' : '';
+  const message = `format jaeger_grpc: ${error.message}${hint}`;
+  return err(new ExportError(error.code, message, false, undefined, { cause: error }));
 }

@@ -4,14 +4,18 @@
 import {
   BaseSpanExporter,
   ConfigError,
+  ExportError,
   type ExportOptions,
   type ExportResult,
   type GrpcTransport,
   type HttpTransport,
+  type Result,
   type Span,
   type TagValue,
+  err,
   exportFailed,
   exportSucceeded,
+  ok,
 } from '@trace/core';
 import {
   DEFAULT_EXPORT_TIMEOUT_MS,
@@ -97,7 +101,7 @@ type HttpRoute = {
 type GrpcRoute = {
   readonly kind: 'grpc';
   /** The connected transport, or why there is none; set on the first export when none was given. */
-  transport: Promise<GrpcTransport | string> | undefined;
+  transport: Promise<Result<GrpcTransport, ExportError>> | undefined;
   readonly target: GrpcTarget;
   /** `host:port` (IPv6 hosts bracketed). */
   readonly address: string;
@@ -237,9 +241,9 @@ export class JaegerExporter extends BaseSpanExporter {
   private async sendGrpc(route: GrpcRoute, spans: readonly Span[], options: ExportOptions): Promise<ExportResult> {
     route.transport ??= this.loadGrpcTransport(route.target);
     const transport = await route.transport;
-    if (typeof transport === 'string') return exportFailed('GRPC_TRANSPORT_UNAVAILABLE', transport, false);
+    if (!transport.ok) return transport;
     if (this.isShutdown) return exportFailed('EXPORTER_SHUT_DOWN', 'exporter was shut down', false);
-    const result = await transport.send({
+    const result = await transport.value.send({
       service: JAEGER_GRPC_SERVICE,
       method: JAEGER_GRPC_METHOD,
       body: encodeJaegerProtoPostSpans(spans, this.process),
@@ -251,15 +255,16 @@ export class JaegerExporter extends BaseSpanExporter {
     return result.ok ? exportSucceeded() : classifyTransportError(result.error);
   }
 
-  private async loadGrpcTransport(target: GrpcTarget): Promise<GrpcTransport | string> {
+  private async loadGrpcTransport(target: GrpcTarget): Promise<Result<GrpcTransport, ExportError>> {
     const loaded = await loadDefaultGrpcTransport();
-    return loaded.ok ? this.connectGrpc(loaded.value, target) : loaded.error;
+    return loaded.ok ? this.connectGrpc(loaded.value, target) : loaded;
   }
 
   /** Points the transport at the collector; returns the transport, or why it cannot be used. */
-  private connectGrpc(transport: GrpcTransport, target: GrpcTarget): GrpcTransport | string {
+  private connectGrpc(transport: GrpcTransport, target: GrpcTarget): Result<GrpcTransport, ExportError> {
     const connected = transport.connect(target.host, target.port);
-    return connected.ok ? transport : `cannot use gRPC target ${this.target}: ${connected.error.message}`;
+    if (connected.ok) return ok(transport);
+    return err(new ExportError('GRPC_CONNECT_FAILED', `cannot use gRPC target ${this.target}: ${connected.error.message}`, false));
   }
 
   override async shutdown(): Promise<void> {
@@ -272,7 +277,7 @@ export class JaegerExporter extends BaseSpanExporter {
       await route.transport.close();
     } else if (route.transport !== undefined) {
       const transport = await route.transport;
-      if (typeof transport !== 'string') await transport.close();
+      if (transport.ok) await transport.value.close();
     }
   }
 }

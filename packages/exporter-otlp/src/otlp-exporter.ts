@@ -14,7 +14,6 @@ import {
   type Span,
   err,
   exportSucceeded,
-  isPackageNotInstalled,
   ok,
 } from '@trace/core';
 import {
@@ -31,6 +30,7 @@ import { type MetricsExporter, type OtelResource, createServiceResource } from '
 import { createDefaultTransport } from '@trace/transport-http';
 import { DEFAULT_MAX_REQUEST_BYTES, type EncodedBatch } from './encoded-batch.js';
 import { type GrpcTarget, type HttpEndpoints, resolveGrpcTarget, resolveHttpEndpoints } from './endpoint.js';
+import { loadDefaultGrpcTransport } from './grpc-transport-loader.js';
 import { type OtlpMetricData, encodeOtlpMetricsJson, encodeOtlpMetricsProtobuf } from './metrics.js';
 import { type PartialSuccess, decodeJsonPartialSuccess, decodeProtobufPartialSuccess } from './partial-success.js';
 import { ResourceCatalog } from './resource-catalog.js';
@@ -88,7 +88,6 @@ const FORMATS: Readonly<Record<OtlpExportFormat, { readonly transport: 'http' | 
   otlp_http_json: { transport: 'http', encoding: 'json' },
 });
 const FORMAT_NAMES = Object.keys(FORMATS) as OtlpExportFormat[];
-const GRPC_PACKAGE = '@trace/transport-grpc';
 const CONTENT_TYPE_PROTOBUF = 'application/x-protobuf';
 const CONTENT_TYPE_JSON = 'application/json';
 // The smallest body limit that still holds the request wrapper and a modest span.
@@ -106,15 +105,6 @@ export type MetricsExportResult = Result<MetricsExportSuccess, ExportError>;
 /** A send outcome before it becomes an {@link ExportResult}: the partial success, or the failure. */
 type SendOutcome = Result<PartialSuccess, ExportError>;
 
-/**
- * Loads the optional peer on first use. ES modules use `import()`; CommonJS (the CJS build, and
- * jest, whose VM cannot run `import()` without a flag) uses `require`.
- */
-async function loadGrpcModule(): Promise<GrpcModule> {
-  if (typeof require === 'function') return require('@trace/transport-grpc') as GrpcModule;
-  return (await import('@trace/transport-grpc')) as GrpcModule;
-}
-
 /** A failure that is not worth retrying. */
 function failure(code: string, message: string): Err<ExportError> {
   return err(new ExportError(code, message, false));
@@ -123,10 +113,6 @@ function failure(code: string, message: string): Err<ExportError> {
 /** A classified failure as a {@link SendOutcome} (a success here would be a core bug: treated as fatal). */
 function asFailure(result: ExportResult): Err<ExportError> {
   return result.ok ? failure('EXPORT_CLASSIFICATION', 'an error response was classified as success') : result;
-}
-
-interface GrpcModule {
-  createDefaultGrpcTransport(): GrpcTransport;
 }
 
 /**
@@ -393,27 +379,9 @@ export class OtlpExporter extends BaseSpanExporter {
   private async openGrpcTransport(route: GrpcRoute): Promise<Result<GrpcTransport, ExportError>> {
     let transport = route.given;
     if (transport === undefined) {
-      let module: GrpcModule;
-      try {
-        module = await loadGrpcModule();
-      } catch (error) {
-        if (isPackageNotInstalled(error, GRPC_PACKAGE)) {
-          return failure(
-            'GRPC_TRANSPORT_MISSING',
-            `format otlp_grpc needs the optional package ${GRPC_PACKAGE}: install it (npm install ${GRPC_PACKAGE}) or pass a GrpcTransport`,
-          );
-        }
-        // Installed but broken (a dependency of it missing, a load-time error): say what failed.
-        return failure(
-          'GRPC_TRANSPORT_LOAD_FAILED',
-          `format otlp_grpc could not load ${GRPC_PACKAGE}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-      try {
-        transport = module.createDefaultGrpcTransport();
-      } catch (error) {
-        return failure('GRPC_TRANSPORT_LOAD_FAILED', `${GRPC_PACKAGE} failed to create a transport: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      const loaded = await loadDefaultGrpcTransport();
+      if (!loaded.ok) return loaded;
+      transport = loaded.value;
       route.owned = true;
     }
     const target = route.target;

@@ -172,9 +172,10 @@ async function callHook(hook: (() => Promise<void>) | undefined, timeoutMs: numb
 }
 
 /**
- * The span sink as the layer's pipeline sees it: the user's exporter, without its `counters`, so
- * the pipeline keeps figures of its own (the same exporter may also serve a tracer, whose
- * figures must not mix with the layer's). Its class name is what diagnostics lines show.
+ * The span sink as the layer's pipeline sees it: the user's exporter, without the counters a
+ * BaseSpanExporter shares with its pipeline, so the pipeline keeps figures of its own (the same
+ * exporter may also serve a tracer, whose figures must not mix with the layer's). Its class name
+ * is what diagnostics lines show.
  */
 class CompatibilityLayerSpanSink implements SpanExporter {
   constructor(private readonly target: SpanExporter) {}
@@ -289,9 +290,9 @@ export class OpenTelemetryCompatibilityLayer {
     }
     const pipeline = this.pipeline;
     if (pipeline !== undefined) {
-      const droppedBefore = pipeline.counters.droppedSpans;
+      const droppedBefore = pipeline.getStats().droppedSpans;
       for (let i = 0; i < spans.length; i++) pipeline.enqueue(spans[i] as Span);
-      const dropped = pipeline.counters.droppedSpans - droppedBefore;
+      const dropped = pipeline.getStats().droppedSpans - droppedBefore;
       return ok({ accepted: spans.length - dropped, dropped });
     }
     const pending = this.pendingSpans;
@@ -355,9 +356,9 @@ export class OpenTelemetryCompatibilityLayer {
       this.shutdownPromise = previous.then(async () => {
         const failedMetrics = await this.flushMetrics();
         const pipeline = this.pipeline;
-        const failedBefore = pipeline === undefined ? 0 : pipeline.counters.failedSpans;
+        const failedBefore = pipeline === undefined ? 0 : pipeline.getStats().failedSpans;
         const spans = pipeline === undefined ? ok() : await pipeline.shutdown(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs });
-        const failedSpans = pipeline === undefined ? 0 : pipeline.counters.failedSpans - failedBefore;
+        const failedSpans = pipeline === undefined ? 0 : pipeline.getStats().failedSpans - failedBefore;
         const lostSpans = this.pendingSpans.length;
         const lostMetrics = this.pendingMetrics.length;
         this.pendingSpans = [];
@@ -406,7 +407,7 @@ export class OpenTelemetryCompatibilityLayer {
   getStats(): CompatibilityLayerStats {
     this.takePipelineError();
     const stats = this.stats;
-    const pipeline = this.pipeline?.counters;
+    const pipeline = this.pipeline?.getStats();
     return {
       initialized: this.initialized,
       shutDown: this.shutDown,
@@ -440,7 +441,7 @@ export class OpenTelemetryCompatibilityLayer {
 
   /** Adopts the pipeline's last error when it changed since last seen, so `lastError` stays the latest of both. */
   private takePipelineError(): void {
-    const latest = this.pipeline?.counters.lastError;
+    const latest = this.pipeline?.getStats().lastError;
     if (latest !== undefined && latest !== this.seenPipelineError) {
       this.seenPipelineError = latest;
       this.stats.lastError = latest;
@@ -463,9 +464,9 @@ export class OpenTelemetryCompatibilityLayer {
     let spans: Result = ok();
     let failedSpans = 0;
     if (pipeline !== undefined) {
-      const failedBefore = pipeline.counters.failedSpans;
+      const failedBefore = pipeline.getStats().failedSpans;
       spans = await pipeline.flush(deadlineMs === undefined ? {} : { deadlineMs });
-      failedSpans = pipeline.counters.failedSpans - failedBefore;
+      failedSpans = pipeline.getStats().failedSpans - failedBefore;
       await callHook(() => pipeline.exporter.flush(), this.exportTimeoutMs, this.scheduler);
     }
     const failedMetrics = await this.flushMetrics();

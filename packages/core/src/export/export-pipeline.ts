@@ -13,7 +13,16 @@ import { type Result, TraceError, err, ok } from '../result.js';
 import { type Scheduler, realScheduler } from '../scheduler.js';
 import type { Span } from '../span.js';
 import { ConfigError } from '../result.js';
-import { ExportCounters, ExportError, type ExportResult, type ExportStats, type SpanExporter, normalizeExportResult, toExportError } from './exporter.js';
+import {
+  ExportCounters,
+  ExportError,
+  type ExportResult,
+  type ExportStats,
+  type SpanExporter,
+  normalizeExportResult,
+  sharedExportCounters,
+  toExportError,
+} from './exporter.js';
 import { LossReporter } from './loss-reporter.js';
 import { type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry-policy.js';
 
@@ -170,7 +179,8 @@ class ExportAttempt {
 /** The queue, batching and retry loop in front of one exporter. Never throws, never rejects. */
 export class ExportPipeline {
   readonly exporter: SpanExporter;
-  readonly counters: ExportCounters;
+  /** Live and mutable: shared with the exporter when it comes from BaseSpanExporter. Users get getStats() snapshots. */
+  private readonly counters: ExportCounters;
   private readonly reporter: LossReporter;
   private readonly reporterName: string;
   private settings: ResolvedSettings;
@@ -193,9 +203,7 @@ export class ExportPipeline {
 
   constructor(exporter: SpanExporter, settings: Partial<ExportSettings> = {}) {
     this.exporter = exporter;
-    // Duck-typed so an exporter built against another copy of this package still shares its counters.
-    const shared = typeof exporter.counters?.recordLost === 'function' && typeof exporter.counters.recordExport === 'function';
-    this.counters = shared ? (exporter.counters as ExportCounters) : new ExportCounters();
+    this.counters = sharedExportCounters(exporter) ?? new ExportCounters();
     this.settings = resolveExportSettings(settings);
     this.ring = new Array(this.settings.maxQueueSize);
     // From here on this pipeline alone counts export outcomes, so a late answer is never counted twice.

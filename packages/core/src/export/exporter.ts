@@ -1,4 +1,5 @@
-// The exporter contract and the counters behind getStats().
+// The exporter contract and the counters behind getStats(). The counters are mutable and internal:
+// users and exporter authors see only the readonly snapshots getStats() returns.
 import { redactSecrets } from '../diagnostic-logger.js';
 import { type Result, TraceError, err, ok } from '../result.js';
 import type { Span } from '../span.js';
@@ -6,42 +7,57 @@ import type { Span } from '../span.js';
 /** Why spans were lost, by reason. */
 export interface LostSpans {
   /** The queue was at its span or byte bound when the span finished. */
-  queueFull: number;
+  readonly queueFull: number;
   /** The span finished after shutdown, or was still queued when shutdown's deadline passed. */
-  shutdown: number;
+  readonly shutdown: number;
   /** One span was larger than the queue's byte bound or the largest request body. */
-  spanTooLarge: number;
+  readonly spanTooLarge: number;
   /** The backend refused the batch and retrying would not help (e.g. HTTP 400). */
-  notRetryable: number;
+  readonly notRetryable: number;
   /** The backend stayed unreachable (or kept failing retryably) past the retry policy's bounds. */
-  retriesExhausted: number;
+  readonly retriesExhausted: number;
   /** The backend accepted the request but rejected these spans (OTLP partial success). */
-  rejected: number;
+  readonly rejected: number;
 }
 
-/** Figures of one exporter. For every exporter: finished = exported + dropped + failed + queued. */
+/**
+ * Figures of one exporter, as they were when asked for: a fresh copy each time, which later
+ * exports do not change. For every exporter: finished = exported + dropped + failed + queued.
+ */
 export interface ExportStats {
   /** Sampled spans handed to this exporter's pipeline. */
-  finishedSpans: number;
-  exportedSpans: number;
+  readonly finishedSpans: number;
+  readonly exportedSpans: number;
   /** Spans lost before an export was attempted: queue full, shutdown, too large. */
-  droppedSpans: number;
+  readonly droppedSpans: number;
   /** Spans lost after export was attempted: not retryable, retries exhausted, rejected. */
-  failedSpans: number;
+  readonly failedSpans: number;
   /** Spans waiting in the queue or in an export still in flight. */
-  queuedSpans: number;
+  readonly queuedSpans: number;
   /** Export calls that failed (each attempt counts). */
-  failedExports: number;
+  readonly failedExports: number;
   /** Export attempts that were retries. */
-  retries: number;
+  readonly retries: number;
   /** Spans the backend reported as rejected in a partial success. */
-  rejectedSpans: number;
-  lost: LostSpans;
+  readonly rejectedSpans: number;
+  readonly lost: LostSpans;
   /** The last failure's message; never contains header values. */
-  lastError: string | undefined;
+  readonly lastError: string | undefined;
 }
 
-/** Mutable counters behind {@link ExportStats}, shared by an exporter and the pipeline feeding it. */
+type LostSpanCounts = { -readonly [Reason in keyof LostSpans]: number };
+
+/**
+ * Where a {@link BaseSpanExporter} keeps its counters, for the pipeline that feeds it. A registered
+ * symbol, so an exporter built against another copy of this package (ESM beside CommonJS) still
+ * shares them; neither the key nor the counters are part of any public type.
+ */
+const EXPORT_COUNTERS = Symbol.for('@trace/core.exportCounters');
+
+/**
+ * Mutable counters behind {@link ExportStats}, shared by an exporter and the pipeline feeding it.
+ * Internal to this package: no public type names it.
+ */
 export class ExportCounters {
   finishedSpans = 0;
   exportedSpans = 0;
@@ -52,7 +68,7 @@ export class ExportCounters {
   retries = 0;
   rejectedSpans = 0;
   lastError: string | undefined = undefined;
-  readonly lost: LostSpans = { queueFull: 0, shutdown: 0, spanTooLarge: 0, notRetryable: 0, retriesExhausted: 0, rejected: 0 };
+  readonly lost: LostSpanCounts = { queueFull: 0, shutdown: 0, spanTooLarge: 0, notRetryable: 0, retriesExhausted: 0, rejected: 0 };
   /**
    * Set by the export pipeline that feeds these counters: from then on it alone counts export
    * outcomes (an attempt it timed out must not be counted again when the exporter answers late).
@@ -228,8 +244,16 @@ export interface SpanExporter {
   /** Releases connections; later exports fail with a non-retryable error. Safe to call twice. */
   shutdown(): Promise<void>;
   getStats(): ExportStats;
-  /** When present, the pipeline records its figures here, so getStats() shows drops too. */
-  readonly counters?: ExportCounters;
+}
+
+/**
+ * The counters of an exporter made from {@link BaseSpanExporter} (of any copy of this package),
+ * which the pipeline then records into so that the exporter's getStats() shows drops too; else
+ * `undefined`. Duck-typed, since another copy's class is not this one.
+ */
+export function sharedExportCounters(exporter: SpanExporter): ExportCounters | undefined {
+  const counters = (exporter as unknown as Partial<Record<typeof EXPORT_COUNTERS, Partial<ExportCounters>>>)[EXPORT_COUNTERS];
+  return typeof counters?.recordLost === 'function' && typeof counters.recordExport === 'function' ? (counters as ExportCounters) : undefined;
 }
 
 /**
@@ -237,8 +261,13 @@ export interface SpanExporter {
  * result, and refuses work after shutdown. Subclasses implement `send`.
  */
 export abstract class BaseSpanExporter implements SpanExporter {
-  readonly counters = new ExportCounters();
+  readonly #counters = new ExportCounters();
   protected isShutdown = false;
+
+  constructor() {
+    // Not enumerable, not writable: only the pipeline looks it up (sharedExportCounters).
+    Object.defineProperty(this, EXPORT_COUNTERS, { value: this.#counters });
+  }
 
   /** Encodes and sends one batch. May throw; the base turns that into a failed result. */
   protected abstract send(spans: readonly Span[], options: ExportOptions): Promise<ExportResult>;
@@ -257,7 +286,7 @@ export abstract class BaseSpanExporter implements SpanExporter {
       }
     }
     // Inside a pipeline, the pipeline counts (it knows about deadlines and retries).
-    if (!this.counters.attachedToPipeline) this.counters.recordExport(spans.length, result);
+    if (!this.#counters.attachedToPipeline) this.#counters.recordExport(spans.length, result);
     return result;
   }
 
@@ -268,6 +297,6 @@ export abstract class BaseSpanExporter implements SpanExporter {
   }
 
   getStats(): ExportStats {
-    return this.counters.snapshot();
+    return this.#counters.snapshot();
   }
 }
