@@ -141,6 +141,14 @@ async function runSide(side: Side): Promise<void> {
   const apiView: Api = { ...api, setRPCMetadata: setRPCMetadata as Api['setRPCMetadata'], getRPCMetadata: getRPCMetadata as Api['getRPCMetadata'] };
   const httpTracer = api.trace.getTracer('@opentelemetry/instrumentation-http', '0.208.0');
   const expressTracer = api.trace.getTracer('@opentelemetry/instrumentation-express', '0.57.0');
+  // A tracer the API could not reach (say, two incompatible @opentelemetry/api copies) hands out
+  // no-op spans, which would time nothing: refuse to measure that.
+  const probe = httpTracer.startSpan('probe');
+  if (!probe.isRecording()) {
+    console.error(`${side}: @opentelemetry/api ${api.trace.constructor.name} gives no-op spans; is the tracer registered with this copy of the API?`);
+    process.exit(2);
+  }
+  probe.end();
   const batch = async (count: number): Promise<void> => {
     // Chunks of 500 with a turn of the event loop between, so the export queue drains as in a server.
     for (let done = 0; done < count; done += 500) {

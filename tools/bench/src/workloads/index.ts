@@ -6,7 +6,7 @@ import { w6Finished, w6Live } from './memory.js';
 import { w5BaggageExtract, w5BaggageInject, w5TraceparentExtract, w5TraceparentInject } from './propagation.js';
 import { w1, w1b, w1c, w8 } from './spans.js';
 import { w9Throughput } from './throughput.js';
-import { tDecimal, tLatin1, tText } from './tricks.js';
+import { tDecimal, tLatin1, tLatin1Read, tText } from './tricks.js';
 
 export const WORKLOADS: readonly Workload[] = [
   w1,
@@ -30,6 +30,7 @@ export const WORKLOADS: readonly Workload[] = [
   w7Jaeger,
   w9Throughput,
   tLatin1,
+  tLatin1Read,
   tDecimal,
   tText,
 ];

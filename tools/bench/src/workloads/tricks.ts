@@ -2,6 +2,8 @@
 // job in the same process. In these rows the "OTel" column is the plain way, not OpenTelemetry:
 //   T-latin1   the JSON writer's native latin1 copy of long strings (Node's undocumented
 //              Buffer#latin1Write) against the documented Buffer#write(text, offset, 'latin1')
+//   T-latin1-read  the traceparent scratch read (Node's undocumented Buffer#latin1Slice) against
+//              the documented Buffer#toString('latin1', 0, length)
 //   T-decimal  putJsonNumber's own digits for short fractions against String(value) and a copy
 //   T-text     JsonBytesWriter#text of a 240 KB body (64 KiB pieces joined) against one
 //              Buffer#toString('latin1') of the whole body
@@ -65,6 +67,37 @@ export const tLatin1: TimedWorkload = {
           plainEnd = latin1Documented(plain, strings, n);
         },
         verify: async () => (plainEnd === expected ? undefined : 'Buffer#write wrote other bytes'),
+      },
+    };
+  },
+};
+
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+export const tLatin1Read: TimedWorkload = {
+  kind: 'timed',
+  id: 'T-latin1-read',
+  title: 'trick: a 55-byte traceparent read back from a scratch buffer, Buffer#latin1Slice vs documented Buffer#toString (the "OTel" column)',
+  op: 'read',
+  opsPerSample: 200_000,
+  async setup(n) {
+    const scratch = Buffer.alloc(64);
+    scratch.write(TRACEPARENT, 'latin1');
+    const slice = (Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+    let fast = '';
+    let plain = '';
+    return {
+      trace: {
+        run: () => {
+          for (let i = 0; i < n; i++) fast = slice.call(scratch, 0, TRACEPARENT.length);
+        },
+        verify: async () => (fast === TRACEPARENT ? undefined : 'latin1Slice read other text'),
+      },
+      otel: {
+        run: () => {
+          for (let i = 0; i < n; i++) plain = scratch.toString('latin1', 0, TRACEPARENT.length);
+        },
+        verify: async () => (plain === TRACEPARENT ? undefined : 'toString read other text'),
       },
     };
   },
