@@ -74,7 +74,7 @@ function getFromMap(map: Map<unknown, unknown>, name: string): string | readonly
  * as empty and ignores writes; values that are not strings (or arrays of strings) read as absent;
  * a carrier whose getters or methods throw reads as empty. It never throws.
  */
-export const defaultCarrierAdapter: CarrierAdapter<unknown> = {
+export const defaultCarrierAdapter: CarrierAdapter<unknown> = Object.freeze<CarrierAdapter<unknown>>({
   get(carrier: unknown, name: string) {
     if (carrier === null || typeof carrier !== 'object' || typeof name !== 'string') return undefined;
     try {
@@ -114,4 +114,4 @@ export const defaultCarrierAdapter: CarrierAdapter<unknown> = {
       return [];
     }
   },
-};
+});

@@ -8,7 +8,7 @@ export interface Scheduler {
 }
 
 /** Real timers, `unref`'d. */
-export const realScheduler: Scheduler = {
+export const realScheduler: Scheduler = Object.freeze<Scheduler>({
   setTimeout(callback, delayMs) {
     const timer = setTimeout(callback, delayMs);
     timer.unref?.();
@@ -18,4 +18,4 @@ export const realScheduler: Scheduler = {
     clearTimeout(handle as ReturnType<typeof setTimeout>);
   },
   now: () => performance.now(),
-};
+});

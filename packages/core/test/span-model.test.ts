@@ -1,5 +1,17 @@
 import { inspect } from 'node:util';
-import { Baggage, type SamplingParameters, SpanBuilder, TraceContext, TraceState, Tracer, W3CPropagator, alwaysOn, parentBased } from '@trace/core';
+import {
+  Baggage,
+  type SamplingParameters,
+  SpanBuilder,
+  TraceContext,
+  TraceState,
+  Tracer,
+  W3CPropagator,
+  alwaysOn,
+  defaultCarrierAdapter,
+  parentBased,
+  realScheduler,
+} from '@trace/core';
 import { InMemoryExporter } from '@trace/core/testing';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -30,6 +42,15 @@ describe('nothing reachable from one span is shared and mutable with another', (
       (a.baggage as unknown as Record<string, string>).user_id = '1';
     }).toThrow(TypeError);
     expect(b.baggage.get('user_id')).toBeUndefined();
+  });
+
+  it('the process-wide defaults every tracer shares cannot be changed by one of them', () => {
+    for (const shared of [defaultCarrierAdapter, realScheduler]) {
+      expect(Object.isFrozen(shared)).toBe(true);
+      expect(() => {
+        (shared as unknown as Record<string, unknown>).get = () => 'x';
+      }).toThrow(TypeError);
+    }
   });
 
   it('Baggage, TraceState and TraceContext are frozen, with no mutable state reachable', () => {

@@ -2,7 +2,7 @@
 // (14250). They need @grpc/grpc-js, an optional peer loaded only when a gRPC port is asked for.
 // Messages stay raw bytes through grpc-js (identity serializers) and go to our own decoders.
 import type * as GrpcJs from '@grpc/grpc-js';
-import { ConfigError } from '@trace/core';
+import { ConfigError, loadOptionalPackage } from '@trace/core';
 import { decodeJaegerProtobuf } from './jaeger-proto-decoder.js';
 import type { ViewerSpan } from './model.js';
 import { decodeOtlpProtobuf } from './otlp-decoder.js';
@@ -20,12 +20,13 @@ const METHODS: Record<GrpcReceiverName, { path: string; decode: (body: Uint8Arra
 };
 
 async function loadGrpc(): Promise<typeof GrpcJs> {
-  try {
-    if (typeof require === 'function') return require(GRPC_PACKAGE) as typeof GrpcJs;
-    return (await import(GRPC_PACKAGE)) as typeof GrpcJs;
-  } catch {
-    throw new ConfigError(`the gRPC receivers need the optional package ${GRPC_PACKAGE}: npm install ${GRPC_PACKAGE}`);
-  }
+  // Core's loader tells a missing package from one that is installed but fails to load.
+  const loaded = await loadOptionalPackage(
+    GRPC_PACKAGE,
+    async (): Promise<typeof GrpcJs> => (typeof require === 'function' ? require(GRPC_PACKAGE) : await import(GRPC_PACKAGE)),
+  );
+  if (!loaded.ok) throw new ConfigError(`the gRPC receivers need the optional package ${GRPC_PACKAGE}: ${loaded.error.message}`);
+  return loaded.value;
 }
 
 const identity = (value: Buffer): Buffer => value;
