@@ -221,7 +221,7 @@ export class Span {
   /** @internal */
   _extras: SpanExtras | null = null;
 
-  /** @internal Use `tracer.startSpan` or `SpanBuilder`. */
+  /** Not for applications: use `tracer.startSpan` or `SpanBuilder`. */
   constructor(owner: SpanOwner, operationName: string, serviceName: string) {
     this._owner = owner;
     this._operationName = operationName;
