@@ -25,10 +25,12 @@ export {
   type RetryableStatusPredicate,
   classifyHttpResult,
   classifyTransportError,
+  type TransportCounters,
   createTransportStatistics,
   parseRetryAfter,
   retryOnOtlpStatuses,
   retryOnServerErrors,
+  snapshotTransportStatistics,
 } from './transport.js';
 export { retryDelay } from './export/retry-policy.js';
 export { DEFAULT_EXPORT_TIMEOUT_MS } from './export/export-config.js';

@@ -56,11 +56,21 @@ export interface HttpResponse {
 }
 
 /** Counters every transport keeps. */
+/** A transport's figures at one moment: a copy, not the live counters. */
 export interface TransportStatistics {
+  readonly requestsSent: number;
+  readonly bytesSent: number;
+  readonly sendFailures: number;
+  /** Responses by HTTP status or gRPC status name. */
+  readonly statusCounts: Readonly<Record<string, number>>;
+  readonly lastError: string | undefined;
+}
+
+/** The live counters behind {@link TransportStatistics}, for transport implementations. */
+export interface TransportCounters {
   requestsSent: number;
   bytesSent: number;
   sendFailures: number;
-  /** Responses by HTTP status or gRPC status name. */
   statusCounts: Record<string, number>;
   lastError: string | undefined;
 }
@@ -100,8 +110,13 @@ export interface GrpcTransport {
 }
 
 /** A fresh zeroed {@link TransportStatistics}. */
-export function createTransportStatistics(): TransportStatistics {
+export function createTransportStatistics(): TransportCounters {
   return { requestsSent: 0, bytesSent: 0, sendFailures: 0, statusCounts: {}, lastError: undefined };
+}
+
+/** A copy of `counters` that later sends do not change. */
+export function snapshotTransportStatistics(counters: TransportCounters): TransportStatistics {
+  return { ...counters, statusCounts: { ...counters.statusCounts } };
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as core from '@trace/core';
 import { BaseSpanExporter, ConsoleExporter, ExportPipeline, type ExportResult, TraceContext, Tracer, exportSucceeded, formatTraceTree } from '@trace/core';
 import * as encoding from '@trace/core/encoding';
-import { InMemoryExporter, flushMicrotasks } from '@trace/core/testing';
+import { InMemoryExporter, StubHttpTransport, flushMicrotasks } from '@trace/core/testing';
 
 describe('InMemoryExporter', () => {
   it('collects, waits for N spans and resets', async () => {
@@ -104,6 +104,19 @@ describe('export figures on the public surface', () => {
     // @ts-expect-error so are the losses by reason
     before.lost.queueFull = 5;
     expect(exporter.getStats()).toMatchObject({ exportedSpans: 1, lost: { queueFull: 0 } });
+  });
+
+  it("a transport's getStatistics() is a readonly copy that later sends do not change", async () => {
+    const transport = new StubHttpTransport();
+    const before = transport.getStatistics();
+    await transport.send({ url: 'http://127.0.0.1:9/v1/traces', method: 'POST', headers: {}, body: new Uint8Array(3) });
+    expect(before).toMatchObject({ requestsSent: 0, bytesSent: 0, statusCounts: {} });
+    expect(transport.getStatistics()).toMatchObject({ requestsSent: 1, bytesSent: 3, statusCounts: { '200': 1 } });
+    // @ts-expect-error the figures are readonly
+    before.requestsSent = 5;
+    // @ts-expect-error so are the counts by status
+    before.statusCounts['200'] = 5;
+    expect(transport.getStatistics()).toMatchObject({ requestsSent: 1, statusCounts: { '200': 1 } });
   });
 
   it('the counters stay internal: no entry exports them, no exporter or pipeline shows them', async () => {

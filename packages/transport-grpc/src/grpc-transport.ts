@@ -20,7 +20,7 @@ import {
   fail,
   ok,
 } from '@trace/core';
-import { DEFAULT_EXPORT_TIMEOUT_MS, createTransportStatistics } from '@trace/core/encoding';
+import { DEFAULT_EXPORT_TIMEOUT_MS, createTransportStatistics, snapshotTransportStatistics } from '@trace/core/encoding';
 import { inspect } from 'node:util';
 import { type ChannelInterface, type ClientUnaryCall, Metadata, type ServiceError, connectivityState } from '@grpc/grpc-js';
 import { type GrpcChannelConfig, GrpcChannelManager } from './channel-manager.js';
@@ -357,7 +357,7 @@ export class DefaultGrpcTransport implements GrpcTransport {
   }
 
   getStatistics(): TransportStatistics {
-    return { ...this.#statistics, statusCounts: { ...this.#statistics.statusCounts } };
+    return snapshotTransportStatistics(this.#statistics);
   }
 
   /** Stops accepting calls and closes the channels this transport created. */

@@ -17,7 +17,7 @@ import type { Duplex, Readable } from 'node:stream';
 import { inspect, promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type HttpRequest, type HttpResponse, type HttpTransport, type Result, TransportError, type TransportStatistics, ok } from '@trace/core';
-import { createTransportStatistics } from '@trace/core/encoding';
+import { createTransportStatistics, snapshotTransportStatistics } from '@trace/core/encoding';
 import fetch, { type RequestInit } from 'node-fetch';
 import { type AbortReason, abortError, classifyError } from './error-classification.js';
 import { RequestWatchHook } from './request-watcher.js';
@@ -290,7 +290,7 @@ class NodeFetchHttpTransport implements HttpTransport {
   }
 
   getStatistics(): TransportStatistics {
-    return { ...this.#statistics, statusCounts: { ...this.#statistics.statusCounts } };
+    return snapshotTransportStatistics(this.#statistics);
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import {
   TransportError,
   type TransportStatistics,
   createTransportStatistics,
+  snapshotTransportStatistics,
 } from '../transport.js';
 
 type Awaitable<T> = T | Promise<T>;
@@ -46,7 +47,7 @@ export class StubHttpTransport implements HttpTransport {
   }
 
   getStatistics(): TransportStatistics {
-    return { ...this.statistics, statusCounts: { ...this.statistics.statusCounts } };
+    return snapshotTransportStatistics(this.statistics);
   }
 
   async close(): Promise<void> {}
@@ -94,7 +95,7 @@ export class StubGrpcTransport implements GrpcTransport {
   }
 
   getStatistics(): TransportStatistics {
-    return { ...this.statistics, statusCounts: { ...this.statistics.statusCounts } };
+    return snapshotTransportStatistics(this.statistics);
   }
 
   async close(): Promise<void> {}
