@@ -47,3 +47,5 @@ export function otlpMessageType(name: string): protobuf.Type {
 export function otlpTraceRequestType(): protobuf.Type {
   return otlpMessageType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
 }
+
+export { type GrpcPeerCase, describeGrpcPeerLoading } from './grpc-peer.js';
