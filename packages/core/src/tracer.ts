@@ -260,7 +260,7 @@ export class Tracer implements SpanOwner {
     return ok();
   }
 
-  /** @internal */
+  /** Counts a change made to one of this tracer's spans after it finished (spans call it). */
   noteLateChange(): void {
     this.lateChanges++;
   }

@@ -2,6 +2,7 @@
 // methods marked @internal (the id words, flag bits, the owner) are left out of the .d.ts files.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
 
 const typesDir = join(__dirname, '../dist/esm');
 
@@ -22,5 +23,21 @@ describe('the published declarations', () => {
     // The span's public face is still there.
     const span = readFileSync(join(typesDir, 'span.d.ts'), 'utf8');
     for (const member of ['get traceId()', 'setTag(', 'end(']) expect(span).toContain(member);
+  });
+
+  it('type-check on their own, as a user compiles them (skipLibCheck: false, strict)', () => {
+    // Stripping a member that an exported interface requires, say, breaks every user's build.
+    const roots = ['index.d.ts', 'encoding.d.ts', 'testing.d.ts'].map((file) => join(typesDir, file)).filter((file) => existsSync(file));
+    expect(roots.length).toBeGreaterThanOrEqual(2);
+    const program = ts.createProgram(roots, {
+      strict: true,
+      skipLibCheck: false,
+      noEmit: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      types: ['node'],
+    });
+    const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    expect(problems).toEqual([]);
   });
 });
