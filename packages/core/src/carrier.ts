@@ -89,11 +89,10 @@ export const defaultCarrierAdapter: CarrierAdapter<unknown> = Object.freeze<Carr
     if (carrier === null || typeof carrier !== 'object') return;
     try {
       // Plain header objects, the usual carrier, have no `set` method: one property miss decides,
-      // instead of an `instanceof` and two method probes per header written.
-      const setter = (carrier as { set?: unknown }).set;
-      if (typeof setter !== 'function') (carrier as Record<string, unknown>)[name] = value;
-      else if (carrier instanceof Map || isHeadersLike(carrier)) (carrier as HeadersLike).set(name, value);
-      else (carrier as Record<string, unknown>)[name] = value;
+      // before an `instanceof` and two method probes per header written.
+      if (typeof (carrier as { set?: unknown }).set === 'function' && (carrier instanceof Map || isHeadersLike(carrier))) {
+        (carrier as HeadersLike).set(name, value);
+      } else (carrier as Record<string, unknown>)[name] = value;
     } catch {
       // a frozen object or a Headers that refuses the name: the context is lost, not the app
     }

@@ -1,13 +1,3 @@
-// W7: end to end over loopback, in CPU time. Each side starts spans (the W1 body), finishes them,
-// and flushes its batch pipeline through a real exporter and HTTP client to a listener of its own
-// in the receiver process (see receiver/child.ts); the timed part ends when the flush resolves.
-// The receiver runs in another process, so the bench's CPU clock holds only what the tracing
-// side spends, and it decodes every body, so each sample is checked against the spans made.
-//   W7-otlp    OTLP/HTTP protobuf on both sides (the main row)
-//   W7-zipkin  Zipkin v2 JSON on both sides
-//   W7-jaeger  @trace's Jaeger Thrift against OTel's OTLP/HTTP protobuf: OpenTelemetry JS 3.x
-//              ships no Jaeger exporter, and OTLP protobuf is what it offers Jaeger users instead
-import type { Tracer as OtelTracer } from '@opentelemetry/api';
 import type { SpanExporter as OtelSpanExporter } from '@opentelemetry/sdk-trace';
 import { type SpanExporter, Tracer } from '@trace/core';
 import { SERVICE_NAME } from '../fixtures.js';
@@ -15,33 +5,8 @@ import { loadModule } from '../optional.js';
 import { startReceiverProcess } from '../receiver/client.js';
 import type { WireFormat } from '../receiver/span-counts.js';
 import { createOtelSide } from '../setup-otel.js';
+import { w1Otel, w1Trace } from './spans.js';
 import { type Implementation, type TimedWorkload, Unavailable } from '../workload.js';
-
-const OPERATION = 'GET /api/users/:id';
-
-function spansTrace(tracer: Tracer, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const span = tracer.startSpan(OPERATION);
-    span.setTag('http.request.method', 'GET');
-    span.setTag('http.response.status_code', 200);
-    span.setTag('server.load', 0.75);
-    span.setTag('cache.hit', true);
-    span.setTag('http.route', '/api/users/:id');
-    span.end();
-  }
-}
-
-function spansOtel(tracer: OtelTracer, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const span = tracer.startSpan(OPERATION);
-    span.setAttribute('http.request.method', 'GET');
-    span.setAttribute('http.response.status_code', 200);
-    span.setAttribute('server.load', 0.75);
-    span.setAttribute('cache.hit', true);
-    span.setAttribute('http.route', '/api/users/:id');
-    span.end();
-  }
-}
 
 type TraceWire = 'otlp' | 'zipkin' | 'jaeger';
 type OtelWire = 'otlp' | 'zipkin';
@@ -109,7 +74,7 @@ function endToEnd(id: string, title: string, traceWire: TraceWire, otelWire: Ote
         };
         const traceImpl: Implementation = {
           run: async () => {
-            spansTrace(tracer, n);
+            w1Trace(tracer, n);
             const flushed = await tracer.flush({ deadlineMs: 30_000 });
             if (!flushed.ok) throw new Error(`trace flush: ${flushed.error.message}`);
           },
@@ -120,7 +85,7 @@ function endToEnd(id: string, title: string, traceWire: TraceWire, otelWire: Ote
         };
         const otelImpl: Implementation = {
           run: async () => {
-            spansOtel(o.tracer, n);
+            w1Otel(o.tracer, n);
             await o.provider.forceFlush();
           },
           verify: () => check('otel', otelSink.port),

@@ -8,11 +8,12 @@ import { createOtelSide } from '../setup-otel.js';
 import { createTraceSide } from '../setup-trace.js';
 import type { TimedWorkload } from '../workload.js';
 
-const OPERATION = 'GET /api/users/:id';
+export const OPERATION = 'GET /api/users/:id';
 
 // ── W1: root span, 5 attributes, finish ───────────────────────────────────────────────────────
 
-function w1Trace(tracer: Tracer, n: number): void {
+/** W1's body: root span, 5 attributes, end; the span source of the export workloads too. */
+export function w1Trace(tracer: Tracer, n: number): void {
   for (let i = 0; i < n; i++) {
     const span = tracer.startSpan(OPERATION);
     span.setTag('http.request.method', 'GET');
@@ -24,7 +25,7 @@ function w1Trace(tracer: Tracer, n: number): void {
   }
 }
 
-function w1Otel(tracer: OtelTracer, n: number): void {
+export function w1Otel(tracer: OtelTracer, n: number): void {
   for (let i = 0; i < n; i++) {
     const span = tracer.startSpan(OPERATION);
     span.setAttribute('http.request.method', 'GET');

@@ -18,7 +18,6 @@
 //                     one event loop: heap peak, loop delay p99, CPU           (counts spans)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import type { Tracer as OtelTracer } from '@opentelemetry/api';
 import { Tracer } from '@trace/core';
 import { SERVICE_NAME } from '../fixtures.js';
 import { cpuPerSpanMicros } from '../report.js';
@@ -26,8 +25,8 @@ import { startReceiverProcess } from '../receiver/client.js';
 import { createOtelSide } from '../setup-otel.js';
 import type { Side, ThroughputSide, ThroughputTrial, ThroughputWorkload } from '../workload.js';
 import { otelExporter, traceExporter } from './end-to-end.js';
+import { w1Otel, w1Trace } from './spans.js';
 
-const OPERATION = 'GET /api/users/:id';
 const QUEUE_SIZE = 2048;
 const BATCH_SIZE = 512;
 /** Most spans created in one event-loop turn, so exports and I/O get turns when the schedule runs behind. */
@@ -38,30 +37,6 @@ const SEARCH_STEPS = 7;
 const LOWEST_FRACTION = 1 / 16;
 const HIGHEST_FACTOR = 2;
 const SCHEDULE_SLACK = 1.05;
-
-function w1Trace(tracer: Tracer, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const span = tracer.startSpan(OPERATION);
-    span.setTag('http.request.method', 'GET');
-    span.setTag('http.response.status_code', 200);
-    span.setTag('server.load', 0.75);
-    span.setTag('cache.hit', true);
-    span.setTag('http.route', '/api/users/:id');
-    span.end();
-  }
-}
-
-function w1Otel(tracer: OtelTracer, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const span = tracer.startSpan(OPERATION);
-    span.setAttribute('http.request.method', 'GET');
-    span.setAttribute('http.response.status_code', 200);
-    span.setAttribute('server.load', 0.75);
-    span.setAttribute('cache.hit', true);
-    span.setAttribute('http.route', '/api/users/:id');
-    span.end();
-  }
-}
 
 interface Pipeline {
   create(count: number): void;
