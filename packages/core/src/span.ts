@@ -220,6 +220,8 @@ export class Span {
   _baggage: Baggage = Baggage.EMPTY;
   /** @internal */
   _extras: SpanExtras | null = null;
+  /** @internal the `traceparent` made by the first inject, kept for the next (null until then, and after the flags change) */
+  _traceparent: string | null = null;
 
   /** Not for applications: use `tracer.startSpan` or `SpanBuilder`. */
   constructor(owner: SpanOwner, operationName: string, serviceName: string) {
@@ -306,7 +308,10 @@ export class Span {
       this._owner.noteLateChange();
       return;
     }
-    if (typeof flags === 'number') this._flags = (this._flags & ~0xff) | (flags & 0xff);
+    if (typeof flags === 'number') {
+      this._flags = (this._flags & ~0xff) | (flags & 0xff);
+      this._traceparent = null;
+    }
   }
 
   get kind(): SpanKind {
@@ -744,13 +749,22 @@ export class Span {
     return this.addEvent('exception', attributes, time);
   }
 
-  /** This span's W3C `traceparent` header value (version 00). */
+  /**
+   * This span's W3C `traceparent` header value (version 00). Made on first use and kept: ids are
+   * numbers until something needs their text, so the first call pays for the hex (what a tracer
+   * that stores hex ids pays at span start) and later ones read a field.
+   */
   toTraceparent(): string {
-    const bytes = TRACEPARENT.bytes;
-    this.writeTraceIdHex(bytes, 3);
-    this.writeSpanIdHex(bytes, 36);
-    writeByteHex(bytes, 53, this._flags);
-    return TRACEPARENT.read(55);
+    let text = this._traceparent;
+    if (text === null) {
+      const bytes = TRACEPARENT.bytes;
+      this.writeTraceIdHex(bytes, 3);
+      this.writeSpanIdHex(bytes, 36);
+      writeByteHex(bytes, 53, this._flags);
+      text = TRACEPARENT.read(55);
+      this._traceparent = text;
+    }
+    return text;
   }
 
   /** The context children and downstream services continue from. */
@@ -811,6 +825,7 @@ export class Span {
 
   /** @internal from a validated 32-char hex trace id */
   _setTraceIdFromHex(traceId: string): void {
+    this._traceparent = null;
     this._trace0 = hexToWord(traceId, 0) ?? 0;
     this._trace1 = hexToWord(traceId, 8) ?? 0;
     this._trace2 = hexToWord(traceId, 16) ?? 0;
@@ -819,6 +834,7 @@ export class Span {
 
   /** @internal from a validated 16-char hex span id */
   _setSpanIdFromHex(spanId: string): void {
+    this._traceparent = null;
     this._span0 = hexToWord(spanId, 0) ?? 0;
     this._span1 = hexToWord(spanId, 8) ?? 0;
   }

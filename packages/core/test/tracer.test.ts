@@ -248,6 +248,26 @@ describe('context from a carrier', () => {
     expect(span.toTraceparent()).toBe(fromSpan.traceparent);
   });
 
+  it('a span injected again writes the same traceparent, and the new flags once they change', () => {
+    const { tracer } = tracerWithMemory();
+    const span = tracer.startSpan('client');
+    const first: Record<string, string> = {};
+    const second: Record<string, string> = {};
+    tracer.injectContext(span, first);
+    tracer.injectContext(span, second);
+    expect(second.traceparent).toBe(`00-${span.traceId}-${span.spanId}-01`);
+    expect(second.traceparent).toBe(first.traceparent);
+    // A header kept from the first inject must not outlive a change of flags.
+    span.traceFlags = 0;
+    const afterChange: Record<string, string> = {};
+    tracer.injectContext(span, afterChange);
+    expect(afterChange.traceparent).toBe(`00-${span.traceId}-${span.spanId}-00`);
+    expect(span.toTraceparent()).toBe(afterChange.traceparent);
+    // Another span's header is its own, whatever was injected before.
+    const other = tracer.startSpan('other');
+    expect(other.toTraceparent()).toBe(`00-${other.traceId}-${other.spanId}-01`);
+  });
+
   it('extractContext gives a context whose state can be updated per W3C', () => {
     const { tracer } = tracerWithMemory();
     const state = TraceState.parse('a=1,b=2');
