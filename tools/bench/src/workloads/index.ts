@@ -3,7 +3,7 @@ import type { Workload } from '../workload.js';
 import { w2Json, w2Protobuf, w3Json, w3JsonString, w3Proto, w4Thrift } from './encoders.js';
 import { w7Jaeger, w7Otlp, w7Zipkin } from './end-to-end.js';
 import { w6Finished, w6Live } from './memory.js';
-import { w5BaggageExtract, w5BaggageInject, w5TraceparentExtract, w5TraceparentInject } from './propagation.js';
+import { tTraceparentKept, w5BaggageExtract, w5BaggageInject, w5TraceparentExtract, w5TraceparentInject, w5TraceparentInjectFirst } from './propagation.js';
 import { w1, w1b, w1c, w8 } from './spans.js';
 import { w9Throughput } from './throughput.js';
 import { tDecimal, tLatin1, tLatin1Read, tText } from './tricks.js';
@@ -13,6 +13,7 @@ export const WORKLOADS: readonly Workload[] = [
   w1b,
   w1c,
   w5TraceparentInject,
+  w5TraceparentInjectFirst,
   w5TraceparentExtract,
   w5BaggageInject,
   w5BaggageExtract,
@@ -31,6 +32,7 @@ export const WORKLOADS: readonly Workload[] = [
   w9Throughput,
   tLatin1,
   tLatin1Read,
+  tTraceparentKept,
   tDecimal,
   tText,
 ];

@@ -132,6 +132,116 @@ function injectWorkload(id: string, withBaggage: boolean): TimedWorkload {
   };
 }
 
+// ── first inject of each span ─────────────────────────────────────────────────────────────────
+// W5-tp-inject injects one span over and over, as the OTel side injects one context built before
+// the loop. @trace formats a span's traceparent on its first inject and keeps it, while OTel's
+// span carries hex ids from its start; these rows time the first inject of fresh spans, made
+// (untimed) before each sample, so that cost is shown too.
+
+/** `count` fresh spans (not ended: they are only injected) and, for OTel, a context per span. */
+function freshSpans(f: Fixture, otelTracer: ReturnType<typeof createOtelSide>['tracer'], count: number): { trace: Span[]; otel: Context[] } {
+  const trace: Span[] = new Array(count);
+  const otel: Context[] = new Array(count);
+  const active = otelContext.active();
+  for (let i = 0; i < count; i++) {
+    trace[i] = f.tracer.startSpan('client call');
+    otel[i] = otelTrace.setSpan(active, otelTracer.startSpan('client call'));
+  }
+  return { trace, otel };
+}
+
+function injectEachTrace(tracer: Tracer, spans: readonly Span[]): Headers {
+  let carrier: Headers = {};
+  for (let i = 0; i < spans.length; i++) {
+    carrier = {};
+    tracer.injectContext(spans[i] as Span, carrier);
+  }
+  return carrier;
+}
+
+function injectEachOtel(contexts: readonly Context[]): Headers {
+  let carrier: Headers = {};
+  for (let i = 0; i < contexts.length; i++) {
+    carrier = {};
+    propagation.inject(contexts[i] as Context, carrier);
+  }
+  return carrier;
+}
+
+/** W5-tp-inject-first: the first inject of each of n fresh spans, on both sides. */
+export const w5TraceparentInjectFirst: TimedWorkload = {
+  kind: 'timed',
+  id: 'W5-tp-inject-first',
+  title: 'inject traceparent into a new header object, the first inject of each of n fresh spans',
+  op: 'inject',
+  opsPerSample: 50_000,
+  async setup(n) {
+    const f = fixture(false);
+    const o = createOtelSide({ maxQueueSize: 1024 });
+    let spans = freshSpans(f, o.tracer, 0);
+    let traceOut: Headers = {};
+    let otelOut: Headers = {};
+    const lastOtelSpanId = () => otelTrace.getSpanContext(spans.otel[spans.otel.length - 1] as Context)?.spanId ?? '?';
+    return {
+      trace: {
+        prepare: () => {
+          spans = freshSpans(f, o.tracer, n);
+        },
+        run: () => {
+          traceOut = injectEachTrace(f.tracer, spans.trace);
+        },
+        verify: async () => checkInjected('trace', traceOut, (spans.trace[spans.trace.length - 1] as Span).spanId, false),
+      },
+      otel: {
+        prepare: () => {
+          spans = freshSpans(f, o.tracer, n);
+        },
+        run: () => {
+          otelOut = injectEachOtel(spans.otel);
+        },
+        verify: async () => checkInjected('otel', otelOut, lastOtelSpanId(), false),
+      },
+    };
+  },
+};
+
+/**
+ * T-traceparent-kept: the trick behind W5-tp-inject. A span injected again reads the header its
+ * first inject made (the "@trace" column) against the first inject of fresh spans, which formats
+ * the header every time (the "OTel" column: the plain way, not OpenTelemetry).
+ */
+export const tTraceparentKept: TimedWorkload = {
+  kind: 'timed',
+  id: 'T-traceparent-kept',
+  title: 'trick: inject of a span injected before (traceparent kept) vs first inject of fresh spans (the "OTel" column)',
+  op: 'inject',
+  opsPerSample: 50_000,
+  async setup(n) {
+    const f = fixture(false);
+    const o = createOtelSide({ maxQueueSize: 1024 });
+    let fresh: Span[] = [];
+    let keptOut: Headers = {};
+    let freshOut: Headers = {};
+    return {
+      trace: {
+        run: () => {
+          keptOut = injectTrace(f.tracer, f.traceSpan, n);
+        },
+        verify: async () => checkInjected('kept', keptOut, f.traceSpan.spanId, false),
+      },
+      otel: {
+        prepare: () => {
+          fresh = freshSpans(f, o.tracer, n).trace;
+        },
+        run: () => {
+          freshOut = injectEachTrace(f.tracer, fresh);
+        },
+        verify: async () => checkInjected('fresh', freshOut, (fresh[fresh.length - 1] as Span).spanId, false),
+      },
+    };
+  },
+};
+
 function extractWorkload(id: string, withBaggage: boolean): TimedWorkload {
   return {
     kind: 'timed',
