@@ -20,8 +20,11 @@ loader._load = function (this: unknown, request: string, ...rest: unknown[]): un
         super({ ...options, sampler: core.alwaysOff() });
       }
     }
-    // The module's exports are getters: a view that swaps the one class and forwards the rest.
-    unsampled = new Proxy(core, { get: (target, key) => (key === 'Tracer' ? UnsampledTracer : target[key as keyof Core]) });
+    // A copy of the exports object, getters and all, with one class swapped. Not a Proxy: the
+    // bridge reads `core.x` on every call, and a trap there would be charged to the bridge.
+    const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(core));
+    Object.defineProperty(copy, 'Tracer', { enumerable: true, get: () => UnsampledTracer });
+    unsampled = copy as Core;
   }
   return unsampled;
 };
