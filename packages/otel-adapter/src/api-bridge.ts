@@ -147,13 +147,13 @@ function toTraceContext(spanContext: SpanContext | undefined): TraceContext | un
   const { traceId, spanId } = spanContext;
   if (typeof traceId !== 'string' || typeof spanId !== 'string') return undefined;
   if (!isValidHexId(traceId, 32) || !isValidHexId(spanId, 16)) return undefined;
-  const traceState = toTraceState(spanContext.traceState);
+  // An undefined traceState is the empty one, as TraceContext reads it: no spread per context.
   return new TraceContext({
     traceId,
     spanId,
     traceFlags: typeof spanContext.traceFlags === 'number' ? spanContext.traceFlags & 0xff : 0,
     isRemote: spanContext.isRemote === true,
-    ...(traceState === undefined ? {} : { traceState }),
+    traceState: toTraceState(spanContext.traceState),
   });
 }
 
@@ -547,9 +547,9 @@ class BridgeContextManager implements ContextManager {
   }
 }
 
-/** An OpenTelemetry getter as a `@trace` carrier adapter: one small object per extract, no closures. */
+/** An OpenTelemetry getter as a `@trace` carrier adapter, for extract. */
 class GetterAdapter implements CarrierAdapter<unknown> {
-  constructor(private readonly getter: TextMapGetter) {}
+  constructor(readonly getter: TextMapGetter) {}
   get(carrier: unknown, name: string): string | readonly string[] | undefined {
     return this.getter.get(carrier, name);
   }
@@ -559,9 +559,40 @@ class GetterAdapter implements CarrierAdapter<unknown> {
   }
 }
 
+/** An OpenTelemetry setter as a `@trace` carrier adapter, for inject: it reads nothing. */
+class SetterAdapter implements CarrierAdapter<unknown> {
+  constructor(readonly setter: TextMapSetter) {}
+  get(): undefined {
+    return undefined;
+  }
+  set(carrier: unknown, name: string, value: string): void {
+    this.setter.set(carrier, name, value);
+  }
+  keys(): string[] {
+    return [];
+  }
+}
+
 /** `@trace`'s propagators behind OpenTelemetry's `TextMapPropagator` interface. */
 class BridgePropagator implements TextMapPropagator {
+  // Instrumentations pass the same module-level getter and setter on every request: the adapter
+  // of the last one is kept (they hold nothing but it), so a request allocates none.
+  private getterAdapter: GetterAdapter | undefined = undefined;
+  private setterAdapter: SetterAdapter | undefined = undefined;
+
   constructor(private readonly tracer: Tracer) {}
+
+  private adapterFor(getter: TextMapGetter): GetterAdapter {
+    let adapter = this.getterAdapter;
+    if (adapter === undefined || adapter.getter !== getter) this.getterAdapter = adapter = new GetterAdapter(getter);
+    return adapter;
+  }
+
+  private adapterForSetter(setter: TextMapSetter): SetterAdapter {
+    let adapter = this.setterAdapter;
+    if (adapter === undefined || adapter.setter !== setter) this.setterAdapter = adapter = new SetterAdapter(setter);
+    return adapter;
+  }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     try {
@@ -576,12 +607,7 @@ class BridgePropagator implements TextMapPropagator {
         const base = isSpan(source) ? source.context() : source;
         if (merged.ok) source = base.with({ baggage: merged.value });
       }
-      const adapter: CarrierAdapter<unknown> = {
-        get: () => undefined,
-        set: (target, name, value) => setter.set(target, name, value),
-        keys: () => [],
-      };
-      this.tracer.injectContext(source, carrier, adapter);
+      this.tracer.injectContext(source, carrier, this.adapterForSetter(setter));
     } catch {
       // a setter's bug must not reach the instrumented code
     }
@@ -589,7 +615,7 @@ class BridgePropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     try {
-      const extracted = this.tracer.extractContextFromCarrier(carrier, new GetterAdapter(getter));
+      const extracted = this.tracer.extractContextFromCarrier(carrier, this.adapterFor(getter));
       if (!extracted.ok) return context;
       const value = extracted.value;
       let result = traceApi.setSpanContext(context, {

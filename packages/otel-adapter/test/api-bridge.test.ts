@@ -265,6 +265,72 @@ describe('registerOpenTelemetryApi', () => {
     expect(propagation.extract(ROOT_CONTEXT, { traceparent: 'garbage' }, defaultTextMapGetter)).toBe(ROOT_CONTEXT);
   });
 
+  it('propagation uses whichever getter or setter each call passes, and a throwing setter stays inside inject', () => {
+    const span = trace.getTracer('lib').startSpan('client');
+    const active = trace.setSpan(ROOT_CONTEXT, span);
+    const written: string[] = [];
+    const upper = {
+      set: (carrier: Record<string, string>, key: string, value: string) => {
+        written.push(`upper:${key}`);
+        carrier[key.toUpperCase()] = value;
+      },
+    };
+    const plain = {
+      set: (carrier: Record<string, string>, key: string, value: string) => {
+        written.push(`plain:${key}`);
+        carrier[key] = value;
+      },
+    };
+    const first: Record<string, string> = {};
+    const second: Record<string, string> = {};
+    const third: Record<string, string> = {};
+    propagation.inject(active, first, upper);
+    propagation.inject(active, second, plain);
+    propagation.inject(active, third, upper);
+    span.end();
+    const traceparent = `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
+    expect(first).toEqual({ TRACEPARENT: traceparent });
+    expect(second).toEqual({ traceparent });
+    expect(third).toEqual({ TRACEPARENT: traceparent });
+    expect(written).toEqual(['upper:traceparent', 'plain:traceparent', 'upper:traceparent']);
+    const throwing = {
+      set: () => {
+        throw new Error('setter bug');
+      },
+    };
+    expect(() => propagation.inject(active, {}, throwing)).not.toThrow();
+
+    const parentId = '1'.repeat(16);
+    const header = `00-${'a'.repeat(32)}-${parentId}-01`;
+    const fromMap = {
+      get: (carrier: unknown, key: string) => (carrier instanceof Map ? (carrier.get(key) as string | undefined) : undefined),
+      keys: (carrier: unknown) => (carrier instanceof Map ? [...carrier.keys()] : []),
+    };
+    const remoteOf = (incoming: ReturnType<typeof propagation.extract>) => trace.getSpanContext(incoming)?.spanId;
+    expect(remoteOf(propagation.extract(ROOT_CONTEXT, new Map([['traceparent', header]]), fromMap))).toBe(parentId);
+    expect(remoteOf(propagation.extract(ROOT_CONTEXT, { traceparent: header }, defaultTextMapGetter))).toBe(parentId);
+    expect(remoteOf(propagation.extract(ROOT_CONTEXT, new Map([['traceparent', header]]), fromMap))).toBe(parentId);
+    // the plain-object getter finds nothing in a Map, the Map getter nothing in a plain object
+    expect(propagation.extract(ROOT_CONTEXT, new Map([['traceparent', header]]), defaultTextMapGetter)).toBe(ROOT_CONTEXT);
+    expect(propagation.extract(ROOT_CONTEXT, { traceparent: header }, fromMap)).toBe(ROOT_CONTEXT);
+  });
+
+  it('a remote parent or link without a traceState gets the empty one', async () => {
+    const otelTracer = trace.getTracer('lib');
+    const remote = { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1, isRemote: true };
+    const linked = { traceId: 'e'.repeat(32), spanId: 'f'.repeat(16), traceFlags: 0 };
+    otelTracer.startSpan('server', { links: [{ context: linked }] }, trace.setSpanContext(ROOT_CONTEXT, remote)).end();
+    const [server] = await exported();
+    expect(server?.traceId).toBe(remote.traceId);
+    expect(server?.parentSpanId).toBe(remote.spanId);
+    expect(server?.parentIsRemote).toBe(true);
+    expect(server?.traceState.serialize()).toBe('');
+    expect(server?.links).toHaveLength(1);
+    expect(server?.links[0]?.context.traceId).toBe(linked.traceId);
+    expect(server?.links[0]?.context.isRemote).toBe(false);
+    expect(server?.links[0]?.context.traceState.serialize()).toBe('');
+  });
+
   it("samples with @trace's sampler: unsampled spans do not record and are not exported", async () => {
     registration.unregister();
     await tracer.shutdown();

@@ -8,6 +8,8 @@
 //   ... bench:bridge -- --modes none,trace-bridge   only these modes (the ratio needs all three)
 //   ... bench:bridge -- --before <file>   adds trace-bridge-before: the same server with that other
 //       build of the bridge entry (say, main's api-bridge.ts compiled to CommonJS)
+//   ... bench:bridge -- --unsampled   both tracers sample nothing (OTEL_TRACES_SAMPLER=always_off,
+//       @trace's alwaysOff): the floor of instrumentation and context work under any recorder
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +34,7 @@ function textOption(name: string): string | undefined {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 const PROFILE_DIR = textOption('profile');
+const UNSAMPLED = process.argv.includes('--unsampled');
 const BEFORE = textOption('before');
 const MODES_RUN: Mode[] = [
   ...(textOption('modes')?.split(',') ?? MODES).filter((mode): mode is Mode => (MODES as string[]).includes(mode)),
@@ -72,11 +75,18 @@ function ask<T>(child: ChildProcess, message: string): Promise<T> {
 async function startApp(mode: Mode, sinkUrl: string): Promise<{ child: ChildProcess; port: number }> {
   const before = mode === 'trace-bridge-before' && BEFORE !== undefined;
   const child = fork(path.join(__dirname, '../../apps/express-traced.cjs'), [], {
-    env: { ...process.env, BENCH_MODE: before ? 'trace-bridge' : mode, SINK_URL: sinkUrl, BRIDGE_BEFORE: before ? path.resolve(BEFORE) : '' },
+    env: {
+      ...process.env,
+      BENCH_MODE: before ? 'trace-bridge' : mode,
+      SINK_URL: sinkUrl,
+      BRIDGE_BEFORE: before ? path.resolve(BEFORE) : '',
+      ...(UNSAMPLED ? { OTEL_TRACES_SAMPLER: 'always_off' } : {}),
+    },
     // A profile covers the whole server run; its name starts with the mode for the summary script.
     execArgv: [
       ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`]),
       ...(before ? ['--require', path.join(__dirname, 'redirect-bridge.js')] : []),
+      ...(UNSAMPLED && mode !== 'none' && mode !== 'otel-sdk' ? ['--require', path.join(__dirname, 'unsampled-trace.js')] : []),
     ],
     stdio: 'inherit',
   });
@@ -175,7 +185,7 @@ async function main(): Promise<void> {
     express: require('@opentelemetry/instrumentation-express/package.json').version as string,
   };
   console.log(
-    `bridge bench: ${REQUESTS} requests x ${ROUNDS} rounds, ${CONNECTIONS} connections, load average ${loadavg()
+    `bridge bench${UNSAMPLED ? ' (unsampled: no span recorded or exported)' : ''}: ${REQUESTS} requests x ${ROUNDS} rounds, ${CONNECTIONS} connections, load average ${loadavg()
       .map((value) => value.toFixed(2))
       .join(
         ' ',
@@ -222,7 +232,7 @@ async function main(): Promise<void> {
   const traceAdded = (summary[2]?.cpu ?? 0) - base;
   if (BEFORE !== undefined) console.log(`added CPU, @trace bridge before / OpenTelemetry SDK: ${(((summary[3]?.cpu ?? 0) - base) / otelAdded).toFixed(2)}`);
   console.log(
-    `added CPU, @trace bridge / OpenTelemetry SDK: ${(traceAdded / otelAdded).toFixed(2)} (aim <= 0.50); @trace dropped ${summary[2]?.dropped ?? 0} spans`,
+    `added CPU, @trace bridge / OpenTelemetry SDK: ${(traceAdded / otelAdded).toFixed(2)} (${UNSAMPLED ? 'both unsampled' : 'aim <= 0.50'}); @trace dropped ${summary[2]?.dropped ?? 0} spans`,
   );
 }
 

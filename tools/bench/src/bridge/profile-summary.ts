@@ -6,6 +6,10 @@
 //
 // Node's own frames (streams, timers, http parser) count for the nearest package frame that
 // called them; async_hooks frames (AsyncLocalStorage propagation on Node < 22) and GC are their own rows.
+// Except below the two context managers: their wrappers forward to Node's own `on` and to the
+// listeners Node, Express and the instrumentations added, code the untraced server runs too, so
+// Node frames there get a row of their own ("node via <context manager>") rather than swelling
+// the context manager's.
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -25,6 +29,8 @@ interface Profile {
   timeDeltas: number[];
 }
 
+const FORWARDERS = new Set(['@trace/otel-adapter', '@opentelemetry/context-async-hooks']);
+
 /** The package (or bucket) a frame's code belongs to, or `undefined` for Node's own code. */
 function ownerOf(frame: CallFrame): string | undefined {
   const { url, functionName } = frame;
@@ -35,7 +41,8 @@ function ownerOf(frame: CallFrame): string | undefined {
   const workspace = /\/packages\/([^/]+)\//.exec(url);
   if (workspace !== null && !url.includes('node_modules')) return `@trace/${workspace[1]}`;
   const at = url.lastIndexOf('node_modules/');
-  if (at === -1) return url.includes('/apps/') ? 'bench app' : url;
+  // The bench's own preloads (bench:bridge --before, --unsampled) run at start-up only.
+  if (at === -1) return url.includes('/apps/') || url.includes('/tools/bench/dist/') ? 'bench app' : url;
   const rest = url.slice(at + 'node_modules/'.length).split('/');
   const name = rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
   return name;
@@ -60,6 +67,8 @@ function summarise(file: string, top: number): void {
       const up = parent.get(id);
       owner = up === undefined ? 'node (other)' : ownerOfNode(up);
       if (owner === '(root)') owner = 'node (other)';
+      // Natives (no url) such as Reflect.apply stay with the context manager that called them.
+      else if (FORWARDERS.has(owner) && node?.callFrame.url.startsWith('node:')) owner = `node via ${owner}`;
     }
     owners.set(id, owner);
     return owner;
