@@ -220,7 +220,7 @@ export class Span {
   _baggage: Baggage = Baggage.EMPTY;
   /** @internal */
   _extras: SpanExtras | null = null;
-  /** @internal the `traceparent` made by the first inject, kept for the next (null until then, and after the flags change) */
+  /** @internal the `traceparent` made by the first inject, kept for the next; ids are fixed at start, so only a flags change drops it */
   _traceparent: string | null = null;
 
   /** Not for applications: use `tracer.startSpan` or `SpanBuilder`. */
@@ -825,7 +825,6 @@ export class Span {
 
   /** @internal from a validated 32-char hex trace id */
   _setTraceIdFromHex(traceId: string): void {
-    this._traceparent = null;
     this._trace0 = hexToWord(traceId, 0) ?? 0;
     this._trace1 = hexToWord(traceId, 8) ?? 0;
     this._trace2 = hexToWord(traceId, 16) ?? 0;
@@ -834,7 +833,6 @@ export class Span {
 
   /** @internal from a validated 16-char hex span id */
   _setSpanIdFromHex(spanId: string): void {
-    this._traceparent = null;
     this._span0 = hexToWord(spanId, 0) ?? 0;
     this._span1 = hexToWord(spanId, 8) ?? 0;
   }
