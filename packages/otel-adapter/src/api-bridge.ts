@@ -582,13 +582,13 @@ class BridgePropagator implements TextMapPropagator {
 
   constructor(private readonly tracer: Tracer) {}
 
-  private adapterFor(getter: TextMapGetter): GetterAdapter {
+  private getterAdapterFor(getter: TextMapGetter): GetterAdapter {
     let adapter = this.getterAdapter;
     if (adapter === undefined || adapter.getter !== getter) this.getterAdapter = adapter = new GetterAdapter(getter);
     return adapter;
   }
 
-  private adapterForSetter(setter: TextMapSetter): SetterAdapter {
+  private setterAdapterFor(setter: TextMapSetter): SetterAdapter {
     let adapter = this.setterAdapter;
     if (adapter === undefined || adapter.setter !== setter) this.setterAdapter = adapter = new SetterAdapter(setter);
     return adapter;
@@ -607,7 +607,7 @@ class BridgePropagator implements TextMapPropagator {
         const base = isSpan(source) ? source.context() : source;
         if (merged.ok) source = base.with({ baggage: merged.value });
       }
-      this.tracer.injectContext(source, carrier, this.adapterForSetter(setter));
+      this.tracer.injectContext(source, carrier, this.setterAdapterFor(setter));
     } catch {
       // a setter's bug must not reach the instrumented code
     }
@@ -615,7 +615,7 @@ class BridgePropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     try {
-      const extracted = this.tracer.extractContextFromCarrier(carrier, this.adapterFor(getter));
+      const extracted = this.tracer.extractContextFromCarrier(carrier, this.getterAdapterFor(getter));
       if (!extracted.ok) return context;
       const value = extracted.value;
       let result = traceApi.setSpanContext(context, {
