@@ -26,11 +26,13 @@ if (mode === 'otel-sdk') {
   api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   flush = () => provider.forceFlush();
 } else if (mode === 'trace-bridge') {
-  const { Tracer } = require('@trace/core');
+  const { Tracer, alwaysOff } = require('@trace/core');
   const { OtlpExporter } = require('@trace/exporter-otlp');
   const { createServiceResource } = require('@trace/otel-adapter');
   const { registerOpenTelemetryApi } = require('@trace/otel-adapter/api-bridge');
-  const tracer = new Tracer({ serviceName: 'bench-express', exportSettings: { maxQueueSize: 16384 } });
+  // bench:bridge --unsampled: sample nothing, as the SDK's side does under OTEL_TRACES_SAMPLER=always_off.
+  const sampler = process.env.OTEL_TRACES_SAMPLER === 'always_off' ? alwaysOff() : undefined;
+  const tracer = new Tracer({ serviceName: 'bench-express', exportSettings: { maxQueueSize: 16384 }, ...(sampler === undefined ? {} : { sampler }) });
   tracer.addExporter(new OtlpExporter({ endpoint: sink, format: 'otlp_http_protobuf', resource: createServiceResource('bench-express', '1.0.0') }));
   registerOpenTelemetryApi(tracer);
   flush = () => tracer.flush();

@@ -8,8 +8,8 @@
 //   ... bench:bridge -- --modes none,trace-bridge   only these modes (the ratio needs all three)
 //   ... bench:bridge -- --before <file>   adds trace-bridge-before: the same server with that other
 //       build of the bridge entry (say, main's api-bridge.ts compiled to CommonJS)
-//   ... bench:bridge -- --unsampled   both tracers sample nothing (OTEL_TRACES_SAMPLER=always_off,
-//       @trace's alwaysOff): the floor of instrumentation and context work under any recorder
+//   ... bench:bridge -- --unsampled   both tracers sample nothing (OTEL_TRACES_SAMPLER=always_off, which
+//       the app maps to @trace's alwaysOff): the floor of instrumentation and context work under any recorder
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -86,7 +86,6 @@ async function startApp(mode: Mode, sinkUrl: string): Promise<{ child: ChildProc
     execArgv: [
       ...(PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`]),
       ...(before ? ['--require', path.join(__dirname, 'redirect-bridge.js')] : []),
-      ...(UNSAMPLED && mode !== 'none' && mode !== 'otel-sdk' ? ['--require', path.join(__dirname, 'unsampled-trace.js')] : []),
     ],
     stdio: 'inherit',
   });

@@ -41,7 +41,7 @@ function ownerOf(frame: CallFrame): string | undefined {
   const workspace = /\/packages\/([^/]+)\//.exec(url);
   if (workspace !== null && !url.includes('node_modules')) return `@trace/${workspace[1]}`;
   const at = url.lastIndexOf('node_modules/');
-  // The bench's own preloads (bench:bridge --before, --unsampled) run at start-up only.
+  // The bench's own preload (bench:bridge --before) runs at start-up only.
   if (at === -1) return url.includes('/apps/') || url.includes('/tools/bench/dist/') ? 'bench app' : url;
   const rest = url.slice(at + 'node_modules/'.length).split('/');
   const name = rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);

@@ -1,3 +1,12 @@
+// W7: end to end over loopback, in CPU time. Each side starts spans (the W1 body), finishes them,
+// and flushes its batch pipeline through a real exporter and HTTP client to a listener of its own
+// in the receiver process (see receiver/child.ts); the timed part ends when the flush resolves.
+// The receiver runs in another process, so the bench's CPU clock holds only what the tracing
+// side spends, and it decodes every body, so each sample is checked against the spans made.
+//   W7-otlp    OTLP/HTTP protobuf on both sides (the main row)
+//   W7-zipkin  Zipkin v2 JSON on both sides
+//   W7-jaeger  @trace's Jaeger Thrift against OTel's OTLP/HTTP protobuf: OpenTelemetry JS 3.x
+//              ships no Jaeger exporter, and OTLP protobuf is what it offers Jaeger users instead
 import type { SpanExporter as OtelSpanExporter } from '@opentelemetry/sdk-trace';
 import { type SpanExporter, Tracer } from '@trace/core';
 import { SERVICE_NAME } from '../fixtures.js';
@@ -5,8 +14,8 @@ import { loadModule } from '../optional.js';
 import { startReceiverProcess } from '../receiver/client.js';
 import type { WireFormat } from '../receiver/span-counts.js';
 import { createOtelSide } from '../setup-otel.js';
-import { w1Otel, w1Trace } from './spans.js';
 import { type Implementation, type TimedWorkload, Unavailable } from '../workload.js';
+import { w1Otel, w1Trace } from './spans.js';
 
 type TraceWire = 'otlp' | 'zipkin' | 'jaeger';
 type OtelWire = 'otlp' | 'zipkin';

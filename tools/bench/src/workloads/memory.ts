@@ -15,8 +15,8 @@ import { createOtelSide } from '../setup-otel.js';
 import type { MemoryReading, MemoryWorkload, Side } from '../workload.js';
 import { Tracer as TraceTracer } from '@trace/core';
 import { SERVICE_NAME } from '../fixtures.js';
+import { OPERATION } from './spans.js';
 
-const OPERATION = 'GET /api/users/:id';
 // The same bounded pipeline on both sides (OTel's default queue); spans leave it in batches.
 const QUEUE_SIZE = 2048;
 const BATCH_SIZE = 512;

@@ -67,6 +67,7 @@ function extractOtel(carrier: Headers, n: number): number {
 
 interface Fixture {
   tracer: Tracer;
+  otelTracer: ReturnType<typeof createOtelSide>['tracer'];
   traceSpan: Span;
   otelContext: Context;
   carrier: Headers;
@@ -87,7 +88,7 @@ function fixture(withBaggage: boolean): Fixture {
     ctx = propagation.setBaggage(ctx, propagation.createBaggage(entries));
   }
   const carrier: Headers = withBaggage ? { traceparent: TRACEPARENT, baggage: BAGGAGE } : { traceparent: TRACEPARENT };
-  return { tracer: t.tracer, traceSpan, otelContext: ctx, carrier, expected: carrier };
+  return { tracer: t.tracer, otelTracer: o.tracer, traceSpan, otelContext: ctx, carrier, expected: carrier };
 }
 
 /** Checks an injected carrier: a traceparent for the span, and the baggage when there is some. */
@@ -138,16 +139,19 @@ function injectWorkload(id: string, withBaggage: boolean): TimedWorkload {
 // span carries hex ids from its start; these rows time the first inject of fresh spans, made
 // (untimed) before each sample, so that cost is shown too.
 
-/** `count` fresh spans (not ended: they are only injected) and, for OTel, a context per span. */
-function freshSpans(f: Fixture, otelTracer: ReturnType<typeof createOtelSide>['tracer'], count: number): { trace: Span[]; otel: Context[] } {
-  const trace: Span[] = new Array(count);
-  const otel: Context[] = new Array(count);
+/** `count` fresh @trace spans, not ended: they are only injected. */
+function freshTraceSpans(f: Fixture, count: number): Span[] {
+  const spans: Span[] = new Array(count);
+  for (let i = 0; i < count; i++) spans[i] = f.tracer.startSpan('client call');
+  return spans;
+}
+
+/** `count` contexts, each holding a fresh OTel span. */
+function freshOtelContexts(f: Fixture, count: number): Context[] {
+  const contexts: Context[] = new Array(count);
   const active = otelContext.active();
-  for (let i = 0; i < count; i++) {
-    trace[i] = f.tracer.startSpan('client call');
-    otel[i] = otelTrace.setSpan(active, otelTracer.startSpan('client call'));
-  }
-  return { trace, otel };
+  for (let i = 0; i < count; i++) contexts[i] = otelTrace.setSpan(active, f.otelTracer.startSpan('client call'));
+  return contexts;
 }
 
 function injectEachTrace(tracer: Tracer, spans: readonly Span[]): Headers {
@@ -177,29 +181,28 @@ export const w5TraceparentInjectFirst: TimedWorkload = {
   opsPerSample: 50_000,
   async setup(n) {
     const f = fixture(false);
-    const o = createOtelSide({ maxQueueSize: 1024 });
-    let spans = freshSpans(f, o.tracer, 0);
+    let traceSpans: Span[] = [];
+    let otelContexts: Context[] = [];
     let traceOut: Headers = {};
     let otelOut: Headers = {};
-    const lastOtelSpanId = () => otelTrace.getSpanContext(spans.otel[spans.otel.length - 1] as Context)?.spanId ?? '?';
     return {
       trace: {
         prepare: () => {
-          spans = freshSpans(f, o.tracer, n);
+          traceSpans = freshTraceSpans(f, n);
         },
         run: () => {
-          traceOut = injectEachTrace(f.tracer, spans.trace);
+          traceOut = injectEachTrace(f.tracer, traceSpans);
         },
-        verify: async () => checkInjected('trace', traceOut, (spans.trace[spans.trace.length - 1] as Span).spanId, false),
+        verify: async () => checkInjected('trace', traceOut, (traceSpans[n - 1] as Span).spanId, false),
       },
       otel: {
         prepare: () => {
-          spans = freshSpans(f, o.tracer, n);
+          otelContexts = freshOtelContexts(f, n);
         },
         run: () => {
-          otelOut = injectEachOtel(spans.otel);
+          otelOut = injectEachOtel(otelContexts);
         },
-        verify: async () => checkInjected('otel', otelOut, lastOtelSpanId(), false),
+        verify: async () => checkInjected('otel', otelOut, otelTrace.getSpanContext(otelContexts[n - 1] as Context)?.spanId ?? '?', false),
       },
     };
   },
@@ -218,7 +221,6 @@ export const tTraceparentKept: TimedWorkload = {
   opsPerSample: 50_000,
   async setup(n) {
     const f = fixture(false);
-    const o = createOtelSide({ maxQueueSize: 1024 });
     let fresh: Span[] = [];
     let keptOut: Headers = {};
     let freshOut: Headers = {};
@@ -231,7 +233,7 @@ export const tTraceparentKept: TimedWorkload = {
       },
       otel: {
         prepare: () => {
-          fresh = freshSpans(f, o.tracer, n).trace;
+          fresh = freshTraceSpans(f, n);
         },
         run: () => {
           freshOut = injectEachTrace(f.tracer, fresh);
