@@ -2,6 +2,8 @@
 //   none          no tracing at all (the baseline)
 //   otel-sdk      OpenTelemetry SDK: BatchSpanProcessor + OTLP/HTTP protobuf exporter
 //   trace-bridge  @trace behind @opentelemetry/api: OTLP/HTTP protobuf exporter
+//   api-noop      the instrumentations with no tracer registered: @opentelemetry/api's no-op
+//                 spans, the floor of what the instrumentations cost under any tracer
 // Both traced modes run the same OpenTelemetry HTTP and Express instrumentations and send to
 // SINK_URL. The parent asks for CPU figures over IPC.
 'use strict';
@@ -37,7 +39,7 @@ if (mode === 'otel-sdk') {
   registerOpenTelemetryApi(tracer);
   flush = () => tracer.flush();
   dropped = () => tracer.getExportStats().reduce((sum, stats) => sum + stats.dropped, 0);
-} else if (mode !== 'none') {
+} else if (mode !== 'none' && mode !== 'api-noop') {
   throw new Error(`unknown BENCH_MODE ${mode}`);
 }
 

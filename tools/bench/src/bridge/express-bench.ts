@@ -5,7 +5,9 @@
 //
 //   pnpm --filter @trace-tools/bench bench:bridge [-- --requests 20000 --connections 16 --rounds 2]
 //   ... bench:bridge -- --profile <dir>   writes one V8 CPU profile per server run into <dir>
-//   ... bench:bridge -- --modes none,trace-bridge   only these modes (the ratio needs all three)
+//   ... bench:bridge -- --modes none,trace-bridge   only these modes (the ratio needs all three);
+//       api-noop, run only when named, registers the instrumentations with no tracer: the floor
+//       they cost over @opentelemetry/api's no-op spans, whatever records them
 //   ... bench:bridge -- --before <file>   adds trace-bridge-before: the same server with that other
 //       build of the bridge entry (say, main's api-bridge.ts compiled to CommonJS)
 //   ... bench:bridge -- --unsampled   both tracers sample nothing (OTEL_TRACES_SAMPLER=always_off, which
@@ -16,8 +18,10 @@ import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 
-type Mode = 'none' | 'otel-sdk' | 'trace-bridge' | 'trace-bridge-before';
+type Mode = 'none' | 'otel-sdk' | 'trace-bridge' | 'trace-bridge-before' | 'api-noop';
 const MODES: Mode[] = ['none', 'otel-sdk', 'trace-bridge'];
+/** Run only when --modes names it: the instrumentations over @opentelemetry/api's no-op tracer. */
+const EXTRA_MODES: Mode[] = ['api-noop'];
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -37,7 +41,7 @@ const PROFILE_DIR = textOption('profile');
 const UNSAMPLED = process.argv.includes('--unsampled');
 const BEFORE = textOption('before');
 const MODES_RUN: Mode[] = [
-  ...(textOption('modes')?.split(',') ?? MODES).filter((mode): mode is Mode => (MODES as string[]).includes(mode)),
+  ...(textOption('modes')?.split(',') ?? MODES).filter((mode): mode is Mode => ([...MODES, ...EXTRA_MODES] as string[]).includes(mode)),
   ...(BEFORE === undefined ? [] : (['trace-bridge-before'] as Mode[])),
 ];
 
