@@ -3,22 +3,80 @@
 import { AsyncLocalStorage } from './platform.js';
 import type { Span } from './span.js';
 
-const STORAGE_KEY = Symbol.for('@trace/core.currentSpanStorage');
+// ".v2": the store may be a SpanWithAttachment since then, which a copy of an older version would
+// take for a span; with its own key, such a copy keeps its own current span instead.
+const STORAGE_KEY = Symbol.for('@trace/core.currentSpanStorage.v2');
+const ATTACHMENT_CLASS_KEY = Symbol.for('@trace/core.SpanWithAttachment');
 const OBSERVERS_KEY = Symbol.for('@trace/core.spanObservers');
 
-type GlobalSlots = { [STORAGE_KEY]?: AsyncLocalStorage<Span>; [OBSERVERS_KEY]?: SpanObserver[] };
+/**
+ * The store when a bridge to another tracing API attached its own context to the current span:
+ * one storage carries both, so the bridge costs no second AsyncLocalStorage switch per scope.
+ */
+class SpanWithAttachment {
+  constructor(
+    readonly span: Span | undefined,
+    readonly attachment: object,
+  ) {}
+}
 
-// Both are found (or made) on first use, not at import: importing the package runs nothing.
-let storage: AsyncLocalStorage<Span> | undefined;
+/** What the storage holds: the current span, or the current span and a bridge's attachment. */
+export type SpanStore = Span | SpanWithAttachment;
+
+type GlobalSlots = {
+  [STORAGE_KEY]?: AsyncLocalStorage<SpanStore>;
+  [OBSERVERS_KEY]?: SpanObserver[];
+  [ATTACHMENT_CLASS_KEY]?: typeof SpanWithAttachment;
+};
+
+// Found (or made) on first use, not at import: importing the package runs nothing.
+let storage: AsyncLocalStorage<SpanStore> | undefined;
 let observers: SpanObserver[] | undefined;
+// The class every copy of the package uses, so `instanceof` holds across copies.
+let Attached: typeof SpanWithAttachment | undefined;
 
 /** @internal The storage whose store is the current span, shared by every copy of the package. */
-export function spanStorage(): AsyncLocalStorage<Span> {
+export function spanStorage(): AsyncLocalStorage<SpanStore> {
   if (storage === undefined) {
     const slots = globalThis as GlobalSlots;
-    storage = slots[STORAGE_KEY] ??= new AsyncLocalStorage<Span>();
+    storage = slots[STORAGE_KEY] ??= new AsyncLocalStorage<SpanStore>();
+    Attached = slots[ATTACHMENT_CLASS_KEY] ??= SpanWithAttachment;
   }
   return storage;
+}
+
+/** @internal The span a store holds. */
+export function spanIn(store: SpanStore | undefined): Span | undefined {
+  return store instanceof (Attached as typeof SpanWithAttachment) ? store.span : store;
+}
+
+/**
+ * @internal What to store to make `span` current in place of `store`: an attachment stays with
+ * the spans made current inside its scope, so the bridge that made it still finds it there.
+ */
+export function storeFor(store: SpanStore | undefined, span: Span | undefined): SpanStore | undefined {
+  return store instanceof (Attached as typeof SpanWithAttachment) ? new (Attached as typeof SpanWithAttachment)(span, store.attachment) : span;
+}
+
+function applyTo<T>(fn: (...args: never[]) => T, thisArg: unknown, args: ArrayLike<unknown> | undefined): T {
+  return fn.apply(thisArg, (args ?? []) as never[]);
+}
+
+/**
+ * For bridges to other tracing APIs: runs `fn` (with `thisArg` and `args`) with `span` current
+ * (none when `undefined`) and `attachment` carried beside it through the same async storage.
+ * Spans `@trace` code makes current inside keep the attachment; {@link currentAttachment} reads it.
+ */
+export function runWithAttachment<T>(span: Span | undefined, attachment: object, fn: (...args: never[]) => T, thisArg?: unknown, args?: ArrayLike<unknown>): T {
+  const current = spanStorage();
+  if (span !== undefined && spanObservers().length !== 0) notifyActivate(span);
+  return current.run(new (Attached as typeof SpanWithAttachment)(span, attachment), applyTo, fn, thisArg, args) as T;
+}
+
+/** The attachment of the innermost {@link runWithAttachment} scope around this code, if any. */
+export function currentAttachment(): object | undefined {
+  const store = spanStorage().getStore();
+  return store instanceof (Attached as typeof SpanWithAttachment) ? store.attachment : undefined;
 }
 
 /** @internal Every registered observer, shared by every copy of the package. */

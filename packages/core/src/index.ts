@@ -27,7 +27,7 @@ export {
   type StartSpanOptions,
   type NamedExportStats,
 } from './tracer.js';
-export { registerSpanObserver, type SpanObserver, suppressTracing, isTracingSuppressed } from './context-storage.js';
+export { registerSpanObserver, type SpanObserver, suppressTracing, isTracingSuppressed, runWithAttachment, currentAttachment } from './context-storage.js';
 export {
   TraceContext,
   isTraceContext,

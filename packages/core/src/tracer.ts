@@ -2,7 +2,7 @@
 // keeps the current span across async code, and feeds finished spans to its export pipelines.
 import type { TagValue } from './attributes.js';
 import type { CarrierAdapter } from './carrier.js';
-import { type SpanObserver, notifyActivate, notifyStart, spanObservers, spanStorage } from './context-storage.js';
+import { type SpanObserver, type SpanStore, notifyActivate, notifyStart, spanIn, spanObservers, spanStorage, storeFor } from './context-storage.js';
 import { ExportPipeline, type ExportSettings, type FlushResult, resolveExportSettings } from './export/export-pipeline.js';
 import type { ExportStats, SpanExporter } from './export/exporter.js';
 import { randomWord } from './ids.js';
@@ -119,7 +119,7 @@ export class Tracer implements SpanOwner {
    * neither (or `parent: null`) it starts a new trace.
    */
   startSpan(operation: string, options?: StartSpanOptions): Span {
-    const parent = options?.parent === undefined ? this.currentSpans.getStore() : options.parent;
+    const parent = options?.parent === undefined ? spanIn(this.currentSpans.getStore()) : options.parent;
     if (parent === null || parent === undefined) return this.createSpan(operation, undefined, undefined, undefined, options);
     if (isSpan(parent)) return this.createSpan(operation, undefined, parent, undefined, options);
     return this.createSpan(operation, undefined, undefined, parent, options);
@@ -299,7 +299,7 @@ export class Tracer implements SpanOwner {
   /** Makes `span` current for the rest of this synchronous run and the async work it starts. */
   setCurrentSpan(span: Span): void {
     if (!isSpan(span)) return;
-    this.currentSpans.enterWith(span);
+    this.currentSpans.enterWith(storeFor(this.currentSpans.getStore(), span) as SpanStore);
     if (this.observers.length !== 0) notifyActivate(span);
   }
 
@@ -309,22 +309,23 @@ export class Tracer implements SpanOwner {
    * context outlives the request that set it).
    */
   clearCurrentSpan(): void {
-    if (this.currentSpans.getStore() !== undefined) this.currentSpans.enterWith(undefined as unknown as Span);
+    const store = this.currentSpans.getStore();
+    if (spanIn(store) !== undefined) this.currentSpans.enterWith(storeFor(store, undefined) as SpanStore);
   }
 
   getCurrentSpan(): Span | undefined {
-    return this.currentSpans.getStore();
+    return spanIn(this.currentSpans.getStore());
   }
 
   /** Runs `fn` with `span` current; the span is not finished. */
   runWithSpan<T>(span: Span, fn: (span: Span) => T): T {
     if (this.observers.length !== 0) notifyActivate(span);
-    return this.currentSpans.run(span, fn, span);
+    return this.currentSpans.run(storeFor(this.currentSpans.getStore(), span) as SpanStore, fn, span);
   }
 
   /** Runs `fn` with no current span, so spans it starts without a parent begin new traces. */
   runWithoutSpan<T>(fn: () => T): T {
-    return this.currentSpans.run(undefined as unknown as Span, fn);
+    return this.currentSpans.run(storeFor(this.currentSpans.getStore(), undefined) as SpanStore, fn);
   }
 
   /**
@@ -347,7 +348,7 @@ export class Tracer implements SpanOwner {
     if (this.observers.length !== 0) notifyActivate(span);
     let result: T;
     try {
-      result = this.currentSpans.run(span, fn, span);
+      result = this.currentSpans.run(storeFor(this.currentSpans.getStore(), span) as SpanStore, fn, span);
     } catch (error) {
       span.recordException(error);
       this.finishSpan(span);
@@ -435,7 +436,7 @@ type GlobalTracerSlot = { [GLOBAL_TRACER_KEY]?: Tracer };
 
 /** The current span of whichever tracer made it, or `undefined` (no tracer is created). */
 export function getCurrentSpan(): Span | undefined {
-  return spanStorage().getStore();
+  return spanIn(spanStorage().getStore());
 }
 
 /** The process-wide tracer; created with defaults on first use. */

@@ -8,7 +8,7 @@ type Slot = Record<symbol, unknown[] | undefined>;
 describe('importing @trace/core', () => {
   it('runs nothing; the span-shape keeper is made by the first Tracer, once', () => {
     expect((globalThis as Slot)[SHAPE_KEEPER]).toBeUndefined();
-    expect((globalThis as Slot)[Symbol.for('@trace/core.currentSpanStorage')]).toBeUndefined();
+    expect((globalThis as Slot)[Symbol.for('@trace/core.currentSpanStorage.v2')]).toBeUndefined();
     expect((globalThis as Slot)[Symbol.for('@trace/core.spanObservers')]).toBeUndefined();
     new Tracer({ serviceName: 'first' });
     const kept = (globalThis as Slot)[SHAPE_KEEPER];
@@ -21,7 +21,7 @@ describe('importing @trace/core', () => {
     const tracer = new Tracer();
     const span = tracer.startSpan('current');
     tracer.runWithSpan(span, () => {
-      const shared = (globalThis as Record<symbol, { getStore(): unknown } | undefined>)[Symbol.for('@trace/core.currentSpanStorage')];
+      const shared = (globalThis as Record<symbol, { getStore(): unknown } | undefined>)[Symbol.for('@trace/core.currentSpanStorage.v2')];
       expect(shared?.getStore()).toBe(span);
     });
   });

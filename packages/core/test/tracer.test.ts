@@ -8,8 +8,12 @@ import {
   Tracer,
   alwaysOff,
   alwaysOn,
+  currentAttachment,
+  getCurrentSpan,
   globalTracer,
   parentBased,
+  registerSpanObserver,
+  runWithAttachment,
   setGlobalTracer,
   traceChildSpan,
   traceIdRatio,
@@ -428,6 +432,75 @@ describe('current span across async code', () => {
       await Promise.resolve();
       expect(tracer.getCurrentSpan()).toBe(span);
     })();
+  });
+
+  describe('a bridge attachment beside the current span', () => {
+    const attachment = { bridge: 'other-api' };
+
+    it('is current with its span through async work, and gone outside', async () => {
+      const { tracer } = tracerWithMemory();
+      const span = tracer.startSpan('bridged');
+      const seen = await runWithAttachment(span, attachment, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return [currentAttachment(), tracer.getCurrentSpan(), getCurrentSpan(), tracer.startSpan('child').parentSpanId];
+      });
+      expect(seen).toEqual([attachment, span, span, span.spanId]);
+      expect(currentAttachment()).toBeUndefined();
+      expect(tracer.getCurrentSpan()).toBeUndefined();
+    });
+
+    it('stays with the spans @trace makes current inside, which read as plain spans', () => {
+      const { tracer } = tracerWithMemory();
+      const outer = tracer.startSpan('outer');
+      runWithAttachment(outer, attachment, () => {
+        tracer.withSpan('inner', (inner) => {
+          expect(currentAttachment()).toBe(attachment);
+          expect(tracer.getCurrentSpan()).toBe(inner);
+          expect(inner.parentSpanId).toBe(outer.spanId);
+        });
+        tracer.runWithoutSpan(() => {
+          expect(currentAttachment()).toBe(attachment);
+          expect(tracer.getCurrentSpan()).toBeUndefined();
+          expect(tracer.startSpan('root').parentSpanId).toBe('');
+        });
+        const manual = tracer.startSpan('manual');
+        tracer.setCurrentSpan(manual);
+        expect(tracer.getCurrentSpan()).toBe(manual);
+        expect(currentAttachment()).toBe(attachment);
+        tracer.clearCurrentSpan();
+        expect(tracer.getCurrentSpan()).toBeUndefined();
+        expect(currentAttachment()).toBe(attachment);
+      });
+    });
+
+    it('with no span runs with none current; the function gets its this and arguments', () => {
+      const { tracer } = tracerWithMemory();
+      tracer.withSpan('outside', () => {
+        const self = { name: 'receiver' };
+        const result = runWithAttachment(
+          undefined,
+          attachment,
+          function (this: typeof self, a: number, b: number) {
+            return [this.name, a + b, tracer.getCurrentSpan(), currentAttachment()];
+          },
+          self,
+          [2, 3],
+        );
+        expect(result).toEqual(['receiver', 5, undefined, attachment]);
+      });
+    });
+
+    it('tells span observers the span became current', () => {
+      const { tracer } = tracerWithMemory();
+      const activated: string[] = [];
+      const remove = registerSpanObserver({ onActivate: (span) => activated.push(span.operationName) });
+      try {
+        runWithAttachment(tracer.startSpan('observed'), attachment, () => undefined);
+      } finally {
+        remove();
+      }
+      expect(activated).toEqual(['observed']);
+    });
   });
 
   it('withSpan finishes on return, throw and rejection, recording the error', async () => {
