@@ -10,7 +10,6 @@
 // One current span: the bridge's context manager keeps the OpenTelemetry context of each
 // `context.with` and the `@trace` span that was current when it began; when `@trace` code made
 // another span current inside, that span is what OpenTelemetry sees as active.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type {
@@ -44,7 +43,9 @@ import {
   TraceState,
   type Tracer,
   isSpan,
+  currentAttachment,
   isTracingSuppressed,
+  runWithAttachment,
   isValidHexId,
   suppressTracing,
 } from '@trace/core';
@@ -476,24 +477,22 @@ function bindFunction(manager: BridgeContextManager, context: Context, fn: Liste
   }
 }
 
-function callIn(tracer: Tracer, span: Span | undefined, fn: Listener, thisArg: unknown, args: ArrayLike<unknown>): unknown {
-  const call = (): unknown => fn.apply(thisArg, args as unknown[]);
-  return span === undefined ? tracer.runWithoutSpan(call) : tracer.runWithSpan(span, call);
+function currentEntry(): ActiveEntry | undefined {
+  const attachment = currentAttachment();
+  return attachment instanceof ActiveEntry ? attachment : undefined;
 }
 
-function callSuppressed(tracer: Tracer, span: Span | undefined, fn: Listener, thisArg: unknown, args: ArrayLike<unknown>): unknown {
-  return suppressTracing(() => callIn(tracer, span, fn, thisArg, args));
-}
-
-/** OpenTelemetry's context manager over `@trace`'s current span. */
+/**
+ * OpenTelemetry's context manager over `@trace`'s current span. Each context it makes active
+ * rides in `@trace`'s own current-span storage, attached to the span: one storage switch per
+ * `context.with`, and `@trace` code inside sees the same current span.
+ */
 class BridgeContextManager implements ContextManager {
-  private readonly storage = new AsyncLocalStorage<ActiveEntry>();
-
   constructor(private readonly tracer: Tracer) {}
 
   active(): Context {
-    if (isTracingSuppressed()) return (this.storage.getStore()?.context ?? ROOT_CONTEXT).setValue(OTEL_SUPPRESS_TRACING, true);
-    const entry = this.storage.getStore();
+    if (isTracingSuppressed()) return (currentEntry()?.context ?? ROOT_CONTEXT).setValue(OTEL_SUPPRESS_TRACING, true);
+    const entry = currentEntry();
     const current = this.tracer.getCurrentSpan();
     if (entry !== undefined && entry.span === current) return entry.context;
     if (entry === undefined && current === undefined) return ROOT_CONTEXT;
@@ -510,8 +509,9 @@ class BridgeContextManager implements ContextManager {
   run(context: Context, fn: Listener, thisArg: unknown, args: ArrayLike<unknown>): unknown {
     const otelSpan = traceApi.getSpan(context);
     const span = isBridgeSpan(otelSpan) ? otelSpan.span : undefined;
-    const call = context.getValue(OTEL_SUPPRESS_TRACING) === true ? callSuppressed : callIn;
-    return this.storage.run(new ActiveEntry(context, span), call, this.tracer, span, fn, thisArg, args);
+    const entry = new ActiveEntry(context, span);
+    if (context.getValue(OTEL_SUPPRESS_TRACING) === true) return suppressTracing(() => runWithAttachment(span, entry, fn, thisArg, args));
+    return runWithAttachment(span, entry, fn, thisArg, args);
   }
 
   bind<T>(context: Context, target: T): T {
