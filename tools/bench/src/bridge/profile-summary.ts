@@ -9,7 +9,8 @@
 // Except below the two context managers: their wrappers forward to Node's own `on` and to the
 // listeners Node, Express and the instrumentations added, code the untraced server runs too, so
 // Node frames there get a row of their own ("node via <context manager>") rather than swelling
-// the context manager's.
+// the context manager's. The bridge's callbacks run through @trace/core's runWithAttachment, so
+// Node frames that core's applyTo calls count as the bridge's forwarding too.
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -30,6 +31,14 @@ interface Profile {
 }
 
 const FORWARDERS = new Set(['@trace/otel-adapter', '@opentelemetry/context-async-hooks']);
+
+/** The context manager a frame forwards calls for, if it is one of their wrappers. */
+function forwarderOf(frame: CallFrame | undefined, owner: string): string | undefined {
+  if (FORWARDERS.has(owner)) return owner;
+  // The bridge runs each context's callback through core's runWithAttachment, which calls it here.
+  if (owner === '@trace/core' && frame?.functionName === 'applyTo' && frame.url.endsWith('context-storage.js')) return '@trace/otel-adapter';
+  return undefined;
+}
 
 /** The package (or bucket) a frame's code belongs to, or `undefined` for Node's own code. */
 function ownerOf(frame: CallFrame): string | undefined {
@@ -66,9 +75,10 @@ function summarise(file: string, top: number): void {
     if (owner === undefined) {
       const up = parent.get(id);
       owner = up === undefined ? 'node (other)' : ownerOfNode(up);
+      const via = up === undefined ? undefined : forwarderOf(byId.get(up)?.callFrame, owner);
       if (owner === '(root)') owner = 'node (other)';
       // Natives (no url) such as Reflect.apply stay with the context manager that called them.
-      else if (FORWARDERS.has(owner) && node?.callFrame.url.startsWith('node:')) owner = `node via ${owner}`;
+      else if (via !== undefined && node?.callFrame.url.startsWith('node:')) owner = `node via ${via}`;
     }
     owners.set(id, owner);
     return owner;
