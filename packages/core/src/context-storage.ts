@@ -24,22 +24,23 @@ class SpanWithAttachment {
 export type SpanStore = Span | SpanWithAttachment;
 
 type GlobalSlots = {
-  [STORAGE_KEY]?: AsyncLocalStorage<SpanStore>;
+  [STORAGE_KEY]?: AsyncLocalStorage<SpanStore | undefined>;
   [OBSERVERS_KEY]?: SpanObserver[];
   [ATTACHMENT_CLASS_KEY]?: typeof SpanWithAttachment;
 };
 
 // Found (or made) on first use, not at import: importing the package runs nothing.
-let storage: AsyncLocalStorage<SpanStore> | undefined;
+let storage: AsyncLocalStorage<SpanStore | undefined> | undefined;
 let observers: SpanObserver[] | undefined;
-// The class every copy of the package uses, so `instanceof` holds across copies.
-let Attached: typeof SpanWithAttachment | undefined;
+// Becomes the class every copy of the package uses, so `instanceof` holds across copies; until
+// the storage is made, nothing can hold an instance of either.
+let Attached = SpanWithAttachment;
 
 /** @internal The storage whose store is the current span, shared by every copy of the package. */
-export function spanStorage(): AsyncLocalStorage<SpanStore> {
+export function spanStorage(): AsyncLocalStorage<SpanStore | undefined> {
   if (storage === undefined) {
     const slots = globalThis as GlobalSlots;
-    storage = slots[STORAGE_KEY] ??= new AsyncLocalStorage<SpanStore>();
+    storage = slots[STORAGE_KEY] ??= new AsyncLocalStorage<SpanStore | undefined>();
     Attached = slots[ATTACHMENT_CLASS_KEY] ??= SpanWithAttachment;
   }
   return storage;
@@ -47,7 +48,7 @@ export function spanStorage(): AsyncLocalStorage<SpanStore> {
 
 /** @internal The span a store holds. */
 export function spanIn(store: SpanStore | undefined): Span | undefined {
-  return store instanceof (Attached as typeof SpanWithAttachment) ? store.span : store;
+  return store instanceof Attached ? store.span : store;
 }
 
 /**
@@ -55,11 +56,12 @@ export function spanIn(store: SpanStore | undefined): Span | undefined {
  * the spans made current inside its scope, so the bridge that made it still finds it there.
  */
 export function storeFor(store: SpanStore | undefined, span: Span | undefined): SpanStore | undefined {
-  return store instanceof (Attached as typeof SpanWithAttachment) ? new (Attached as typeof SpanWithAttachment)(span, store.attachment) : span;
+  return store instanceof Attached ? new Attached(span, store.attachment) : span;
 }
 
 function applyTo<T>(fn: (...args: never[]) => T, thisArg: unknown, args: ArrayLike<unknown> | undefined): T {
-  return fn.apply(thisArg, (args ?? []) as never[]);
+  // apply takes a missing argument list as none
+  return fn.apply(thisArg, args as never[]);
 }
 
 /**
@@ -70,13 +72,13 @@ function applyTo<T>(fn: (...args: never[]) => T, thisArg: unknown, args: ArrayLi
 export function runWithAttachment<T>(span: Span | undefined, attachment: object, fn: (...args: never[]) => T, thisArg?: unknown, args?: ArrayLike<unknown>): T {
   const current = spanStorage();
   if (span !== undefined && spanObservers().length !== 0) notifyActivate(span);
-  return current.run(new (Attached as typeof SpanWithAttachment)(span, attachment), applyTo, fn, thisArg, args) as T;
+  return current.run(new Attached(span, attachment), applyTo, fn, thisArg, args) as T;
 }
 
 /** The attachment of the innermost {@link runWithAttachment} scope around this code, if any. */
 export function currentAttachment(): object | undefined {
   const store = spanStorage().getStore();
-  return store instanceof (Attached as typeof SpanWithAttachment) ? store.attachment : undefined;
+  return store instanceof Attached ? store.attachment : undefined;
 }
 
 /** @internal Every registered observer, shared by every copy of the package. */

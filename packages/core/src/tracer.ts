@@ -2,7 +2,7 @@
 // keeps the current span across async code, and feeds finished spans to its export pipelines.
 import type { TagValue } from './attributes.js';
 import type { CarrierAdapter } from './carrier.js';
-import { type SpanObserver, type SpanStore, notifyActivate, notifyStart, spanIn, spanObservers, spanStorage, storeFor } from './context-storage.js';
+import { type SpanObserver, notifyActivate, notifyStart, spanIn, spanObservers, spanStorage, storeFor } from './context-storage.js';
 import { ExportPipeline, type ExportSettings, type FlushResult, resolveExportSettings } from './export/export-pipeline.js';
 import type { ExportStats, SpanExporter } from './export/exporter.js';
 import { randomWord } from './ids.js';
@@ -299,7 +299,7 @@ export class Tracer implements SpanOwner {
   /** Makes `span` current for the rest of this synchronous run and the async work it starts. */
   setCurrentSpan(span: Span): void {
     if (!isSpan(span)) return;
-    this.currentSpans.enterWith(storeFor(this.currentSpans.getStore(), span) as SpanStore);
+    this.currentSpans.enterWith(storeFor(this.currentSpans.getStore(), span));
     if (this.observers.length !== 0) notifyActivate(span);
   }
 
@@ -310,7 +310,7 @@ export class Tracer implements SpanOwner {
    */
   clearCurrentSpan(): void {
     const store = this.currentSpans.getStore();
-    if (spanIn(store) !== undefined) this.currentSpans.enterWith(storeFor(store, undefined) as SpanStore);
+    if (spanIn(store) !== undefined) this.currentSpans.enterWith(storeFor(store, undefined));
   }
 
   getCurrentSpan(): Span | undefined {
@@ -320,12 +320,12 @@ export class Tracer implements SpanOwner {
   /** Runs `fn` with `span` current; the span is not finished. */
   runWithSpan<T>(span: Span, fn: (span: Span) => T): T {
     if (this.observers.length !== 0) notifyActivate(span);
-    return this.currentSpans.run(storeFor(this.currentSpans.getStore(), span) as SpanStore, fn, span);
+    return this.currentSpans.run(storeFor(this.currentSpans.getStore(), span), fn, span);
   }
 
   /** Runs `fn` with no current span, so spans it starts without a parent begin new traces. */
   runWithoutSpan<T>(fn: () => T): T {
-    return this.currentSpans.run(storeFor(this.currentSpans.getStore(), undefined) as SpanStore, fn);
+    return this.currentSpans.run(storeFor(this.currentSpans.getStore(), undefined), fn);
   }
 
   /**
@@ -348,7 +348,7 @@ export class Tracer implements SpanOwner {
     if (this.observers.length !== 0) notifyActivate(span);
     let result: T;
     try {
-      result = this.currentSpans.run(storeFor(this.currentSpans.getStore(), span) as SpanStore, fn, span);
+      result = this.currentSpans.run(storeFor(this.currentSpans.getStore(), span), fn, span);
     } catch (error) {
       span.recordException(error);
       this.finishSpan(span);

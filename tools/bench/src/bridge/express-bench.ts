@@ -22,6 +22,7 @@ type Mode = 'none' | 'otel-sdk' | 'trace-bridge' | 'trace-bridge-before' | 'api-
 const MODES: Mode[] = ['none', 'otel-sdk', 'trace-bridge'];
 /** Run only when --modes names it: the instrumentations over @opentelemetry/api's no-op tracer. */
 const EXTRA_MODES: Mode[] = ['api-noop'];
+const KNOWN_MODES: string[] = [...MODES, ...EXTRA_MODES];
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -41,7 +42,7 @@ const PROFILE_DIR = textOption('profile');
 const UNSAMPLED = process.argv.includes('--unsampled');
 const BEFORE = textOption('before');
 const MODES_RUN: Mode[] = [
-  ...(textOption('modes')?.split(',') ?? MODES).filter((mode): mode is Mode => ([...MODES, ...EXTRA_MODES] as string[]).includes(mode)),
+  ...(textOption('modes')?.split(',') ?? MODES).filter((mode): mode is Mode => KNOWN_MODES.includes(mode)),
   ...(BEFORE === undefined ? [] : (['trace-bridge-before'] as Mode[])),
 ];
 
