@@ -38,7 +38,7 @@ if (mode === 'otel-sdk') {
   tracer.addExporter(new OtlpExporter({ endpoint: sink, format: 'otlp_http_protobuf', resource: createServiceResource('bench-express', '1.0.0') }));
   registerOpenTelemetryApi(tracer);
   flush = () => tracer.flush();
-  dropped = () => tracer.getExportStats().reduce((sum, stats) => sum + stats.dropped, 0);
+  dropped = () => tracer.getExportStats().reduce((sum, stats) => sum + stats.droppedSpans + stats.failedSpans, 0);
 } else if (mode !== 'none' && mode !== 'api-noop') {
   throw new Error(`unknown BENCH_MODE ${mode}`);
 }

@@ -236,7 +236,7 @@ async function main(): Promise<void> {
   const traceAdded = (summary[2]?.cpu ?? 0) - base;
   if (BEFORE !== undefined) console.log(`added CPU, @trace bridge before / OpenTelemetry SDK: ${(((summary[3]?.cpu ?? 0) - base) / otelAdded).toFixed(2)}`);
   console.log(
-    `added CPU, @trace bridge / OpenTelemetry SDK: ${(traceAdded / otelAdded).toFixed(2)} (${UNSAMPLED ? 'both unsampled' : 'aim <= 0.50'}); @trace dropped ${summary[2]?.dropped ?? 0} spans`,
+    `added CPU, @trace bridge / OpenTelemetry SDK: ${(traceAdded / otelAdded).toFixed(2)} (${UNSAMPLED ? 'both unsampled' : 'aim <= 0.50'}); @trace lost ${summary[2]?.dropped ?? 0} spans (dropped or failed to export)`,
   );
 }
 
