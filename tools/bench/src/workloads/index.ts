@@ -5,7 +5,7 @@ import { w7Jaeger, w7Otlp, w7Zipkin } from './end-to-end.js';
 import { w6Finished, w6Live } from './memory.js';
 import { tTraceparentKept, w5BaggageExtract, w5BaggageInject, w5TraceparentExtract, w5TraceparentInject, w5TraceparentInjectFirst } from './propagation.js';
 import { w1, w1b, w1c, w8 } from './spans.js';
-import { w9Throughput } from './throughput.js';
+import { w9Throughput, w9ThroughputDefaults, w9ThroughputLongQueues } from './throughput.js';
 import { tDecimal, tLatin1, tLatin1Read, tText } from './tricks.js';
 
 export const WORKLOADS: readonly Workload[] = [
@@ -30,6 +30,8 @@ export const WORKLOADS: readonly Workload[] = [
   w7Zipkin,
   w7Jaeger,
   w9Throughput,
+  w9ThroughputLongQueues,
+  w9ThroughputDefaults,
   tLatin1,
   tLatin1Read,
   tTraceparentKept,

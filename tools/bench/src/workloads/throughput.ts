@@ -8,8 +8,11 @@
 //   - the receiver got every span created (dropped = created - received = 0; both pipelines
 //     drop when their bounded queue is full), and no body failed to parse,
 //   - the final flush finished within its deadline.
-// Both sides run their defaults, with the same bounded pipeline (OTel's defaults: a queue of 2048
-// and batches of 512). A flat-out probe per side gives an upper bound; a bisection over rates
+// The queue's length bounds the rate more than CPU does: a stall of the event loop (a GC pause) or
+// of the receiver leaves rate × stall spans to hold. So W9 runs three ways: W9 gives both sides
+// OTel's defaults, a queue of 2048 and batches of 512; W9-q16k gives both a queue of 16384 (ours
+// by default), batches of 512; W9-defaults runs each side as a user gets it (ours 16384 and
+// 64 MiB, OTel's BatchSpanProcessor 2048). The heap figure shows what a longer queue costs. A flat-out probe per side gives an upper bound; a bisection over rates
 // (geometric midpoints, a fixed number of steps) then finds the highest rate that passes. Steps
 // alternate sides, in alternating order, so both see the same machine. The figure is a lower
 // bound when the machine is busy: a trial the scheduler starved fails and the search goes lower.
@@ -18,7 +21,7 @@
 //                     one event loop: heap peak, loop delay p99, CPU           (counts spans)
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { Tracer } from '@trace/core';
+import { DEFAULT_EXPORT_SETTINGS, Tracer } from '@trace/core';
 import { SERVICE_NAME } from '../fixtures.js';
 import { cpuPerSpanMicros } from '../report.js';
 import { startReceiverProcess } from '../receiver/client.js';
@@ -27,8 +30,10 @@ import type { Side, ThroughputSide, ThroughputTrial, ThroughputWorkload } from '
 import { otelExporter, traceExporter } from './end-to-end.js';
 import { w1Otel, w1Trace } from './spans.js';
 
-const QUEUE_SIZE = 2048;
+/** OTel's BatchSpanProcessor defaults, which W9 gives both sides. */
+const OTEL_DEFAULT_QUEUE_SIZE = 2048;
 const BATCH_SIZE = 512;
+const LONG_QUEUE_SIZE = 16_384;
 /** Most spans created in one event-loop turn, so exports and I/O get turns when the schedule runs behind. */
 const MAX_CHUNK = 256;
 const FLUSH_DEADLINE_MS = 15_000;
@@ -139,12 +144,18 @@ async function trial(pipeline: Pipeline, rate: number | 'flat-out', seconds: num
   };
 }
 
-async function tracePipeline(receiver: Awaited<ReturnType<typeof startReceiverProcess>>): Promise<Pipeline> {
+/** Queue length per side; `undefined` leaves @trace's export settings at their defaults. */
+interface Queues {
+  trace: number | undefined;
+  otel: number;
+}
+
+async function tracePipeline(receiver: Awaited<ReturnType<typeof startReceiverProcess>>, queues: Queues): Promise<Pipeline> {
   const sink = await receiver.open('otlp-protobuf');
   const tracer = new Tracer({
     serviceName: SERVICE_NAME,
     exporters: [traceExporter('otlp', sink.url)],
-    exportSettings: { maxQueueSize: QUEUE_SIZE, batchSize: BATCH_SIZE },
+    ...(queues.trace === undefined ? {} : { exportSettings: { maxQueueSize: queues.trace, batchSize: BATCH_SIZE } }),
   });
   return {
     create: (count) => w1Trace(tracer, count),
@@ -159,9 +170,9 @@ async function tracePipeline(receiver: Awaited<ReturnType<typeof startReceiverPr
   };
 }
 
-async function otelPipeline(receiver: Awaited<ReturnType<typeof startReceiverProcess>>): Promise<Pipeline> {
+async function otelPipeline(receiver: Awaited<ReturnType<typeof startReceiverProcess>>, queueSize: number): Promise<Pipeline> {
   const sink = await receiver.open('otlp-protobuf');
-  const o = createOtelSide({ maxQueueSize: QUEUE_SIZE, maxExportBatchSize: BATCH_SIZE, exporter: otelExporter('otlp', sink.url) });
+  const o = createOtelSide({ maxQueueSize: queueSize, maxExportBatchSize: BATCH_SIZE, exporter: otelExporter('otlp', sink.url) });
   return {
     create: (count) => w1Otel(o.tracer, count),
     flush: () => withDeadline(o.provider.forceFlush(), FLUSH_DEADLINE_MS),
@@ -218,22 +229,42 @@ async function search(pipelines: Record<Side, Pipeline>, seconds: number, log: (
   return out;
 }
 
-export const w9Throughput: ThroughputWorkload = {
-  kind: 'throughput',
-  id: 'W9',
-  title: 'throughput ceiling: W1 spans per second one event loop creates and delivers over OTLP/HTTP protobuf to a receiver process, nothing dropped',
-  async run({ scale, log }) {
-    const seconds = Math.max(0.5, 2 * Math.min(1, scale));
-    const receiver = await startReceiverProcess();
-    const pipelines = {} as Record<Side, Pipeline>;
-    try {
-      pipelines.trace = await tracePipeline(receiver);
-      pipelines.otel = await otelPipeline(receiver);
-      return await search(pipelines, seconds, log);
-    } finally {
-      await pipelines.trace?.close();
-      await pipelines.otel?.close();
-      await receiver.close();
-    }
-  },
-};
+function throughputWorkload(id: string, title: string, queues: Queues): ThroughputWorkload {
+  return {
+    kind: 'throughput',
+    id,
+    title,
+    async run({ scale, log }) {
+      const seconds = Math.max(0.5, 2 * Math.min(1, scale));
+      const receiver = await startReceiverProcess();
+      const pipelines = {} as Record<Side, Pipeline>;
+      try {
+        pipelines.trace = await tracePipeline(receiver, queues);
+        pipelines.otel = await otelPipeline(receiver, queues.otel);
+        return await search(pipelines, seconds, log);
+      } finally {
+        await pipelines.trace?.close();
+        await pipelines.otel?.close();
+        await receiver.close();
+      }
+    },
+  };
+}
+
+const TITLE = 'throughput ceiling: W1 spans per second one event loop creates and delivers over OTLP/HTTP protobuf to a receiver process, nothing dropped';
+
+export const w9Throughput = throughputWorkload('W9', `${TITLE}; both queues ${OTEL_DEFAULT_QUEUE_SIZE}`, {
+  trace: OTEL_DEFAULT_QUEUE_SIZE,
+  otel: OTEL_DEFAULT_QUEUE_SIZE,
+});
+
+export const w9ThroughputLongQueues = throughputWorkload('W9-q16k', `${TITLE}; both queues ${LONG_QUEUE_SIZE}`, {
+  trace: LONG_QUEUE_SIZE,
+  otel: LONG_QUEUE_SIZE,
+});
+
+export const w9ThroughputDefaults = throughputWorkload(
+  'W9-defaults',
+  `${TITLE}; each side's default queue (@trace ${DEFAULT_EXPORT_SETTINGS.maxQueueSize}, OTel ${OTEL_DEFAULT_QUEUE_SIZE})`,
+  { trace: undefined, otel: OTEL_DEFAULT_QUEUE_SIZE },
+);
