@@ -10,7 +10,7 @@
 const mode = process.env.BENCH_MODE;
 const sink = process.env.SINK_URL;
 let flush = async () => {};
-let dropped = () => 0;
+let lost = () => 0;
 
 if (mode === 'otel-sdk') {
   const api = require('@opentelemetry/api');
@@ -38,7 +38,7 @@ if (mode === 'otel-sdk') {
   tracer.addExporter(new OtlpExporter({ endpoint: sink, format: 'otlp_http_protobuf', resource: createServiceResource('bench-express', '1.0.0') }));
   registerOpenTelemetryApi(tracer);
   flush = () => tracer.flush();
-  dropped = () => tracer.getExportStats().reduce((sum, stats) => sum + stats.droppedSpans + stats.failedSpans, 0);
+  lost = () => tracer.getExportStats().reduce((sum, stats) => sum + stats.droppedSpans + stats.failedSpans, 0);
 } else if (mode !== 'none' && mode !== 'api-noop') {
   throw new Error(`unknown BENCH_MODE ${mode}`);
 }
@@ -62,7 +62,7 @@ process.on('message', async (message) => {
   if (message === 'cpu') process.send({ cpu: process.cpuUsage() });
   if (message === 'flush') {
     await flush();
-    process.send({ cpu: process.cpuUsage(), dropped: dropped() });
+    process.send({ cpu: process.cpuUsage(), lost: lost() });
   }
   if (message === 'exit') {
     server.close();

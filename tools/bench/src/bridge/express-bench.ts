@@ -142,7 +142,7 @@ interface Row {
   p99: number;
   cpuPerRequest: number;
   sinkBytes: number;
-  dropped: number;
+  lost: number;
 }
 
 async function measure(mode: Mode): Promise<Row> {
@@ -154,7 +154,7 @@ async function measure(mode: Mode): Promise<Row> {
     const bytesBefore = sink.bytes;
     const before = await ask<{ cpu: NodeJS.CpuUsage }>(app.child, 'cpu');
     const { latencies, seconds } = await load(app.port, REQUESTS, CONNECTIONS);
-    const after = await ask<{ cpu: NodeJS.CpuUsage; dropped: number }>(app.child, 'flush');
+    const after = await ask<{ cpu: NodeJS.CpuUsage; lost: number }>(app.child, 'flush');
     latencies.sort((a, b) => a - b);
     const cpu = after.cpu.user - before.cpu.user + (after.cpu.system - before.cpu.system);
     return {
@@ -164,7 +164,7 @@ async function measure(mode: Mode): Promise<Row> {
       p99: percentile(latencies, 99),
       cpuPerRequest: cpu / REQUESTS,
       sinkBytes: sink.bytes - bytesBefore,
-      dropped: after.dropped,
+      lost: after.lost,
     };
   } finally {
     // The server flushes and exits: wait for the exit, not for a reply.
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
       p99: median(list.map((row) => row.p99)),
       cpu: median(list.map((row) => row.cpuPerRequest)),
       kbPerRequest: median(list.map((row) => row.sinkBytes / REQUESTS / 1024)),
-      dropped: Math.max(...list.map((row) => row.dropped)),
+      lost: Math.max(...list.map((row) => row.lost)),
     };
   });
   const base = summary[0]?.mode === 'none' ? summary[0].cpu : 0;
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
   const traceAdded = (summary[2]?.cpu ?? 0) - base;
   if (BEFORE !== undefined) console.log(`added CPU, @trace bridge before / OpenTelemetry SDK: ${(((summary[3]?.cpu ?? 0) - base) / otelAdded).toFixed(2)}`);
   console.log(
-    `added CPU, @trace bridge / OpenTelemetry SDK: ${(traceAdded / otelAdded).toFixed(2)} (${UNSAMPLED ? 'both unsampled' : 'aim <= 0.50'}); @trace lost ${summary[2]?.dropped ?? 0} spans (dropped or failed to export)`,
+    `added CPU, @trace bridge / OpenTelemetry SDK: ${(traceAdded / otelAdded).toFixed(2)} (${UNSAMPLED ? 'both unsampled' : 'aim <= 0.50'}); @trace lost ${summary[2]?.lost ?? 0} spans (dropped or failed to export)`,
   );
 }
 

@@ -12,10 +12,12 @@
 // of the receiver leaves rate × stall spans to hold. So W9 runs three ways: W9 gives both sides
 // OTel's defaults, a queue of 2048 and batches of 512; W9-q16k gives both a queue of 16384 (ours
 // by default), batches of 512; W9-defaults runs each side as a user gets it (ours 16384 and
-// 64 MiB, OTel's BatchSpanProcessor 2048). The heap figure shows what a longer queue costs. A flat-out probe per side gives an upper bound; a bisection over rates
-// (geometric midpoints, a fixed number of steps) then finds the highest rate that passes. Steps
-// alternate sides, in alternating order, so both see the same machine. The figure is a lower
-// bound when the machine is busy: a trial the scheduler starved fails and the search goes lower.
+// 64 MiB, OTel's BatchSpanProcessor 2048). The heap figure shows what a longer queue costs.
+//
+// A flat-out probe per side gives an upper bound; a bisection over rates (geometric midpoints, a
+// fixed number of steps) then finds the highest rate that passes. Steps alternate sides, in
+// alternating order, so both see the same machine. The figure is a lower bound when the machine
+// is busy: a trial the scheduler starved fails and the search goes lower.
 //
 //   offered rate ──▶ [ W1 spans on a paced schedule ] ──▶ bounded queue ──▶ OTLP/HTTP ──▶ receiver process
 //                     one event loop: heap peak, loop delay p99, CPU           (counts spans)
@@ -33,6 +35,7 @@ import { w1Otel, w1Trace } from './spans.js';
 /** OTel's BatchSpanProcessor defaults, which W9 gives both sides. */
 const OTEL_DEFAULT_QUEUE_SIZE = 2048;
 const BATCH_SIZE = 512;
+/** W9-q16k's length, fixed (not read from our defaults) so the row means the same if they change. */
 const LONG_QUEUE_SIZE = 16_384;
 /** Most spans created in one event-loop turn, so exports and I/O get turns when the schedule runs behind. */
 const MAX_CHUNK = 256;
