@@ -55,12 +55,19 @@ interface Pipeline {
   close(): Promise<void>;
 }
 
+/** Resolves with why `promise` failed (it rejected, or missed the deadline), or undefined. */
 function withDeadline(promise: Promise<unknown>, ms: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`flush did not finish within ${ms} ms`), ms);
   });
-  return Promise.race([promise.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
+  // OTel's exporter rejects a flush that needs more exports at once than its concurrency limit
+  // (a full 16384 queue is 32 batches): that fails the trial, it does not end the workload.
+  const settled = promise.then(
+    () => undefined,
+    (error: unknown) => `flush failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  return Promise.race([settled, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
