@@ -96,13 +96,15 @@ describe('batching', () => {
 });
 
 describe('bounds and drops', () => {
-  it('drops and counts spans past maxQueueSize, in flight included; the app is never blocked', async () => {
+  it('drops and counts spans past maxQueueSize waiting, the batch in flight on top; the app is never blocked', async () => {
     const { exporter, finish, tracer } = setup({ batchSize: 2, maxQueueSize: 4 });
     finish(10);
     await flushMicrotasks();
     const stats = tracer.getExportStats()[0];
-    expect(stats).toMatchObject({ finishedSpans: 10, queuedSpans: 4, droppedSpans: 6 });
-    expect(stats?.lost.queueFull).toBe(6);
+    // 2 left in the first batch (unanswered), 4 wait behind it, 4 are dropped
+    expect(stats).toMatchObject({ finishedSpans: 10, queuedSpans: 6, droppedSpans: 4 });
+    expect(stats?.lost.queueFull).toBe(4);
+    expect((exporter as ControlledExporter).calls[0]?.spans).toHaveLength(2);
     expect(exporter.getStats()).toEqual(Object.fromEntries(Object.entries(stats ?? {}).filter(([key]) => key !== 'exporter')));
     expectIdentity(tracer);
   });
@@ -133,7 +135,8 @@ describe('bounds and drops', () => {
     }
     expect(fast.getFinishedSpans()).toHaveLength(20);
     expect(slow.calls).toHaveLength(1);
-    expect(tracer.getExportStats()[0]?.lost.queueFull).toBe(17);
+    // one span in the unanswered export, three waiting
+    expect(tracer.getExportStats()[0]?.lost.queueFull).toBe(16);
   });
 });
 

@@ -55,7 +55,10 @@ export interface CompatibilityLayerOptions {
   spanExporter?: SpanExporter;
   /** Where metrics go on flush. Without one, metrics wait for {@link OpenTelemetryCompatibilityLayer.drainMetrics}. */
   metricsExporter?: MetricsExporter;
-  /** Spans queued or in flight at most (the pipeline's `maxQueueSize`); more are dropped and counted. Default 2048. */
+  /**
+   * Spans waiting at most (the pipeline's `maxQueueSize`); the batch in flight comes on top. More
+   * are dropped and counted. Default 2048.
+   */
   maxPendingSpans?: number;
   /** Metrics held at most; more are dropped and counted. Default 1024. */
   maxPendingMetrics?: number;
@@ -278,7 +281,7 @@ export class OpenTelemetryCompatibilityLayer {
   /**
    * Takes finished spans for export. All or nothing on validity: one entry that is not a finished
    * span makes the result an error and nothing is taken. Spans past the bound (`maxPendingSpans`
-   * spans queued or in flight, or the pipeline's byte bound) are dropped and counted.
+   * spans waiting behind the batch in flight, or the pipeline's byte bound) are dropped and counted.
    */
   exportSpans(spans: readonly Span[]): Result<AcceptedCounts> {
     const refused = this.refuse(Array.isArray(spans) ? spans.length : 0, 'spans');

@@ -227,15 +227,16 @@ describe('with sinks', () => {
     await layer.shutdown();
   });
 
-  it('bounds spans queued or in flight at maxPendingSpans, counting the rest dropped', async () => {
+  it('bounds spans waiting at maxPendingSpans, the batch in flight on top, counting the rest dropped', async () => {
     const scheduler = new ManualScheduler();
     const layer = createOpenTelemetryCompatibilityLayer('s', '1', { spanExporter: new InMemoryExporter(), maxPendingSpans: 3, scheduler });
     layer.initialize();
-    expect(layer.exportSpans(finishedSpans(5))).toEqual({ ok: true, value: { accepted: 3, dropped: 2 } });
-    expect(layer.getStats()).toMatchObject({ pendingSpans: 3, droppedSpans: 2 });
+    // the first 3 leave as a batch at once; 3 more wait behind it; 2 are dropped
+    expect(layer.exportSpans(finishedSpans(8))).toEqual({ ok: true, value: { accepted: 6, dropped: 2 } });
+    expect(layer.getStats()).toMatchObject({ pendingSpans: 6, droppedSpans: 2 });
     expect(layer.getSpanExportStats()?.lost).toMatchObject({ queueFull: 2 });
     expect((await layer.flush()).ok).toBe(true);
-    expect(layer.getStats()).toMatchObject({ pendingSpans: 0, exportedSpans: 3, droppedSpans: 2 });
+    expect(layer.getStats()).toMatchObject({ pendingSpans: 0, exportedSpans: 6, droppedSpans: 2 });
     await layer.shutdown();
   });
 

@@ -32,9 +32,12 @@ export interface ExportSettings {
   batchSize: number;
   /** Longest a span waits before a partial batch leaves, in ms. Default 5000. */
   flushInterval: number;
-  /** Most spans queued or in flight. Default 16384. */
+  /**
+   * Most spans waiting to be exported. Batches in flight (at most `maxConcurrentExports` ×
+   * `batchSize` spans) come on top, as in OpenTelemetry's BatchSpanProcessor. Default 16384.
+   */
   maxQueueSize: number;
-  /** Most estimated bytes queued or in flight. Default 64 MiB. */
+  /** Most estimated bytes held, waiting or in flight: the hard memory bound. Default 64 MiB. */
   maxQueueBytes: number;
   /** Export automatically as batches fill or the interval passes; false: only on flush(). Default true. */
   exportOnFinish: boolean;
@@ -256,7 +259,7 @@ export class ExportPipeline {
       counters.recordLost('spanTooLarge', 1);
       return;
     }
-    if (this.count + this.inFlightSpans >= settings.maxQueueSize || this.queuedBytes + this.inFlightBytes + bytes > settings.maxQueueBytes) {
+    if (this.count >= settings.maxQueueSize || this.queuedBytes + this.inFlightBytes + bytes > settings.maxQueueBytes) {
       counters.recordLost('queueFull', 1);
       return;
     }
