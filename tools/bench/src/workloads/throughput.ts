@@ -154,18 +154,19 @@ async function trial(pipeline: Pipeline, rate: number | 'flat-out', seconds: num
   };
 }
 
-/** Queue length per side; `undefined` leaves @trace's export settings at their defaults. */
+/** Queue length per side. */
 interface Queues {
   trace: number | undefined;
   otel: number;
 }
 
-async function tracePipeline(receiver: Awaited<ReturnType<typeof startReceiverProcess>>, queues: Queues): Promise<Pipeline> {
+/** `queueSize` undefined leaves @trace's export settings at their defaults. */
+async function tracePipeline(receiver: Awaited<ReturnType<typeof startReceiverProcess>>, queueSize: number | undefined): Promise<Pipeline> {
   const sink = await receiver.open('otlp-protobuf');
   const tracer = new Tracer({
     serviceName: SERVICE_NAME,
     exporters: [traceExporter('otlp', sink.url)],
-    ...(queues.trace === undefined ? {} : { exportSettings: { maxQueueSize: queues.trace, batchSize: BATCH_SIZE } }),
+    ...(queueSize === undefined ? {} : { exportSettings: { maxQueueSize: queueSize, batchSize: BATCH_SIZE } }),
   });
   return {
     create: (count) => w1Trace(tracer, count),
@@ -249,7 +250,7 @@ function throughputWorkload(id: string, title: string, queues: Queues): Throughp
       const receiver = await startReceiverProcess();
       const pipelines = {} as Record<Side, Pipeline>;
       try {
-        pipelines.trace = await tracePipeline(receiver, queues);
+        pipelines.trace = await tracePipeline(receiver, queues.trace);
         pipelines.otel = await otelPipeline(receiver, queues.otel);
         return await search(pipelines, seconds, log);
       } finally {
